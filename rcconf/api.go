@@ -1,0 +1,59 @@
+// Package rcconf evaluates FreeBSD's rc.conf layering the way rc.subr's
+// load_rc_config does, under a root directory, with real sh semantics from
+// mvdan.cc/sh/v3. It never runs external programs: every file (and eval
+// text) is checked for command substitution, external commands and writing
+// redirections before it is interpreted.
+//
+// It also provides network.subr's per-interface helpers (get_if_var name
+// mangling, the ifconfig_DEFAULT fallback, keyword parsing, aliases) and a
+// quoting function whose output /bin/sh reads back byte for byte.
+package rcconf
+
+import (
+	"fmt"
+	"time"
+)
+
+// Origin is where a variable got its final value: the logical path of the
+// file (as FreeBSD names it, e.g. /etc/rc.conf, never prefixed by the root)
+// and the 1-based line of the assignment.
+type Origin struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
+func (o Origin) String() string {
+	if o.File == "" {
+		return "(unknown)"
+	}
+	return fmt.Sprintf("%s:%d", o.File, o.Line)
+}
+
+// Options say what to evaluate.
+type Options struct {
+	// Root is the directory that stands for / (default "/").
+	Root string
+	// Services are the names given to load_rc_config, in order, all in one
+	// shell: rc.conf is read once, then rc.conf.d/NAME for each name.
+	// rc.d/netif is {"network", "netif"}, rc.d/dhclient is
+	// {"dhclient", "network"}, rc.d/routing is {"routing"}. Empty means
+	// {"network"}.
+	Services []string
+	// Lenient skips a refused statement and records a finding instead of
+	// failing the whole evaluation.
+	Lenient bool
+	// Overlay replaces files under the root, keyed by logical absolute path
+	// (e.g. "/usr/local/etc/rc.conf.d/network"): the content stands in for
+	// the file on disk; a nil value makes the file absent. Used by the
+	// render self-check to evaluate a tree that is not written yet.
+	Overlay map[string][]byte
+	// Timeout bounds the whole evaluation (default 5s).
+	Timeout time.Duration
+}
+
+// Var is one variable as the evaluated shell ends up with it.
+type Var struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Origin Origin `json:"origin"`
+}
