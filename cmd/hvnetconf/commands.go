@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/pflag"
+)
+
+// command is one subcommand. The table below is the single list of commands
+// and flags: usage, dispatch and the shell completions are all built from it.
+type command struct {
+	name    string
+	args    string // usage text after the flags, e.g. "NAME..."
+	summary string
+	flags   func(fs *pflag.FlagSet) // registers the command's flags
+	run     func(ctx context.Context, inv *invocation) error
+	fs      *pflag.FlagSet
+}
+
+// invocation is what a command's run function gets: its parsed positional
+// arguments and where to print. Flag values live in the command's own struct.
+type invocation struct {
+	cmd            *command
+	args           []string
+	stdout, stderr io.Writer
+}
+
+func commands() []*command {
+	return []*command{
+		varsCommand(),
+		versionCommand(),
+	}
+}
+
+func lookupCommand(name string) *command {
+	for _, c := range commands() {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// flagSet builds the command's flag set once (flags bind into the values
+// captured by the flags function).
+func (c *command) flagSet() *pflag.FlagSet {
+	if c.fs == nil {
+		c.fs = pflag.NewFlagSet("hvnetconf "+c.name, pflag.ContinueOnError)
+		c.fs.SortFlags = false
+		if c.flags != nil {
+			c.flags(c.fs)
+		}
+	}
+	return c.fs
+}
+
+func (c *command) printUsage(w io.Writer) {
+	fmt.Fprintf(w, "usage: hvnetconf %s [flags] %s\n\n%s\n\nflags:\n%s", c.name, c.args, c.summary, c.flagSet().FlagUsages())
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/rcconf"
+	"github.com/spf13/pflag"
+)
+
+// varsArgs are the flags of `hvnetconf vars`, modelled on sysrc(8).
+type varsArgs struct {
+	root      string
+	service   string
+	valueOnly bool // -n
+	shell     bool // -e
+	origin    bool // -v
+	all       bool // -a
+	lenient   bool
+}
+
+func varsCommand() *command {
+	a := &varsArgs{}
+	return &command{
+		name:    "vars",
+		args:    "[NAME...]",
+		summary: "show rc.conf variables as a FreeBSD service sees them (like sysrc)",
+		flags: func(fs *pflag.FlagSet) {
+			fs.StringVarP(&a.root, "root", "R", "/", "evaluate the system under `DIR`")
+			fs.StringVarP(&a.service, "service", "s", "network", "evaluate as load_rc_config `SERVICE` does")
+			fs.BoolVarP(&a.valueOnly, "value", "n", false, "print values only")
+			fs.BoolVarP(&a.shell, "shell", "e", false, `print NAME="value" (sh syntax)`)
+			fs.BoolVarP(&a.origin, "verbose", "v", false, "prefix each line with the FILE:LINE the value comes from")
+			fs.BoolVarP(&a.all, "all", "a", false, "list every variable that is set")
+			fs.BoolVar(&a.lenient, "lenient", false, "skip statements hvnetconf refuses to evaluate (reported as findings)")
+		},
+		run: func(ctx context.Context, inv *invocation) error { return runVars(ctx, a, inv) },
+	}
+}
+
+func runVars(ctx context.Context, a *varsArgs, inv *invocation) error {
+	if a.valueOnly && a.shell {
+		return sysexits.Errorf(sysexits.Usage, "vars: -n and -e cannot be combined")
+	}
+	if a.all == (len(inv.args) > 0) {
+		return sysexits.Errorf(sysexits.Usage, "vars: give NAME... or -a (see hvnetconf vars --help)")
+	}
+	if err := validService(a.service); err != nil {
+		return err
+	}
+	env, err := rcconf.Load(ctx, rcconf.Options{Root: a.root, Services: []string{a.service}, Lenient: a.lenient})
+	if err != nil {
+		return err
+	}
+	for _, f := range env.Findings() {
+		fmt.Fprintln(inv.stderr, "hvnetconf: "+f.String())
+	}
+	vars := env.Vars()
+	unknown := 0
+	if !a.all {
+		vars = vars[:0:0]
+		for _, name := range inv.args {
+			v, ok := env.Lookup(name)
+			if !ok {
+				fmt.Fprintf(inv.stderr, "hvnetconf: unknown variable '%s'\n", name)
+				unknown++
+				continue
+			}
+			vars = append(vars, v)
+		}
+	}
+	for _, v := range vars {
+		printVar(inv.stdout, a, v)
+	}
+	if unknown > 0 {
+		return exitSilently(sysexits.Failure)
+	}
+	return nil
+}
+
+func printVar(w io.Writer, a *varsArgs, v rcconf.Var) {
+	if a.origin {
+		fmt.Fprintf(w, "%s: ", v.Origin)
+	}
+	switch {
+	case a.valueOnly:
+		fmt.Fprintln(w, v.Value)
+	case a.shell:
+		fmt.Fprintln(w, rcconf.Assignment(v.Name, v.Value))
+	default:
+		fmt.Fprintf(w, "%s: %s\n", v.Name, v.Value)
+	}
+}
+
+// validService accepts what can name an rc.conf.d file: it becomes part of a
+// path, so nothing that could climb out of rc.conf.d.
+func validService(name string) error {
+	if name == "" || len(name) > 64 {
+		return sysexits.Errorf(sysexits.Usage, "vars: -s %q: not a service name", name)
+	}
+	for _, r := range name {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-'
+		if !ok {
+			return sysexits.Errorf(sysexits.Usage, "vars: -s %q: not a service name", name)
+		}
+	}
+	return nil
+}
