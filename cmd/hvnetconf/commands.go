@@ -29,7 +29,10 @@ type invocation struct {
 
 func commands() []*command {
 	return []*command{
+		renderCommand(),
+		diffCommand(),
 		varsCommand(),
+		snapshotCommand(),
 		versionCommand(),
 	}
 }

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+
+	"github.com/hvnetconf/hvnetconf/internal/finding"
+	"github.com/hvnetconf/hvnetconf/internal/version"
+	"github.com/hvnetconf/hvnetconf/pipeline"
+	"github.com/hvnetconf/hvnetconf/render"
+	"github.com/hvnetconf/hvnetconf/udiff"
+)
+
+// report is the stable JSON object printed by render, diff and check with
+// --json (documented in README.md, "JSON output"). Fields are only added,
+// never renamed or removed.
+type report struct {
+	Version  string            `json:"version"`
+	Root     string            `json:"root"`
+	Mode     render.Decision   `json:"mode"`
+	Changed  bool              `json:"changed"`
+	Files    []fileReport      `json:"files"`
+	Laggs    []render.Lagg     `json:"laggs"`
+	Findings []finding.Finding `json:"findings"`
+}
+
+type fileReport struct {
+	Path   string `json:"path"`
+	Action string `json:"action"` // create, modify, remove, unchanged
+	OldSHA string `json:"old_sha256,omitempty"`
+	NewSHA string `json:"new_sha256,omitempty"`
+	Diff   string `json:"diff,omitempty"`
+}
+
+func newReport(root string, res *pipeline.Result) *report {
+	r := &report{Version: version.Version, Root: root, Mode: res.Plan.Mode, Laggs: res.Plan.Laggs,
+		Findings: res.Findings, Files: []fileReport{}}
+	if r.Laggs == nil {
+		r.Laggs = []render.Lagg{}
+	}
+	if r.Findings == nil {
+		r.Findings = []finding.Finding{}
+	}
+	changed := map[string]bool{}
+	for _, c := range res.Changes {
+		changed[c.Path] = true
+		fr := fileReport{Path: c.Path, Action: c.Kind(), Diff: unified(c)}
+		if c.OldExists {
+			fr.OldSHA = sha(c.Old)
+		}
+		if c.NewExists {
+			fr.NewSHA = sha(c.New)
+		}
+		r.Files = append(r.Files, fr)
+	}
+	for _, f := range res.Plan.Files {
+		if !changed[f.Path] {
+			r.Files = append(r.Files, fileReport{Path: f.Path, Action: "unchanged", OldSHA: sha(f.Data), NewSHA: sha(f.Data)})
+		}
+	}
+	r.Changed = len(res.Changes) > 0
+	return r
+}
+
+// unified is the diff -u text of one change, with a/ and b/ paths relative to
+// the root so that `patch -p1` applies it from the root directory.
+func unified(c pipeline.Change) string {
+	rel := c.Path[1:]
+	return udiff.Unified("a/"+rel, "b/"+rel, c.Old, c.New, c.OldExists, c.NewExists)
+}
+
+func sha(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

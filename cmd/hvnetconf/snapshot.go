@@ -1,0 +1,25 @@
+package main
+
+import (
+	"context"
+
+	"github.com/hvnetconf/hvnetconf/hn"
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+)
+
+func snapshotCommand() *command {
+	return &command{
+		name:    "snapshot",
+		summary: "print the live hn/VF state as a TOML snapshot (input of --state)",
+		run: func(_ context.Context, inv *invocation) error {
+			if len(inv.args) > 0 {
+				return sysexits.Errorf(sysexits.Usage, "snapshot: unexpected argument %q", inv.args[0])
+			}
+			s, err := hn.Live()
+			if err != nil {
+				return err
+			}
+			return s.WriteTOML(inv.stdout)
+		},
+	}
+}

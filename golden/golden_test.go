@@ -1,0 +1,176 @@
+// Package golden runs every scenario directory below it through the real
+// hvnetconf binary: diff, then render, then diff again (which must find
+// nothing), comparing stdout, stderr, exit codes and the rendered tree with
+// the expectations stored beside the inputs. `go test ./... -update`
+// rewrites the expectations (never the inputs).
+package golden
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/updateflag"
+	"github.com/hvnetconf/hvnetconf/render"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "hvnetconf-golden")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "hvnetconf")
+	out, err := exec.Command("go", "build", "-o", binary, "../cmd/hvnetconf").CombinedOutput()
+	if err != nil {
+		os.Stderr.Write(out)
+		os.Exit(2)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// scenario is one directory: root/ (input tree), state.toml, args (extra
+// flags, one per line), and the expectations diff.txt, stderr.txt, exit and
+// want/ (the target files after render).
+type scenario struct {
+	name, dir string
+}
+
+func scenarios(t *testing.T) []scenario {
+	entries, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []scenario
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), "_") {
+			out = append(out, scenario{name: e.Name(), dir: e.Name()})
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no scenarios found")
+	}
+	return out
+}
+
+func TestScenarios(t *testing.T) {
+	for _, sc := range scenarios(t) {
+		t.Run(sc.name, func(t *testing.T) { sc.run(t) })
+	}
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func (sc scenario) hvnetconf(t *testing.T, root string, cmd ...string) result {
+	t.Helper()
+	args := append(cmd, "-R", root)
+	if _, err := os.Stat(filepath.Join(sc.dir, "state.toml")); err == nil {
+		args = append(args, "--state", filepath.Join(sc.dir, "state.toml"))
+	}
+	if extra, err := os.ReadFile(filepath.Join(sc.dir, "args")); err == nil {
+		args = append(args, strings.Fields(string(extra))...)
+	}
+	c := exec.Command(binary, args...)
+	var stdout, stderr bytes.Buffer
+	c.Stdout, c.Stderr = &stdout, &stderr
+	err := c.Run()
+	code := 0
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		code = exitErr.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	// Temporary paths vary per run; the expectations say ROOT.
+	clean := func(s string) string { return strings.ReplaceAll(s, root, "ROOT") }
+	return result{stdout: clean(stdout.String()), stderr: clean(stderr.String()), code: code}
+}
+
+func (sc scenario) run(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, filepath.Join(sc.dir, "root"), root)
+	addDefaults(t, root)
+	before := readTree(t, root)
+
+	diff := sc.hvnetconf(t, root, "diff")
+	sc.compare(t, "diff.txt", diff.stdout)
+	sc.compare(t, "stderr.txt", diff.stderr)
+	sc.compare(t, "exit", strconv.Itoa(diff.code)+"\n")
+
+	rendered := sc.hvnetconf(t, root, "render")
+	if diff.code > 1 {
+		// An error: render must fail the same way and change nothing at all.
+		if rendered.code != diff.code {
+			t.Errorf("render exit %d, diff exit %d", rendered.code, diff.code)
+		}
+		if after := readTree(t, root); !equalTrees(before, after) {
+			t.Errorf("failed render changed the root")
+		}
+		return
+	}
+	if rendered.code != 0 {
+		t.Fatalf("render exit %d: %s", rendered.code, rendered.stderr)
+	}
+	sc.compareTree(t, root)
+	if again := sc.hvnetconf(t, root, "diff"); again.code != 0 || again.stdout != "" {
+		t.Errorf("diff after render: exit %d, want 0 and no output:\n%s", again.code, again.stdout)
+	}
+	checkPatch(t, sc, before, readTree(t, root))
+}
+
+// compare checks got against the expectation file name (or rewrites it).
+func (sc scenario) compare(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join(sc.dir, name)
+	if *updateflag.Update {
+		writeFile(t, path, []byte(got))
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./... -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs:\n--- want\n%s\n--- got\n%s", path, want, got)
+	}
+}
+
+// compareTree checks the target files after render against want/.
+func (sc scenario) compareTree(t *testing.T, root string) {
+	t.Helper()
+	want := filepath.Join(sc.dir, "want")
+	if *updateflag.Update {
+		os.RemoveAll(want)
+	}
+	for _, target := range render.Targets {
+		got, gotErr := os.ReadFile(filepath.Join(root, target))
+		path := filepath.Join(want, target)
+		if *updateflag.Update {
+			if gotErr == nil {
+				writeFile(t, path, got)
+			}
+			continue
+		}
+		exp, expErr := os.ReadFile(path)
+		switch {
+		case gotErr != nil && expErr != nil:
+		case gotErr != nil:
+			t.Errorf("%s: not rendered, want it", target)
+		case expErr != nil:
+			t.Errorf("%s: rendered, want no such file", target)
+		case !bytes.Equal(got, exp):
+			t.Errorf("%s differs from %s:\n%s", target, path, got)
+		}
+	}
+}

@@ -1,0 +1,245 @@
+// Package pipeline runs hvnetconf's main job end to end, in one direction:
+// read the inputs under a root (rc.conf layers, hn snapshot, policy), render
+// the plan, self-check it, and compare it with the files on disk. Writing
+// is a separate, explicit step (Write), so diff and check share everything
+// with render but change nothing.
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/hvnetconf/hvnetconf/config"
+	"github.com/hvnetconf/hvnetconf/fsys"
+	"github.com/hvnetconf/hvnetconf/hn"
+	"github.com/hvnetconf/hvnetconf/internal/finding"
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/rcconf"
+	"github.com/hvnetconf/hvnetconf/render"
+)
+
+// DefaultConfig is where hvnetconf.toml lives under the root.
+const DefaultConfig = "/usr/local/etc/hvnetconf.toml"
+
+// Options name the inputs.
+type Options struct {
+	Root       string // "/" when empty
+	ConfigPath string // a host path; "" = ROOT/usr/local/etc/hvnetconf.toml if it exists
+	StatePath  string // a TOML snapshot; "" = the live kernel (FreeBSD only)
+	Lenient    bool   // skip refused rc.conf statements, as findings
+	Version    string // stamped into generated headers
+}
+
+// Change is one file that differs between disk and plan.
+type Change struct {
+	Path      string // logical path under the root
+	Old, New  []byte
+	OldExists bool
+	NewExists bool
+}
+
+// Kind says what the change does: "create", "modify" or "remove".
+func (c Change) Kind() string {
+	switch {
+	case !c.OldExists:
+		return "create"
+	case !c.NewExists:
+		return "remove"
+	default:
+		return "modify"
+	}
+}
+
+// Result is a prepared run: the plan and how the disk differs from it.
+type Result struct {
+	Root     *fsys.Root
+	Plan     *render.Plan
+	Changes  []Change
+	Findings []finding.Finding
+}
+
+// Prepare reads every input, renders and self-checks the plan, and computes
+// the changes. It writes nothing.
+func Prepare(ctx context.Context, o Options) (*Result, error) {
+	if o.Root == "" {
+		o.Root = "/"
+	}
+	root, err := fsys.Open(o.Root)
+	if err != nil {
+		return nil, sysexits.New(sysexits.NoInput, err)
+	}
+	disk, err := readTargets(root)
+	if err != nil {
+		return nil, err
+	}
+	in, findings, err := loadInputs(ctx, o, root, disk)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := render.Render(in)
+	if err != nil {
+		return nil, sysexits.New(sysexits.Software, err)
+	}
+	if err := selfCheck(ctx, o, plan); err != nil {
+		return nil, err
+	}
+	changes, err := diffTargets(disk, plan)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Root: root, Plan: plan, Changes: changes, Findings: append(findings, plan.Findings...)}, nil
+}
+
+// diskFile is what a target path holds now.
+type diskFile struct {
+	data   []byte
+	exists bool
+	owned  bool
+}
+
+func readTargets(root *fsys.Root) (map[string]diskFile, error) {
+	disk := map[string]diskFile{}
+	for _, path := range render.Targets {
+		data, ok, err := root.ReadFile(path)
+		if err != nil {
+			return nil, sysexits.New(sysexits.IOErr, err)
+		}
+		disk[path] = diskFile{data: data, exists: ok, owned: ok && fsys.Owned(data)}
+	}
+	return disk, nil
+}
+
+// ownMask hides hvnetconf's own files from the evaluation: a re-render must
+// start from the user's configuration, not from its own previous output.
+func ownMask(disk map[string]diskFile) map[string][]byte {
+	mask := map[string][]byte{}
+	for path, f := range disk {
+		if f.owned {
+			mask[path] = nil
+		}
+	}
+	return mask
+}
+
+func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string]diskFile) (render.Input, []finding.Finding, error) {
+	in := render.Input{Version: o.Version}
+	var err error
+	if in.Config, err = loadConfig(o); err != nil {
+		return in, nil, err
+	}
+	if o.StatePath != "" {
+		in.Snapshot, err = hn.ReadFile(o.StatePath)
+	} else {
+		in.Snapshot, err = hn.Live()
+	}
+	if err != nil {
+		return in, nil, err
+	}
+	mask := ownMask(disk)
+	load := func(services []string) (*rcconf.Env, error) {
+		return rcconf.Load(ctx, rcconf.Options{Root: o.Root, Services: services, Overlay: mask, Lenient: o.Lenient})
+	}
+	if in.Netif, err = load([]string{"network", "netif"}); err != nil {
+		return in, nil, err
+	}
+	if in.Routing, err = load([]string{"routing"}); err != nil {
+		return in, nil, err
+	}
+	in.Firewall = firewallFiles(in.Netif, root)
+	return in, append(in.Netif.Findings(), routingOnly(in.Netif, in.Routing)...), nil
+}
+
+// routingOnly returns the routing evaluation's findings not already reported
+// by the netif one (both read rc.conf, so lenient skips show up twice).
+func routingOnly(netif, routing *rcconf.Env) []finding.Finding {
+	seen := map[finding.Finding]bool{}
+	for _, f := range netif.Findings() {
+		seen[f] = true
+	}
+	var out []finding.Finding
+	for _, f := range routing.Findings() {
+		if !seen[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func loadConfig(o Options) (*config.Config, error) {
+	if o.ConfigPath != "" {
+		return config.Load(o.ConfigPath, true)
+	}
+	return config.Load(filepath.Join(o.Root, filepath.FromSlash(DefaultConfig)), false)
+}
+
+// firewallFiles reads the rule files rc.conf enables, for the render to scan
+// for hn names. Missing files are simply not scanned.
+func firewallFiles(env *rcconf.Env, root *fsys.Root) map[string][]byte {
+	files := map[string][]byte{}
+	enabled := func(name string) bool {
+		v, _ := env.Get(name)
+		return strings.EqualFold(v, "YES")
+	}
+	add := func(enable, pathVar, def string) {
+		if !enabled(enable) {
+			return
+		}
+		path, ok := env.Get(pathVar)
+		if !ok || path == "" {
+			path = def
+		}
+		if !strings.HasPrefix(path, "/") {
+			return // a firewall_type keyword such as "workstation", not a file
+		}
+		if data, ok, err := root.ReadFile(path); err == nil && ok {
+			files[path] = data
+		}
+	}
+	add("pf_enable", "pf_rules", "/etc/pf.conf")
+	add("firewall_enable", "firewall_type", "")
+	add("firewall_enable", "firewall_script", "/etc/rc.firewall")
+	add("ipfilter_enable", "ipfilter_rules", "/etc/ipf.rules")
+	return files
+}
+
+// diffTargets compares every target with the plan. A file hvnetconf did not
+// write is never changed: that is a conflict, reported for all such paths.
+func diffTargets(disk map[string]diskFile, plan *render.Plan) ([]Change, error) {
+	var changes []Change
+	var conflicts []string
+	for _, path := range render.Targets {
+		cur := disk[path]
+		want, planned := plan.File(path)
+		switch {
+		case planned && cur.exists && bytes.Equal(cur.data, want):
+			continue
+		case planned && cur.exists && !cur.owned:
+			conflicts = append(conflicts, path)
+		case planned:
+			changes = append(changes, Change{Path: path, Old: cur.data, New: want, OldExists: cur.exists, NewExists: true})
+		case cur.owned:
+			changes = append(changes, Change{Path: path, Old: cur.data, OldExists: true})
+		}
+	}
+	if len(conflicts) > 0 {
+		return nil, sysexits.Errorf(sysexits.CantCreate, "%s: exists and was not written by hvnetconf; move it away or merge it by hand (nothing was written)", strings.Join(conflicts, ", "))
+	}
+	return changes, nil
+}
+
+// Write applies the changes atomically under the root; the backup restores
+// the previous files.
+func (r *Result) Write() (*fsys.Backup, error) {
+	var cs []fsys.Change
+	for _, c := range r.Changes {
+		cs = append(cs, fsys.Change{Path: c.Path, Data: c.New, Remove: !c.NewExists})
+	}
+	b, err := r.Root.Apply(cs)
+	if err != nil {
+		return nil, fmt.Errorf("write: %w", err)
+	}
+	return b, nil
+}

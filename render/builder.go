@@ -1,0 +1,102 @@
+package render
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hvnetconf/hvnetconf/internal/finding"
+	"github.com/hvnetconf/hvnetconf/rcconf"
+)
+
+// assign is one rendered NAME="value" line with the comments above it.
+type assign struct {
+	Name     string
+	Value    string
+	Comments []string
+}
+
+// section groups the assignments for one subject (an hn, the VFs, ...).
+type section struct {
+	Title   string
+	Assigns []assign
+}
+
+// Services that read each rendered rc.conf.d file (facts §4): the self-check
+// evaluates the tree the way each of them loads it.
+var (
+	netifServices    = []string{"network", "netif"}
+	dhclientServices = []string{"dhclient", "network"}
+	routingServices  = []string{"routing"}
+)
+
+// builder accumulates a plan; each rule adds assignments and findings.
+type builder struct {
+	in      Input
+	p       *Plan
+	network []section
+	routing []section
+	loader  []assign
+	laggs   []string // lagg names to add to cloned_interfaces
+}
+
+func newBuilder(in Input, p *Plan) *builder { return &builder{in: in, p: p} }
+
+func (b *builder) finding(sev finding.Severity, o rcconf.Origin, format string, args ...any) {
+	b.p.Findings = append(b.p.Findings, finding.Finding{
+		File: o.File, Line: o.Line, Severity: sev, Message: fmt.Sprintf(format, args...),
+	})
+}
+
+// from is the origin comment of a value taken from rc.conf.
+func from(v rcconf.Var) string { return fmt.Sprintf("from %s %s", v.Origin, v.Name) }
+
+// addNetwork adds a section to the network file; every assignment in it
+// must win for netif and dhclient.
+func (b *builder) addNetwork(s section) {
+	if len(s.Assigns) == 0 {
+		return
+	}
+	b.network = append(b.network, s)
+	for _, a := range s.Assigns {
+		b.expect(NetworkFile, a, netifServices, dhclientServices)
+	}
+}
+
+func (b *builder) addRouting(s section) {
+	if len(s.Assigns) == 0 {
+		return
+	}
+	b.routing = append(b.routing, s)
+	for _, a := range s.Assigns {
+		b.expect(RoutingFile, a, routingServices)
+	}
+}
+
+func (b *builder) expect(file string, a assign, views ...[]string) {
+	for _, services := range views {
+		b.p.Expect = append(b.p.Expect, Expectation{Services: services, Name: a.Name, Value: a.Value, File: file})
+	}
+}
+
+// fields splits a value the way sh splits an unquoted expansion with the
+// default IFS, which is how network.subr consumes ifconfig_IF.
+func fields(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' })
+}
+
+func hasWord(list []string, w string) bool { return slices.Contains(list, w) }
+
+func sortFindings(fs []finding.Finding) {
+	slices.SortStableFunc(fs, func(a, b finding.Finding) int {
+		// Located findings first, in file and line order; then the rest.
+		if (a.File == "") != (b.File == "") {
+			if a.File == "" {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Message, b.Message))
+	})
+}

@@ -1,0 +1,154 @@
+package render
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hvnetconf/hvnetconf/internal/finding"
+	"github.com/hvnetconf/hvnetconf/rcconf"
+)
+
+// knownVFs lists every VF the snapshot knows, sorted: current ones
+// (hw.hn.vflist), mapped ones and the ones named by dev.hn.N.vf.
+func (b *builder) knownVFs() []string {
+	s := b.in.Snapshot
+	set := map[string]bool{}
+	for _, vf := range s.VFList {
+		set[vf] = true
+	}
+	for vf := range s.VFMap {
+		set[vf] = true
+	}
+	for _, h := range s.HN {
+		if h.VF != "" {
+			set[h.VF] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for vf := range set {
+		out = append(out, vf)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// vfNoAuto keeps rc.conf (netif at boot, pccard_ether at hot-plug) away from
+// every known VF, and reports the settings that tried to configure one.
+func (b *builder) vfNoAuto(why string) {
+	s := section{Title: why}
+	for _, vf := range b.knownVFs() {
+		m := rcconf.MangleIfName(vf)
+		a := assign{Name: "ifconfig_" + m, Value: "NOAUTO"}
+		if v, ok := b.in.Netif.Lookup("ifconfig_" + m); ok && !rcconf.ParseKeywords(v.Value).NoAuto {
+			b.finding(finding.Warning, v.Origin, "%s would configure the VF %s; overridden with NOAUTO", v.Name, vf)
+			a.Comments = append(a.Comments, "overrides "+from(v))
+		}
+		s.Assigns = append(s.Assigns, a)
+	}
+	b.addNetwork(s)
+}
+
+// defaultReachesVFs warns about ifconfig_DEFAULT: it applies to every
+// interface without its own ifconfig_IF, so a VF that attaches later (a new
+// name after live migration) would be configured by rc.
+func (b *builder) defaultReachesVFs() {
+	for _, name := range []string{"ifconfig_DEFAULT", "ifconfig_DEFAULT_ipv6"} {
+		if v, ok := b.in.Netif.Lookup(name); ok && len(fields(v.Value)) > 0 {
+			b.finding(finding.Warning, v.Origin, "%s reaches VFs that attach later (new names after live migration); set ifconfig_hnN explicitly and remove it", name)
+		}
+	}
+}
+
+// clonedInterfaces renders the merged, static cloned_interfaces: rc.conf.d
+// files are sourced several times per boot, so "${cloned_interfaces} lagg0"
+// would grow with every pass.
+func (b *builder) clonedInterfaces() {
+	v, _ := b.in.Netif.Lookup("cloned_interfaces")
+	words := fields(v.Value)
+	have := map[string]bool{}
+	for _, w := range words {
+		have[strings.SplitN(w, ":", 2)[0]] = true // name[:sticky]
+	}
+	var added []string
+	for _, l := range b.laggs {
+		if !have[l] {
+			words = append(words, l)
+			added = append(added, l)
+		}
+	}
+	comment := "hvnetconf's laggs"
+	if v.Origin.File != "" {
+		comment = fmt.Sprintf("from %s cloned_interfaces", v.Origin)
+	}
+	if len(added) > 0 {
+		comment += ", plus " + strings.Join(added, " ")
+	}
+	b.addNetwork(section{Title: "clones created by netif", Assigns: []assign{
+		{Name: "cloned_interfaces", Value: strings.Join(words, " "), Comments: []string{comment}},
+	}})
+}
+
+// vfDelay renders hyperv_vf_delay, read by vf-attach before it brings a new
+// VF up. hvnetconf.toml wins; else rc.conf's value; never below FreeBSD's 2.
+func (b *builder) vfDelay() {
+	delay, comment := 2, "FreeBSD's default"
+	if v, ok := b.in.Netif.Lookup("hyperv_vf_delay"); ok {
+		if n, err := strconv.Atoi(v.Value); err == nil && n >= 2 {
+			delay, comment = n, from(v)
+		} else {
+			b.finding(finding.Warning, v.Origin, "hyperv_vf_delay=%q is not a number of seconds >= 2; using 2", v.Value)
+		}
+	}
+	if c := b.in.Config; c.VFDelaySet {
+		delay, comment = c.VFDelay, "from "+configName(c)+" vf_delay"
+	}
+	b.addNetwork(section{Title: "seconds vf-attach waits before bringing a new VF up", Assigns: []assign{
+		{Name: "hyperv_vf_delay", Value: strconv.Itoa(delay), Comments: []string{comment}},
+	}})
+}
+
+// loaderTunables renders what only the loader can set: the VF mode when the
+// policy differs from the kernel, and the transparent-mode attach wait.
+func (b *builder) loaderTunables() {
+	d := b.p.Mode
+	if d.Reboot {
+		val := "0"
+		if d.Mode == ModeTransparent {
+			val = "1"
+		}
+		b.loader = append(b.loader, assign{Name: "hw.hn.vf_transparent", Value: val,
+			Comments: []string{fmt.Sprintf("mode = %q in %s; the kernel runs %s mode", b.in.Config.Mode, configName(b.in.Config), d.Kernel)}})
+		b.finding(finding.Warning, rcconf.Origin{File: LoaderFile}, "the kernel runs %s mode but %s asks for %s: reboot for hw.hn.vf_transparent=%s to take effect; until then only files change", d.Kernel, configName(b.in.Config), d.Mode, val)
+	}
+	if w := b.in.Config.XpntAttwait; w > 0 && d.Mode == ModeTransparent {
+		b.loader = append(b.loader, assign{Name: "hw.hn.vf_xpnt_attwait", Value: strconv.Itoa(w),
+			Comments: []string{"from " + configName(b.in.Config) + " xpnt_attwait"}})
+	}
+}
+
+// firewallFindings reports rule files that name a managed hn: in lagg mode
+// the traffic flows over the lagg, so such rules silently stop matching.
+func (b *builder) firewallFindings() {
+	for _, l := range b.p.Laggs {
+		word := regexp.MustCompile(`(^|[^A-Za-z0-9_.])` + regexp.QuoteMeta(l.HN) + `($|[^A-Za-z0-9_])`)
+		for _, path := range sortedKeys(b.in.Firewall) {
+			for i, line := range strings.Split(string(b.in.Firewall[path]), "\n") {
+				if word.MatchString(line) {
+					b.finding(finding.Warning, rcconf.Origin{File: path, Line: i + 1}, "firewall rule names %s; traffic now flows over %s: update the rule", l.HN, l.Name)
+				}
+			}
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,62 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"text/template"
+
+	"github.com/hvnetconf/hvnetconf/rcconf"
+	"github.com/hvnetconf/hvnetconf/templates"
+)
+
+var tmpl = template.Must(templates.Parse(template.FuncMap{"assign": rcconf.Assignment}))
+
+type header struct {
+	Version string
+	Notes   []string
+}
+
+// files executes the templates for every file the plan writes, in Targets
+// order so that the output is stable.
+func (b *builder) files() error {
+	h := header{Version: b.in.Version}
+	if h.Version == "" {
+		h.Version = "dev"
+	}
+	add := func(path, name string, data any) error {
+		var buf bytes.Buffer
+		if err := tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+			return fmt.Errorf("render %s: %w", path, err)
+		}
+		b.p.Files = append(b.p.Files, File{Path: path, Data: buf.Bytes()})
+		return nil
+	}
+	type rcFile struct {
+		Header   header
+		Sections []section
+	}
+	var err error
+	if len(b.loader) > 0 {
+		note := header{Version: h.Version, Notes: []string{"Loader tunables take effect at the next boot."}}
+		err = add(LoaderFile, "loader", struct {
+			Header  header
+			Assigns []assign
+		}{note, b.loader})
+	}
+	if err == nil && len(b.p.Laggs) > 0 {
+		err = add(DevdFile, "devd", struct {
+			Header   header
+			Priority int
+			Binary   string
+		}{h, b.in.Config.DevdPriority, Binary})
+	}
+	if err == nil && len(b.network) > 0 {
+		note := header{Version: h.Version, Notes: []string{"Sourced by netif and dhclient after rc.conf (rc.subr load_rc_config network)."}}
+		err = add(NetworkFile, "rcconf", rcFile{note, b.network})
+	}
+	if err == nil && len(b.routing) > 0 {
+		note := header{Version: h.Version, Notes: []string{"Sourced by rc.d/routing after rc.conf (load_rc_config routing)."}}
+		err = add(RoutingFile, "rcconf", rcFile{note, b.routing})
+	}
+	return err
+}

@@ -1,0 +1,229 @@
+package render
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hvnetconf/hvnetconf/hn"
+	"github.com/hvnetconf/hvnetconf/internal/finding"
+	"github.com/hvnetconf/hvnetconf/rcconf"
+)
+
+// movedVars are per-interface variables that carry L3 configuration: in lagg
+// mode they belong to laggN, and are blanked on hnN (blank, not unset, so
+// that ifconfig_DEFAULT cannot fall back onto the lagg port).
+var movedVars = []string{
+	"ipv4_addrs_IF",
+	"ipv6_prefix_IF",
+	"dhclient_flags_IF",
+	"background_dhclient_IF",
+}
+
+// capabilities are ifconfig words that tune the hn device itself; they stay
+// on hnN (a lagg has no offload settings of its own).
+var capabilities = map[string]bool{
+	"rxcsum": true, "txcsum": true, "rxcsum6": true, "txcsum6": true,
+	"tso": true, "tso4": true, "tso6": true, "lro": true, "vlanhwtag": true,
+	"vlanmtu": true, "vlanhwtso": true, "vlanhwcsum": true, "vlanhwfilter": true,
+}
+
+// lagg renders a failover lagg for every selected hn.
+func (b *builder) lagg() {
+	for _, h := range b.in.Snapshot.HN {
+		v, ok := b.selected(h)
+		if !ok {
+			continue
+		}
+		b.laggFor(h, v)
+	}
+	b.vfNoAuto("VFs: they join their lagg through the devd rules, never through rc.conf")
+	b.defaultReachesVFs()
+	if len(b.laggs) == 0 {
+		return
+	}
+	b.clonedInterfaces()
+	b.vfDelay()
+}
+
+// laggName is the lagg that takes over hn: laggN for hnN, unless configured.
+func (b *builder) laggName(h hn.Iface) string {
+	if name := b.in.Config.Interface(h.Name).Lagg; name != "" {
+		return name
+	}
+	return "lagg" + strconv.Itoa(h.Unit)
+}
+
+// selected says whether hvnetconf manages h, and returns its ifconfig_hnN.
+// Everything it leaves alone is said in a finding.
+func (b *builder) selected(h hn.Iface) (rcconf.Var, bool) {
+	env := b.in.Netif
+	if b.in.Config.Interface(h.Name).Skip {
+		b.finding(finding.Info, rcconf.Origin{File: configName(b.in.Config)}, "%s: skip = true; left alone", h.Name)
+		return rcconf.Var{}, false
+	}
+	v, ok := env.IfConfig(h.Name)
+	if !ok || len(fields(v.Value)) == 0 {
+		b.finding(finding.Info, rcconf.Origin{}, "%s: no ifconfig_%s in rc.conf; left alone", h.Name, rcconf.MangleIfName(h.Name))
+		return v, false
+	}
+	kw := rcconf.ParseKeywords(v.Value)
+	if name, ok := env.IfVar(h.Name, "ifconfig_IF_name"); ok && name.Value != "" {
+		b.finding(finding.Warning, name.Origin, "%s is renamed to %q: hvnetconf pairs hnN with laggN by name, so it is left alone", h.Name, name.Value)
+		return v, false
+	}
+	switch {
+	case kw.NoAuto:
+		b.finding(finding.Info, v.Origin, "%s: NOAUTO in %s; left alone", h.Name, v.Name)
+	case kw.WPA || kw.HostAP:
+		b.finding(finding.Warning, v.Origin, "%s: WPA/HOSTAP on a Hyper-V NIC cannot be moved to a lagg; left alone", h.Name)
+	case kw.Vnet != "":
+		b.finding(finding.Warning, v.Origin, "%s: moved to vnet jail %q; left alone", h.Name, kw.Vnet)
+	default:
+		if owner := b.laggOwning(h.Name); owner != nil {
+			b.finding(finding.Warning, owner.Origin, "%s is already a port in %s; left alone", h.Name, owner.Name)
+			return v, false
+		}
+		return v, true
+	}
+	return v, false
+}
+
+// laggOwning finds a hand-written lagg that already has hn as a port.
+func (b *builder) laggOwning(hnName string) *rcconf.Var {
+	for _, v := range b.in.Netif.Vars() {
+		if !strings.HasPrefix(v.Name, "ifconfig_lagg") {
+			continue
+		}
+		w := fields(v.Value)
+		for i := 0; i+1 < len(w); i++ {
+			if strings.EqualFold(w[i], "laggport") && w[i+1] == hnName {
+				return &v
+			}
+		}
+	}
+	return nil
+}
+
+// splitWords sorts hn's ifconfig words into those that stay on the port
+// (mtu, offload capabilities) and the L3 words the lagg takes over.
+func splitWords(value string) (port, l3 []string, mtu int) {
+	w := fields(value)
+	for i := 0; i < len(w); i++ {
+		word := w[i]
+		switch {
+		case strings.EqualFold(word, "up"):
+			// The port is always brought up; the lagg is up once configured.
+		case word == "mtu" && i+1 < len(w):
+			mtu, _ = strconv.Atoi(w[i+1])
+			port = append(port, word, w[i+1])
+			i++
+		case capabilities[strings.TrimPrefix(word, "-")]:
+			port = append(port, word)
+		default:
+			l3 = append(l3, word)
+		}
+	}
+	return port, l3, mtu
+}
+
+func (b *builder) laggFor(h hn.Iface, v rcconf.Var) {
+	name := b.laggName(h)
+	port, l3, mtu := splitWords(v.Value)
+	kw := rcconf.ParseKeywords(v.Value)
+	laggValue := strings.Join(append([]string{"laggproto", "failover", "laggport", h.Name}, l3...), " ")
+	s := section{Title: fmt.Sprintf("%s -> %s: failover lagg, %s first (master)%s", h.Name, name, h.Name, vfNote(h))}
+	s.Assigns = append(s.Assigns,
+		assign{Name: "ifconfig_" + rcconf.MangleIfName(name), Value: laggValue, Comments: []string{from(v)}},
+		assign{Name: "ifconfig_" + rcconf.MangleIfName(h.Name), Value: strings.Join(append([]string{"up"}, port...), " "),
+			Comments: []string{fmt.Sprintf("a port of %s: L3 configuration moved there", name)}})
+	s.Assigns = append(s.Assigns, b.moveIfVars(h.Name, name)...)
+	s.Assigns = append(s.Assigns, b.moveVlans(h.Name, name)...)
+	b.addNetwork(s)
+	b.routes(h.Name, name)
+	b.laggs = append(b.laggs, name)
+	b.p.Laggs = append(b.p.Laggs, Lagg{Name: name, HN: h.Name, VF: h.VF, MTU: mtu, DHCP: kw.DHCP, Config: laggValue, Static: staticAddrs(l3)})
+}
+
+func vfNote(h hn.Iface) string {
+	if h.VF == "" {
+		return "; no VF attached now"
+	}
+	return "; VF " + h.VF + " attached now"
+}
+
+// moveIfVars moves every L3 variable of from onto to: the IPv6 line, every
+// alias form and the per-interface DHCP and address lists.
+func (b *builder) moveIfVars(fromIf, toIf string) []assign {
+	env := b.in.Netif
+	var out []assign
+	move := func(v rcconf.Var, newName string) {
+		out = append(out,
+			assign{Name: newName, Value: v.Value, Comments: []string{from(v)}},
+			assign{Name: v.Name, Value: "", Comments: []string{"moved to " + newName}})
+	}
+	mf, mt := rcconf.MangleIfName(fromIf), rcconf.MangleIfName(toIf)
+	if v, ok := env.IfConfigIPv6(fromIf); ok {
+		if v.Name != "ifconfig_"+mf+"_ipv6" {
+			// Came from ifconfig_DEFAULT: pin it on the lagg, stop the fallback on hn.
+			out = append(out,
+				assign{Name: "ifconfig_" + mt + "_ipv6", Value: v.Value, Comments: []string{from(v)}},
+				assign{Name: "ifconfig_" + mf + "_ipv6", Value: "", Comments: []string{"moved to ifconfig_" + mt + "_ipv6"}})
+		} else {
+			move(v, "ifconfig_"+mt+"_ipv6")
+		}
+	}
+	for _, v := range env.Aliases(fromIf) {
+		move(v, renameVar(v.Name, mf, mt))
+	}
+	for _, pattern := range movedVars {
+		if v, ok := env.IfVar(fromIf, pattern); ok {
+			move(v, strings.Replace(pattern, "IF", mt, 1))
+		}
+	}
+	return out
+}
+
+// renameVar swaps the interface part of a per-interface variable name.
+func renameVar(name, from, to string) string {
+	return strings.Replace(name, "_"+from+"_", "_"+to+"_", 1)
+}
+
+// moveVlans moves vlans_hnN to the lagg; numbered children (hnN.100) are
+// renamed with their parent, so their variables move as well.
+func (b *builder) moveVlans(fromIf, toIf string) []assign {
+	v, ok := b.in.Netif.IfVar(fromIf, "vlans_IF")
+	if !ok || v.Value == "" {
+		return nil
+	}
+	mt := rcconf.MangleIfName(toIf)
+	out := []assign{
+		{Name: "vlans_" + mt, Value: v.Value, Comments: []string{from(v)}},
+		{Name: v.Name, Value: "", Comments: []string{"moved to vlans_" + mt}},
+	}
+	for _, child := range fields(v.Value) {
+		if _, err := strconv.Atoi(child); err != nil {
+			continue // a named child (vlan10) keeps its name and variables
+		}
+		oldChild, newChild := fromIf+"."+child, toIf+"."+child
+		if c, ok := b.in.Netif.IfVar(oldChild, "ifconfig_IF"); ok {
+			out = append(out,
+				assign{Name: "ifconfig_" + rcconf.MangleIfName(newChild), Value: c.Value, Comments: []string{from(c)}},
+				assign{Name: c.Name, Value: "", Comments: []string{"moved with its parent to " + newChild}})
+		}
+		out = append(out, b.moveIfVars(oldChild, newChild)...)
+	}
+	return out
+}
+
+// staticAddrs lists the addresses in L3 words (inet A/len, inet A netmask M,
+// inet6 A/len), for verification after apply.
+func staticAddrs(words []string) []string {
+	var out []string
+	for i := 0; i+1 < len(words); i++ {
+		if words[i] == "inet" || words[i] == "inet6" {
+			out = append(out, words[i]+" "+words[i+1])
+		}
+	}
+	return out
+}

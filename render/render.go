@@ -1,0 +1,102 @@
+// Package render is hvnetconf's pure core: from the rc.conf variables as
+// FreeBSD evaluates them, the hn/VF snapshot and the policy config, it
+// decides every file hvnetconf owns and what the running system should look
+// like. It reads no files, runs nothing and changes nothing.
+package render
+
+import (
+	"slices"
+
+	"github.com/hvnetconf/hvnetconf/config"
+	"github.com/hvnetconf/hvnetconf/hn"
+	"github.com/hvnetconf/hvnetconf/internal/finding"
+	"github.com/hvnetconf/hvnetconf/rcconf"
+)
+
+// The files hvnetconf may own, as logical paths under the root.
+const (
+	NetworkFile = "/usr/local/etc/rc.conf.d/network" // read by netif and dhclient after rc.conf
+	RoutingFile = "/usr/local/etc/rc.conf.d/routing" // read by rc.d/routing
+	DevdFile    = "/usr/local/etc/devd/hvnetconf.conf"
+	LoaderFile  = "/boot/loader.conf.d/hvnetconf.conf"
+)
+
+// Targets lists every path hvnetconf may own; an owned one the plan does not
+// write any more is removed.
+var Targets = []string{LoaderFile, DevdFile, NetworkFile, RoutingFile}
+
+// Binary is where the devd rules find hvnetconf (the port's install path).
+var Binary = "/usr/local/sbin/hvnetconf"
+
+// Input is everything a render depends on.
+type Input struct {
+	Netif    *rcconf.Env // as rc.d/netif loads it (network, netif), hvnetconf's own files masked
+	Routing  *rcconf.Env // as rc.d/routing loads it (routing), hvnetconf's own files masked
+	Snapshot *hn.Snapshot
+	Config   *config.Config
+	// Firewall holds rule files to scan for hn names, by logical path.
+	Firewall map[string][]byte
+	Version  string // stamped in headers
+}
+
+// File is one file hvnetconf wants to exist with exactly this content.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Lagg is the runtime intent for one hn in lagg mode: apply and check bring
+// the system to it and verify it.
+type Lagg struct {
+	Name   string   `json:"name"`
+	HN     string   `json:"hn"`
+	VF     string   `json:"vf,omitempty"` // attached now, per the snapshot
+	MTU    int      `json:"mtu,omitempty"`
+	DHCP   bool     `json:"dhcp"`
+	Config string   `json:"ifconfig"` // the rendered ifconfig_laggN
+	Static []string `json:"static,omitempty"`
+}
+
+// Expectation is a value the self-check requires a service to see.
+type Expectation struct {
+	Services []string
+	Name     string
+	Value    string
+	File     string // the rendered file that sets it
+}
+
+// Plan is the whole outcome of a render.
+type Plan struct {
+	Mode     Decision          `json:"mode"`
+	Files    []File            `json:"-"`
+	Laggs    []Lagg            `json:"laggs"`
+	Findings []finding.Finding `json:"findings"`
+	Expect   []Expectation     `json:"-"`
+}
+
+// File returns the planned content of path, if the plan writes it.
+func (p *Plan) File(path string) ([]byte, bool) {
+	i := slices.IndexFunc(p.Files, func(f File) bool { return f.Path == path })
+	if i < 0 {
+		return nil, false
+	}
+	return p.Files[i].Data, true
+}
+
+// Render decides the plan. Its output depends only on in: the same input
+// always gives byte-identical files in the same order.
+func Render(in Input) (*Plan, error) {
+	p := &Plan{Mode: decideMode(in.Config, in.Snapshot)}
+	b := newBuilder(in, p)
+	if p.Mode.Mode == ModeLagg {
+		b.lagg()
+	} else {
+		b.transparent()
+	}
+	b.common()
+	if err := b.files(); err != nil {
+		return nil, err
+	}
+	sortFindings(p.Findings)
+	return p, nil
+}
