@@ -1,0 +1,203 @@
+package rcconf
+
+import (
+	"strconv"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// maxValue bounds the length of any string a statement may build. Values
+// can only grow by repeating references ($a$a$a...), which the parse tree
+// shows before anything runs, so a statement that could exceed it is
+// refused instead of exhausting memory.
+const maxValue = 16 << 20
+
+// isPlain reports whether st only assigns values without side effects:
+// a=1 b="$c${d:-x}". Such statements always assign every name they list,
+// so their origins come straight from the tree and consecutive ones run in
+// one batch.
+func isPlain(st *syntax.Stmt) bool {
+	ce, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || len(ce.Args) > 0 || len(ce.Assigns) == 0 || len(st.Redirs) > 0 || st.Negated || st.Background {
+		return false
+	}
+	for _, as := range ce.Assigns {
+		if as.Append || as.Naked || as.Index != nil || as.Array != nil {
+			return false
+		}
+		if as.Value != nil && !pureWord(as.Value.Parts) {
+			return false
+		}
+	}
+	return true
+}
+
+// pureWord: literals, quotes and parameter expansions that neither assign
+// (${a:=x}) nor abort (${a?}).
+func pureWord(parts []syntax.WordPart) bool {
+	for _, p := range parts {
+		switch p := p.(type) {
+		case *syntax.Lit, *syntax.SglQuoted:
+		case *syntax.DblQuoted:
+			if !pureWord(p.Parts) {
+				return false
+			}
+		case *syntax.ParamExp:
+			if p.Slice != nil || p.Repl != nil || p.Excl || p.Index != nil || p.Names != 0 {
+				return false
+			}
+			if p.Exp != nil {
+				switch p.Exp.Op {
+				case syntax.AssignUnset, syntax.AssignUnsetOrNull, syntax.ErrorUnset, syntax.ErrorUnsetOrNull:
+					return false
+				}
+				if p.Exp.Word != nil && !pureWord(p.Exp.Word.Parts) {
+					return false
+				}
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plainNames lists the names a plain statement assigns, in order.
+func plainNames(st *syntax.Stmt) []*syntax.Assign {
+	return st.Cmd.(*syntax.CallExpr).Assigns
+}
+
+// wordBound is an upper bound of a word's expanded length when no variable
+// is longer than u: each expansion adds at most u, the source text at most
+// its own length.
+func wordBound(w *syntax.Word, u int) int {
+	if w == nil {
+		return 0
+	}
+	refs := 0
+	for n := range syntax.Preorder(w) {
+		if _, ok := n.(*syntax.ParamExp); ok {
+			refs++
+		}
+	}
+	return satAdd(satMul(refs, u), int(w.End().Offset()-w.Pos().Offset()))
+}
+
+// stmtBound simulates node once with every variable no longer than u and
+// returns the largest value it could build: assignments raise u for the
+// words that follow.
+func stmtBound(node syntax.Node, u int) int {
+	largest := u
+	syntax.Walk(node, func(n syntax.Node) bool {
+		var w *syntax.Word
+		switch n := n.(type) {
+		case *syntax.Assign:
+			w = n.Value
+		case *syntax.ParamExp:
+			if n.Exp != nil && (n.Exp.Op == syntax.AssignUnset || n.Exp.Op == syntax.AssignUnsetOrNull) {
+				w = n.Exp.Word
+			}
+		case *syntax.Word:
+			largest = max(largest, wordBound(n, u))
+			return true
+		}
+		if w != nil {
+			u = max(u, wordBound(w, u))
+			largest = max(largest, u)
+		}
+		return true
+	})
+	return largest
+}
+
+// growth is how many times one run of node may multiply the longest value:
+// the product over its assignments of their number of references.
+func growth(node syntax.Node) int {
+	g := 1
+	syntax.Walk(node, func(n syntax.Node) bool {
+		if as, ok := n.(*syntax.Assign); ok && as.Value != nil {
+			refs := 0
+			for m := range syntax.Preorder(as.Value) {
+				if _, ok := m.(*syntax.ParamExp); ok {
+					refs++
+				}
+			}
+			g = satMul(g, max(1, refs))
+		}
+		return true
+	})
+	return g
+}
+
+func satMul(a, b int) int {
+	if a != 0 && b > (1<<50)/a {
+		return 1 << 50
+	}
+	return a * b
+}
+
+func satAdd(a, b int) int { return min(a+b, 1<<50) }
+
+// instrument prepares a checked tree for running: a tick at the top of every
+// loop body and function body, so that endless loops, runaway growth and
+// runaway recursion are caught; and brace characters in command words
+// quoted, because the interpreter (bash-like) would expand {a,b} where
+// FreeBSD's sh keeps it literally.
+func instrument(f *syntax.File) {
+	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.WhileClause:
+			n.Do = prepend(n.Do, cmdTick, growth(n))
+		case *syntax.ForClause:
+			n.Do = prepend(n.Do, cmdTick, growth(n))
+			if wi, ok := n.Loop.(*syntax.WordIter); ok {
+				quoteBraces(wi.Items)
+			}
+		case *syntax.FuncDecl:
+			if b, ok := n.Body.Cmd.(*syntax.Block); ok {
+				b.Stmts = prepend(b.Stmts, cmdEnter, growth(n))
+			}
+		case *syntax.CallExpr:
+			quoteBraces(n.Args)
+		}
+		return true
+	})
+}
+
+func prepend(stmts []*syntax.Stmt, name string, g int) []*syntax.Stmt {
+	call := &syntax.CallExpr{Args: []*syntax.Word{litWord(name), litWord(strconv.Itoa(g))}}
+	return append([]*syntax.Stmt{{Cmd: call}}, stmts...)
+}
+
+func litWord(s string) *syntax.Word {
+	return &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: s}}}
+}
+
+// quoteBraces turns every unquoted { into '{' so that no brace expansion
+// happens; the value of the word does not change.
+func quoteBraces(words []*syntax.Word) {
+	for _, w := range words {
+		var parts []syntax.WordPart
+		changed := false
+		for _, p := range w.Parts {
+			lit, ok := p.(*syntax.Lit)
+			if !ok || !strings.Contains(lit.Value, "{") {
+				parts = append(parts, p)
+				continue
+			}
+			changed = true
+			for i, piece := range strings.Split(lit.Value, "{") {
+				if i > 0 {
+					parts = append(parts, &syntax.SglQuoted{Left: lit.ValuePos, Right: lit.ValuePos, Value: "{"})
+				}
+				if piece != "" {
+					parts = append(parts, &syntax.Lit{ValuePos: lit.ValuePos, ValueEnd: lit.ValueEnd, Value: piece})
+				}
+			}
+		}
+		if changed {
+			w.Parts = parts
+		}
+	}
+}

@@ -1,0 +1,198 @@
+package rcconf
+
+import (
+	"fmt"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// allowedBuiltins are the only commands a configuration file may run besides
+// its own functions. Each one only touches the shell's own state: variables,
+// positional parameters, control flow, or output that rcconf throws away.
+// Left out on purpose: cd (would move relative paths), exit/exec/trap/kill/
+// wait/umask/command/type/alias (leave the shell, run code later or run
+// programs), declare/typeset/let/[[ (bash only).
+var allowedBuiltins = map[string]bool{
+	":": true, "true": true, "false": true, "test": true, "[": true,
+	"echo": true, "printf": true,
+	"export": true, "readonly": true, "local": true, "unset": true,
+	"set": true, "shift": true, "read": true,
+	"break": true, "continue": true, "return": true,
+	".": true, "source": true, "eval": true,
+}
+
+// Internal commands that rcconf inserts into the syntax tree; the call
+// handler answers them. The colon keeps them out of any name a file can
+// define or call.
+const (
+	cmdTick  = "rcconf:tick"  // top of every loop body: steps, memory, time
+	cmdEnter = "rcconf:enter" // top of every function body: nesting depth
+	cmdProbe = "rcconf:probe" // captures a live view of the global variables
+)
+
+// refusal is one construct rcconf will not run, in top-level statement stmt.
+type refusal struct {
+	stmt int
+	pos  syntax.Pos
+	msg  string
+}
+
+// checker walks a parsed file (or eval text) and lists what is refused.
+type checker struct {
+	funcs    map[string]bool // functions known to exist (any file so far, or this one)
+	stmt     int
+	refusals []refusal
+}
+
+func (c *checker) refuse(pos syntax.Pos, format string, args ...any) {
+	c.refusals = append(c.refusals, refusal{stmt: c.stmt, pos: pos, msg: fmt.Sprintf(format, args...)})
+}
+
+// checkFile returns every refusal in f; funcs gains the functions f declares.
+func checkFile(f *syntax.File, funcs map[string]bool) []refusal {
+	c := &checker{funcs: funcs}
+	for n := range syntax.Preorder(f) {
+		if fd, ok := n.(*syntax.FuncDecl); ok {
+			funcs[fd.Name.Value] = true
+		}
+	}
+	for i, st := range f.Stmts {
+		c.stmt = i
+		c.walk(st, false)
+	}
+	return c.refusals
+}
+
+// walk checks node; inFunc says whether it sits inside a function body,
+// where return is meaningful.
+func (c *checker) walk(node syntax.Node, inFunc bool) {
+	syntax.Walk(node, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.FuncDecl:
+			if n.RsrvWord || !n.Parens {
+				c.refuse(n.Pos(), "the function keyword is bash-only")
+			}
+			c.walk(n.Body, true)
+			return false
+		case *syntax.Stmt:
+			c.stmtFlags(n)
+		case *syntax.CallExpr:
+			c.call(n, inFunc)
+		default:
+			if msg := refusedNode(n); msg != "" {
+				c.refuse(n.Pos(), "%s", msg)
+			}
+		}
+		return true
+	})
+}
+
+func (c *checker) stmtFlags(st *syntax.Stmt) {
+	if st.Background {
+		c.refuse(st.Pos(), "background commands (&) are not allowed")
+	}
+	if st.Coprocess {
+		c.refuse(st.Pos(), "coprocesses are not allowed")
+	}
+	for _, r := range st.Redirs {
+		if msg := refusedRedirect(r); msg != "" {
+			c.refuse(r.Pos(), "%s", msg)
+		}
+	}
+}
+
+// refusedNode names the constructs refused wherever they appear.
+func refusedNode(n syntax.Node) string {
+	switch n := n.(type) {
+	case *syntax.CmdSubst:
+		if n.Backquotes {
+			return "command substitution (backticks) is not allowed"
+		}
+		return "command substitution is not allowed"
+	case *syntax.ProcSubst:
+		return "process substitution is not allowed"
+	case *syntax.Subshell:
+		return "subshells are not allowed (they cannot set variables)"
+	case *syntax.BinaryCmd:
+		if n.Op == syntax.Pipe || n.Op == syntax.PipeAll {
+			return "pipelines are not allowed (they cannot set variables)"
+		}
+	case *syntax.DeclClause:
+		switch n.Variant.Value {
+		case "export", "readonly", "local":
+		default:
+			return n.Variant.Value + " is bash-only"
+		}
+	case *syntax.TestClause:
+		return "[[ is bash-only"
+	case *syntax.ArithmCmd:
+		return "(( is bash-only"
+	case *syntax.LetClause:
+		return "let is bash-only"
+	case *syntax.TimeClause:
+		return "time is not allowed"
+	case *syntax.CoprocClause:
+		return "coprocesses are not allowed"
+	case *syntax.TestDecl:
+		return "@test is not shell"
+	case *syntax.ExtGlob:
+		return "extended globs are bash-only"
+	}
+	return ""
+}
+
+// refusedRedirect allows reading anything (under the root) and writing
+// only to /dev/null or to another descriptor.
+func refusedRedirect(r *syntax.Redirect) string {
+	switch r.Op {
+	case syntax.RdrIn, syntax.Hdoc, syntax.DashHdoc, syntax.DplIn:
+		return ""
+	case syntax.DplOut:
+		if w := r.Word.Lit(); w == "-" || isDigits(w) || w == "/dev/null" {
+			return ""
+		}
+	case syntax.RdrOut, syntax.AppOut, syntax.RdrClob, syntax.RdrAll, syntax.AppAll:
+		if r.Word.Lit() == "/dev/null" {
+			return ""
+		}
+	}
+	return fmt.Sprintf("redirection %s %s is not allowed (nothing may be written)", r.Op, wordText(r.Word))
+}
+
+func (c *checker) call(ce *syntax.CallExpr, inFunc bool) {
+	if len(ce.Args) == 0 {
+		return
+	}
+	name := ce.Args[0].Lit()
+	if name == "" {
+		return // computed name: the call handler checks it when it runs
+	}
+	switch {
+	case name == "return" && !inFunc:
+		c.refuse(ce.Pos(), "return outside a function is not supported")
+	case strings.HasPrefix(name, "rcconf:"):
+		c.refuse(ce.Pos(), "command %s is not allowed", name)
+	case allowedBuiltins[name], c.funcs[name]:
+	default:
+		c.refuse(ce.Pos(), "command %s is not allowed (rcconf runs no programs)", name)
+	}
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+// wordText prints a word for a message, without risking a huge line.
+func wordText(w *syntax.Word) string {
+	if w == nil {
+		return ""
+	}
+	var sb strings.Builder
+	syntax.NewPrinter().Print(&sb, w)
+	s := sb.String()
+	if len(s) > 40 {
+		s = s[:40] + "..."
+	}
+	return s
+}

@@ -1,0 +1,54 @@
+package rcconf
+
+import (
+	"sort"
+
+	"github.com/hvnetconf/hvnetconf/internal/finding"
+)
+
+// Service name lists as FreeBSD's rc.d scripts pass them to load_rc_config
+// (libexec/rc/rc.d/netif, dhclient, routing).
+var (
+	ServiceNetwork  = []string{"network"}
+	ServiceNetif    = []string{"network", "netif"}
+	ServiceDhclient = []string{"dhclient", "network"}
+	ServiceRouting  = []string{"routing"}
+)
+
+// Env is the evaluated configuration: the variables the files set, with
+// their origins.
+type Env struct {
+	vars     map[string]Var
+	files    []string
+	findings []finding.Finding
+}
+
+// Get returns a variable's value and whether it is set.
+func (e *Env) Get(name string) (string, bool) {
+	v, ok := e.vars[name]
+	return v.Value, ok
+}
+
+// Lookup returns a variable with its origin.
+func (e *Env) Lookup(name string) (Var, bool) {
+	v, ok := e.vars[name]
+	return v, ok
+}
+
+// Vars lists every variable the files set (never the interpreter's own
+// HOME, PWD, IFS...), sorted by name.
+func (e *Env) Vars() []Var {
+	out := make([]Var, 0, len(e.vars))
+	for _, v := range e.vars {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Findings lists what the evaluation noticed without failing: statements
+// skipped in lenient mode, messages the shell printed.
+func (e *Env) Findings() []finding.Finding { return append([]finding.Finding(nil), e.findings...) }
+
+// Files lists the logical paths read, in order.
+func (e *Env) Files() []string { return append([]string(nil), e.files...) }

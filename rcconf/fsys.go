@@ -1,0 +1,180 @@
+package rcconf
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+	"time"
+)
+
+// maxFileSize bounds every file rcconf reads: rc.conf files are a few KiB,
+// so anything bigger is a mistake (or an attack on the evaluator).
+const maxFileSize = 1 << 20
+
+// fsys resolves logical absolute paths (/etc/rc.conf) under the root,
+// through os.Root so that no path or symlink can escape it, with the
+// Overlay map taking precedence over the files on disk.
+type fsys struct {
+	root    *os.Root
+	overlay map[string][]byte
+}
+
+// rel turns a logical path into the name os.Root wants.
+func rel(logical string) string {
+	p := strings.TrimPrefix(path.Clean("/"+logical), "/")
+	if p == "" {
+		return "."
+	}
+	return p
+}
+
+// overlayDir reports whether some overlay file lives below dir, which makes
+// dir exist even when it is absent on disk.
+func (f *fsys) overlayDir(dir string) bool {
+	prefix := strings.TrimSuffix(dir, "/") + "/"
+	for p, data := range f.overlay {
+		if data != nil && strings.HasPrefix(p, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// stat follows symlinks, like test -f and test -d.
+func (f *fsys) stat(logical string) (fs.FileInfo, error) {
+	logical = path.Clean("/" + logical)
+	if data, ok := f.overlay[logical]; ok {
+		if data == nil {
+			return nil, &fs.PathError{Op: "stat", Path: logical, Err: fs.ErrNotExist}
+		}
+		return memInfo{name: path.Base(logical), size: int64(len(data))}, nil
+	}
+	info, err := f.root.Stat(rel(logical))
+	if err != nil && f.overlayDir(logical) {
+		return memInfo{name: path.Base(logical), dir: true}, nil
+	}
+	if err != nil {
+		return nil, &fs.PathError{Op: "stat", Path: logical, Err: unwrapPathErr(err)}
+	}
+	return info, nil
+}
+
+// readFile returns a regular file's content, refusing directories and
+// anything larger than maxFileSize.
+func (f *fsys) readFile(logical string) ([]byte, error) {
+	logical = path.Clean("/" + logical)
+	if data, ok := f.overlay[logical]; ok {
+		if data == nil {
+			return nil, fs.ErrNotExist
+		}
+		if len(data) > maxFileSize {
+			return nil, errTooBig
+		}
+		return data, nil
+	}
+	info, err := f.stat(logical)
+	if err != nil {
+		return nil, unwrapPathErr(err)
+	}
+	if info.IsDir() {
+		return nil, errIsDir
+	}
+	if info.Size() > maxFileSize {
+		return nil, errTooBig
+	}
+	fh, err := f.root.Open(rel(logical))
+	if err != nil {
+		return nil, unwrapPathErr(err)
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, maxFileSize+1))
+	if err != nil {
+		return nil, unwrapPathErr(err)
+	}
+	if len(data) > maxFileSize {
+		return nil, errTooBig
+	}
+	return data, nil
+}
+
+// readDir lists a directory, disk entries merged with the overlay, sorted
+// by name as sh sorts a glob.
+func (f *fsys) readDir(logical string) ([]fs.DirEntry, error) {
+	logical = path.Clean("/" + logical)
+	byName := map[string]fs.DirEntry{}
+	disk, err := fs.ReadDir(f.root.FS(), rel(logical))
+	if err != nil && !f.overlayDir(logical) {
+		return nil, &fs.PathError{Op: "readdir", Path: logical, Err: unwrapPathErr(err)}
+	}
+	for _, d := range disk {
+		byName[d.Name()] = d
+	}
+	prefix := strings.TrimSuffix(logical, "/") + "/"
+	for p, data := range f.overlay {
+		rest, ok := strings.CutPrefix(p, prefix)
+		if !ok || rest == "" {
+			continue
+		}
+		name, _, sub := strings.Cut(rest, "/")
+		switch {
+		case sub:
+			byName[name] = fs.FileInfoToDirEntry(memInfo{name: name, dir: true})
+		case data == nil:
+			delete(byName, name)
+		default:
+			byName[name] = fs.FileInfoToDirEntry(memInfo{name: name, size: int64(len(data))})
+		}
+	}
+	out := make([]fs.DirEntry, 0, len(byName))
+	for _, d := range byName {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	return out, nil
+}
+
+var (
+	errTooBig = errors.New("file is larger than 1 MiB")
+	errIsDir  = errors.New("is a directory")
+)
+
+// unwrapPathErr drops os.Root's path (relative to the root, which the user
+// never sees) and keeps the cause.
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// memInfo describes an overlay file or an implied overlay directory.
+type memInfo struct {
+	name string
+	size int64
+	dir  bool
+}
+
+func (m memInfo) Name() string       { return m.name }
+func (m memInfo) Size() int64        { return m.size }
+func (m memInfo) ModTime() time.Time { return time.Time{} }
+func (m memInfo) IsDir() bool        { return m.dir }
+func (m memInfo) Sys() any           { return nil }
+func (m memInfo) Mode() fs.FileMode {
+	if m.dir {
+		return fs.ModeDir | 0o755
+	}
+	return 0o644
+}
+
+// memFile serves file content to the interpreter (read-only), or swallows
+// writes for /dev/null.
+type memFile struct{ *bytes.Reader }
+
+func (memFile) Write(p []byte) (int, error) { return len(p), nil }
+func (memFile) Close() error                { return nil }

@@ -1,0 +1,270 @@
+package rcconf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"runtime/metrics"
+	"strings"
+	"time"
+
+	"github.com/hvnetconf/hvnetconf/internal/finding"
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Logical paths of load_rc_config (libexec/rc/rc.subr).
+const (
+	defaultsRCConf = "/etc/defaults/rc.conf"
+	etcRCConf      = "/etc/rc.conf"
+)
+
+// Load evaluates the configuration the way rc.subr's load_rc_config does
+// for each of opts.Services in turn, in one shell:
+//
+//  1. /etc/defaults/rc.conf, then its source_rc_confs function (which reads
+//     every file of rc_conf_files, twice over if one redefines the list);
+//     without defaults/rc.conf, /etc/rc.conf alone;
+//  2. for each service NAME and each DIR of /etc and ${local_startup%/rc.d}:
+//     DIR/rc.conf.d/NAME if it is a file, else every regular file in that
+//     directory in glob order.
+//
+// Bad input is an error with exit code 65 naming FILE:LINE:COL.
+func Load(ctx context.Context, opts Options) (*Env, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = 5 * time.Second
+	}
+	if len(opts.Services) == 0 {
+		opts.Services = ServiceNetwork
+	}
+	if opts.Root == "" {
+		opts.Root = "/"
+	}
+	root, err := os.OpenRoot(opts.Root)
+	if err != nil {
+		return nil, sysexits.Errorf(sysexits.NoInput, "root %s: %v", opts.Root, unwrapPathErr(err))
+	}
+	defer root.Close()
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	ev, err := newEvaluator(ctx, opts, &fsys{root: root, overlay: cleanOverlay(opts.Overlay)})
+	if err != nil {
+		return nil, err
+	}
+	if err := ev.loadRCConfig(); err != nil {
+		return nil, err
+	}
+	return ev.env(), nil
+}
+
+// cleanOverlay keys the overlay by cleaned absolute paths.
+func cleanOverlay(in map[string][]byte) map[string][]byte {
+	out := make(map[string][]byte, len(in))
+	for p, data := range in {
+		out[rel("/"+p)] = data
+	}
+	clean := make(map[string][]byte, len(out))
+	for p, data := range out {
+		clean["/"+strings.TrimPrefix(p, ".")] = data
+	}
+	return clean
+}
+
+func newEvaluator(ctx context.Context, opts Options, fsys *fsys) (*evaluator, error) {
+	ev := &evaluator{
+		ctx: ctx, opts: opts, fs: fsys,
+		known: map[string]string{}, origins: map[string]Origin{}, funcs: map[string]bool{},
+		pcs:    make([]uintptr, maxFrames),
+		sample: []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}},
+	}
+	metrics.Read(ev.sample)
+	ev.heap0 = ev.sample[0].Value.Uint64()
+	h := handlers{fs: fsys}
+	r, err := interp.New(
+		interp.Env(expand.ListEnviron()),
+		interp.Dir("/"),
+		interp.StdIO(nil, io.Discard, &ev.stderr),
+		interp.CallHandler(ev.call),
+		interp.ExecHandlers(func(interp.ExecHandlerFunc) interp.ExecHandlerFunc { return ev.exec }),
+		interp.OpenHandler(h.open),
+		interp.StatHandler(h.stat),
+		interp.AccessHandler(h.access),
+		interp.ReadDirHandler2(h.readDir),
+	)
+	if err != nil {
+		return nil, sysexits.New(sysexits.Software, err)
+	}
+	ev.r = r
+	// Capture a live view of the globals, then take the interpreter's own
+	// variables (HOME, PWD, IFS...) as the baseline nobody set.
+	probe := &syntax.Stmt{Cmd: &syntax.CallExpr{Args: []*syntax.Word{litWord(cmdProbe)}}}
+	if err := r.Run(ctx, probe); err != nil || ev.global == nil {
+		return nil, sysexits.Errorf(sysexits.Software, "rcconf: cannot start the interpreter: %v", err)
+	}
+	ev.diff(Origin{})
+	clear(ev.origins)
+	return ev, nil
+}
+
+// exec is the second line of defence: the call handler lets no external
+// command through, and neither does this.
+func (ev *evaluator) exec(_ context.Context, args []string) error {
+	return ev.stop(ev.here("command %s is not allowed (rcconf runs no programs)", args[0]))
+}
+
+// loadRCConfig follows rc.subr's load_rc_config.
+func (ev *evaluator) loadRCConfig() error {
+	if ev.readable(defaultsRCConf) {
+		if err := ev.dotIfNonEmpty(defaultsRCConf); err != nil {
+			return err
+		}
+		if err := ev.sourceRCConfs(); err != nil {
+			return err
+		}
+	} else if ev.readable(etcRCConf) {
+		if err := ev.dotIfNonEmpty(etcRCConf); err != nil {
+			return err
+		}
+	}
+	for _, name := range ev.opts.Services {
+		if err := ev.loadService(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sourceRCConfs calls the source_rc_confs function that defaults/rc.conf
+// defines; it reads rc_conf_files through our ". " handling.
+func (ev *evaluator) sourceRCConfs() error {
+	const fn = "source_rc_confs"
+	if ev.r.Funcs[fn] == nil {
+		ev.finds = append(ev.finds, finding.Finding{File: defaultsRCConf, Severity: finding.Warning,
+			Message: fn + " is not defined: rc_conf_files is not read"})
+		return nil
+	}
+	ev.stack = append(ev.stack, frame{file: defaultsRCConf, pos: ev.r.Funcs[fn].Pos()})
+	defer func() { ev.stack = ev.stack[:len(ev.stack)-1] }()
+	call := &syntax.Stmt{Cmd: &syntax.CallExpr{Args: []*syntax.Word{litWord(fn)}}}
+	if err := ev.runOne(call); err != nil {
+		return err
+	}
+	ev.diff(Origin{File: defaultsRCConf, Line: int(ev.r.Funcs[fn].Pos().Line())})
+	return nil
+}
+
+// loadService reads rc.conf.d/NAME from /etc and each ${local_startup%/rc.d}.
+func (ev *evaluator) loadService(name string) error {
+	dirs := []string{"/etc"}
+	if vr := ev.global.Get("local_startup"); vr.IsSet() {
+		dirs = append(dirs, strings.Fields(vr.String())...)
+	}
+	for _, d := range dirs {
+		p := strings.TrimSuffix(d, "/rc.d") + "/rc.conf.d/" + name
+		info, err := ev.fs.stat(p)
+		switch {
+		case err != nil:
+			continue
+		case info.Mode().IsRegular():
+			if err := ev.dotIfNonEmpty(p); err != nil {
+				return err
+			}
+		case info.IsDir():
+			if err := ev.loadServiceDir(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// loadServiceDir sources every regular file matching DIR/* in order.
+func (ev *evaluator) loadServiceDir(dir string) error {
+	entries, err := ev.fs.readDir(dir)
+	if err != nil {
+		return nil // sh's glob would match nothing
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue // * does not match dot files
+		}
+		p := dir + "/" + e.Name()
+		if info, err := ev.fs.stat(p); err == nil && info.Mode().IsRegular() {
+			if err := ev.dotIfNonEmpty(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// dotIfNonEmpty is rc.subr's dot: [ -f FILE -a -s FILE ] && . FILE.
+func (ev *evaluator) dotIfNonEmpty(p string) error {
+	info, err := ev.fs.stat(p)
+	if err != nil || !info.Mode().IsRegular() || info.Size() == 0 {
+		return nil
+	}
+	return ev.source(p, false)
+}
+
+func (ev *evaluator) readable(p string) bool {
+	_, err := ev.fs.stat(p)
+	return err == nil
+}
+
+// env freezes the result.
+func (ev *evaluator) env() *Env {
+	e := &Env{vars: map[string]Var{}, files: ev.files, findings: ev.finds}
+	for name, o := range ev.origins {
+		if vr := ev.global.Get(name); vr.IsSet() {
+			e.vars[name] = Var{Name: name, Value: vr.String(), Origin: o}
+		}
+	}
+	return e
+}
+
+// handlers confine the interpreter's file access to the root (read-only).
+type handlers struct{ fs *fsys }
+
+var errNoWrite = errors.New("writing files is not allowed")
+
+func (h handlers) open(_ context.Context, p string, flag int, _ os.FileMode) (io.ReadWriteCloser, error) {
+	if p == "/dev/null" {
+		return memFile{bytes.NewReader(nil)}, nil
+	}
+	if flag&(os.O_WRONLY|os.O_RDWR|os.O_APPEND|os.O_CREATE|os.O_TRUNC) != 0 {
+		return nil, &fs.PathError{Op: "open", Path: p, Err: errNoWrite}
+	}
+	data, err := h.fs.readFile(p)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: p, Err: err}
+	}
+	return memFile{bytes.NewReader(data)}, nil
+}
+
+func (h handlers) stat(_ context.Context, p string, _ bool) (fs.FileInfo, error) {
+	return h.fs.stat(p)
+}
+
+func (h handlers) access(_ context.Context, p string, mode interp.AccessMode) error {
+	info, err := h.fs.stat(p)
+	if err != nil {
+		return err
+	}
+	if mode&interp.AccessWrite != 0 {
+		return &fs.PathError{Op: "access", Path: p, Err: errNoWrite}
+	}
+	if mode&interp.AccessExec != 0 && !info.IsDir() && info.Mode().Perm()&0o111 == 0 {
+		return &fs.PathError{Op: "access", Path: p, Err: fs.ErrPermission}
+	}
+	return nil
+}
+
+func (h handlers) readDir(_ context.Context, p string) ([]fs.DirEntry, error) {
+	return h.fs.readDir(p)
+}

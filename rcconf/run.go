@@ -1,0 +1,166 @@
+package rcconf
+
+import (
+	"errors"
+	"strings"
+
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// runFile checks a parsed file and runs it statement by statement.
+// Consecutive plain assignments run as one batch (fast, and their origins
+// are exact from the tree); any other statement runs alone and the
+// variables whose value changed get its position as their origin.
+func (ev *evaluator) runFile(logical string, f *syntax.File) error {
+	skip := map[int]bool{}
+	for _, ref := range checkFile(f, ev.funcs) {
+		if !ev.opts.Lenient {
+			return errAt(logical, ref.pos, "%s", ref.msg)
+		}
+		skip[ref.stmt] = true
+		ev.warn(logical, int(ref.pos.Line()), "skipped: "+ref.msg)
+	}
+	instrument(f)
+	ev.stack = append(ev.stack, frame{file: logical})
+	defer func() { ev.stack = ev.stack[:len(ev.stack)-1] }()
+	top := &ev.stack[len(ev.stack)-1]
+	stmts := f.Stmts
+	for i := 0; i < len(stmts); {
+		if skip[i] {
+			i++
+			continue
+		}
+		top.pos = stmts[i].Pos()
+		j := i
+		if isPlain(stmts[i]) {
+			j = ev.batchEnd(stmts, i, skip)
+		}
+		if j == i && stmtBound(stmts[i], ev.maxLen) > maxValue {
+			if err := ev.skipOrFail(logical, stmts[i], "values could grow beyond 16 MiB"); err != nil {
+				return err
+			}
+			i++
+			continue
+		}
+		if j > i {
+			if err := ev.runBatch(logical, stmts[i:j]); err != nil {
+				return err
+			}
+			i = j
+			continue
+		}
+		if err := ev.runOne(stmts[i]); err != nil {
+			return err
+		}
+		ev.diff(Origin{File: logical, Line: int(stmts[i].Pos().Line())})
+		i++
+	}
+	return nil
+}
+
+// batchEnd extends a run of plain statements from i while the values they
+// build stay provably small.
+func (ev *evaluator) batchEnd(stmts []*syntax.Stmt, i int, skip map[int]bool) int {
+	u := ev.maxLen
+	j := i
+	for j < len(stmts) && !skip[j] && isPlain(stmts[j]) {
+		b := stmtBound(stmts[j], u)
+		if b > maxValue {
+			break
+		}
+		u = b
+		j++
+	}
+	return j
+}
+
+func (ev *evaluator) skipOrFail(logical string, st *syntax.Stmt, msg string) error {
+	if !ev.opts.Lenient {
+		return errAt(logical, st.Pos(), "%s", msg)
+	}
+	ev.warn(logical, int(st.Pos().Line()), "skipped: "+msg)
+	return nil
+}
+
+// runBatch runs plain assignments together; each name's origin is its last
+// assignment in the batch.
+func (ev *evaluator) runBatch(logical string, stmts []*syntax.Stmt) error {
+	if err := ev.afterRun(ev.r.Run(ev.ctx, &syntax.File{Name: logical, Stmts: stmts})); err != nil {
+		return err
+	}
+	last := map[string]int{}
+	for _, st := range stmts {
+		for _, as := range plainNames(st) {
+			last[as.Name.Value] = int(as.Pos().Line())
+		}
+	}
+	for name, line := range last {
+		if vr := ev.global.Get(name); vr.IsSet() {
+			ev.record(name, vr.String(), Origin{File: logical, Line: line})
+		}
+	}
+	return nil
+}
+
+func (ev *evaluator) runOne(st *syntax.Stmt) error {
+	return ev.afterRun(ev.r.Run(ev.ctx, st))
+}
+
+// afterRun turns what the interpreter reports into rcconf errors and
+// findings. An exit status alone is not an error: sh goes on.
+func (ev *evaluator) afterRun(err error) error {
+	if ev.fatal != nil {
+		return ev.fatal
+	}
+	if ev.ctx.Err() != nil {
+		return ev.stop(ev.here("evaluation did not finish in time (endless loop?)"))
+	}
+	var status interp.ExitStatus
+	if err != nil && !errors.As(err, &status) {
+		return ev.stop(ev.here("%v", err))
+	}
+	if ev.r.Exited() {
+		return ev.stop(ev.here("the shell would exit here (set -e, or a failed ${name?})"))
+	}
+	if ev.stderr.Len() > 0 {
+		file, pos := ev.where()
+		for _, line := range strings.Split(strings.TrimSpace(ev.stderr.String()), "\n") {
+			ev.warn(file, int(pos.Line()), "sh: "+line)
+		}
+		ev.stderr.Reset()
+	}
+	return nil
+}
+
+// record notes a variable's new value and where it came from.
+func (ev *evaluator) record(name, value string, o Origin) {
+	ev.known[name] = value
+	ev.origins[name] = o
+	ev.maxLen = max(ev.maxLen, len(value))
+}
+
+// diff compares every global variable with the last known values: what
+// changed was set by the statement that just ran.
+func (ev *evaluator) diff(o Origin) {
+	set := 0
+	for name, vr := range ev.global.Each {
+		if !vr.IsSet() {
+			continue
+		}
+		set++
+		v := vr.String()
+		if old, ok := ev.known[name]; !ok || old != v {
+			ev.record(name, v, o)
+		}
+	}
+	if set == len(ev.known) {
+		return
+	}
+	for name := range ev.known {
+		if !ev.global.Get(name).IsSet() {
+			delete(ev.known, name)
+			delete(ev.origins, name)
+		}
+	}
+}
