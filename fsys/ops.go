@@ -1,0 +1,66 @@
+package fsys
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+)
+
+// ops is every file operation Apply and Restore perform, so that tests can
+// make any one of them fail and check what is left behind.
+type ops interface {
+	Lstat(name string) (fs.FileInfo, error)
+	Stat(name string) (fs.FileInfo, error)
+	ReadFile(name string) ([]byte, error)
+	Mkdir(name string, perm fs.FileMode) error
+	Rename(oldname, newname string) error
+	Remove(name string) error
+	// CreateTemp creates a new file in dir, open for writing, named
+	// after base so a leftover is recognisable.
+	CreateTemp(dir, base string) (file, string, error)
+	// SyncDir makes a directory's entries (a rename) durable.
+	SyncDir(dir string) error
+}
+
+// file is the part of *os.File a write uses.
+type file interface {
+	io.Writer
+	Sync() error
+	Chmod(mode fs.FileMode) error
+	Close() error
+}
+
+// osOps performs the operations inside an os.Root.
+type osOps struct{ *os.Root }
+
+func (o osOps) CreateTemp(dir, base string) (file, string, error) {
+	for {
+		var rnd [6]byte
+		_, _ = rand.Read(rnd[:]) // never fails (crypto/rand docs)
+		name := path.Join(dir, "."+base+".hvnetconf-"+hex.EncodeToString(rnd[:]))
+		// 0600 until written: nobody reads a half-written file.
+		f, err := o.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if os.IsExist(err) {
+			continue
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		return f, name, nil
+	}
+}
+
+func (o osOps) SyncDir(dir string) error {
+	d, err := o.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
