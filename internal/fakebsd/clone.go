@@ -1,0 +1,42 @@
+package fakebsd
+
+import "fmt"
+
+// create makes a cloned interface (lagg, vlan); others cannot be cloned.
+func (r *ifconfigRun) create(name string) error {
+	if r.i != nil {
+		// sbin/ifconfig: SIOCIFCREATE2 fails with EEXIST.
+		return r.fail("SIOCIFCREATE2 (%s): File exists", name)
+	}
+	i := &Iface{Name: name, Carrier: true}
+	switch {
+	case isUnit(name, "lagg"):
+		i.Kind, i.Proto = KindLagg, "failover" // failover is lagg(4)'s default
+	case isUnit(name, "vlan"):
+		i.Kind = KindVLAN
+	default:
+		return r.fail("SIOCIFCREATE2 (%s): Invalid argument", name)
+	}
+	r.s.addIface(i)
+	// A lagg has a made-up MAC until its first port lends it one.
+	i.MAC = fmt.Sprintf("58:9c:fc:10:ff:%02x", i.Index&0xff)
+	if i.Kind == KindVLAN {
+		i.MAC = "00:00:00:00:00:00"
+	}
+	r.i = i
+	return nil
+}
+
+func (r *ifconfigRun) destroy() error {
+	if r.i.Kind != KindLagg && r.i.Kind != KindVLAN {
+		return r.fail("SIOCIFDESTROY: Invalid argument")
+	}
+	r.s.removeIface(r.i.Name)
+	r.i = &Iface{Name: r.i.Name} // later words act on a detached copy, like on a gone ifnet
+	return nil
+}
+
+func isUnit(name, prefix string) bool {
+	_, ok := unit(name, prefix)
+	return ok
+}

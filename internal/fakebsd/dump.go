@@ -1,0 +1,67 @@
+package fakebsd
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Dump is the state as sorted text, for golden comparisons: interfaces by
+// name with their addresses and lagg ports (with the flags ifconfig would
+// print), dhclient and leases, derived sysctls, then the event log and any
+// unknown commands in order. The command log is left out (see Commands).
+func (h *Host) Dump() string { return h.State().Dump() }
+
+// Dump: see Host.Dump.
+func (s *State) Dump() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "transparent %v\n", s.Transparent)
+	for _, n := range sortedKeys(s.Ifaces) {
+		s.dumpIface(&b, s.Ifaces[n])
+	}
+	for _, n := range sortedKeys(s.Dhclient) {
+		fmt.Fprintf(&b, "dhclient %s\n", n)
+	}
+	for _, n := range sortedKeys(s.Leases) {
+		fmt.Fprintf(&b, "leases %s %d\n", n, s.Leases[n])
+	}
+	sys := s.sysctls()
+	for _, n := range sortedKeys(sys) {
+		fmt.Fprintf(&b, "sysctl %s=%q\n", n, sys[n])
+	}
+	for _, e := range s.Events {
+		fmt.Fprintf(&b, "event %s\n", e)
+	}
+	for _, u := range s.Unknown {
+		fmt.Fprintf(&b, "unknown %s\n", u)
+	}
+	return b.String()
+}
+
+func (s *State) dumpIface(b *strings.Builder, i *Iface) {
+	fmt.Fprintf(b, "iface %s kind=%s mac=%s mtu=%d up=%v link=%v", i.Name, i.Kind, i.MAC, i.MTU, i.Up, s.hasLink(i))
+	for _, kv := range [][2]string{{"vf", i.VF}, {"hn", i.HN}, {"port_of", i.PortOf}, {"proto", i.Proto}} {
+		if kv[1] != "" {
+			fmt.Fprintf(b, " %s=%s", kv[0], kv[1])
+		}
+	}
+	b.WriteString("\n")
+	for _, a := range i.Inet {
+		fmt.Fprintf(b, "  inet %s\n", a)
+	}
+	for _, a := range i.Inet6 {
+		fmt.Fprintf(b, "  inet6 %s\n", a)
+	}
+	for _, p := range i.Ports {
+		fmt.Fprintf(b, "  laggport %s flags=%x\n", p, s.portFlags(i, p))
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	k := make([]string, 0, len(m))
+	for n := range m {
+		k = append(k, n)
+	}
+	sort.Strings(k)
+	return k
+}

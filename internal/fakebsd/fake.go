@@ -1,0 +1,130 @@
+package fakebsd
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hvnetconf/hvnetconf/host"
+)
+
+// Host is the test's handle on an emulated host: a state file, a root
+// directory for rc.conf and friends, and the fake programs.
+type Host struct {
+	tb        testing.TB
+	StatePath string // FAKEBSD_STATE
+	Root      string // FAKEBSD_ROOT: stands for /
+}
+
+// New creates an emulated host in a fresh temporary directory, with lo0
+// as every FreeBSD host has it.
+func New(tb testing.TB) *Host {
+	tb.Helper()
+	dir := tb.TempDir()
+	h := &Host{tb: tb, StatePath: filepath.Join(dir, "state.json"), Root: filepath.Join(dir, "root")}
+	b, _ := json.Marshal(newState())
+	for _, err := range []error{os.WriteFile(h.StatePath, b, 0o644), os.MkdirAll(h.Root, 0o755)} {
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	h.Update(func(s *State) {
+		s.addIface(&Iface{Name: "lo0", Kind: KindLo, MTU: 16384, Up: true, Carrier: true,
+			Inet: []Addr{{"127.0.0.1", 8}}, Inet6: []Addr{{"::1", 128}, {"fe80::1", 64}}})
+	})
+	return h
+}
+
+// Load attaches to an existing state file (root: FAKEBSD_ROOT, may be "").
+func Load(tb testing.TB, statePath, root string) *Host {
+	return &Host{tb: tb, StatePath: statePath, Root: root}
+}
+
+// Update changes the state under its lock; fn must not fail.
+func (h *Host) Update(fn func(*State)) {
+	h.tb.Helper()
+	if err := update(h.StatePath, func(s *State) error { fn(s); return nil }); err != nil {
+		h.tb.Fatal(err)
+	}
+}
+
+// State returns a copy of the current state.
+func (h *Host) State() *State {
+	h.tb.Helper()
+	s, err := read(h.StatePath)
+	if err != nil {
+		h.tb.Fatal(err)
+	}
+	return s
+}
+
+// AddHN adds a synthetic NIC, down, with carrier (the host side is up).
+func (h *Host) AddHN(name, mac string) {
+	h.Update(func(s *State) { s.addIface(&Iface{Name: name, Kind: KindHN, MAC: mac, Carrier: true}) })
+}
+
+// AttachVF adds hn's SR-IOV VF (same MAC, down) and pairs it, as a VF
+// hot-plug does; devd sees ETHERNET IFATTACH.
+func (h *Host) AttachVF(hn, vf string) {
+	h.Update(func(s *State) {
+		p := s.Ifaces[hn]
+		if p == nil || p.Kind != KindHN {
+			h.tb.Fatalf("fakebsd: AttachVF: %s is not an hn", hn)
+		}
+		s.addIface(&Iface{Name: vf, Kind: KindVF, MAC: p.MAC, HN: hn, Carrier: true})
+		p.VF = vf
+	})
+}
+
+// DetachVF removes a VF (live migration): it leaves its lagg, hn gets its
+// link back, devd sees VF_DOWN (if it was up) and IFDETACH.
+func (h *Host) DetachVF(vf string) { h.Update(func(s *State) { s.removeIface(vf) }) }
+
+// SetTransparent sets hw.hn.vf_transparent.
+func (h *Host) SetTransparent(on bool) { h.Update(func(s *State) { s.Transparent = on }) }
+
+// SetKernel selects which hn sysctls the kernel lacks.
+func (h *Host) SetKernel(k Kernel) { h.Update(func(s *State) { s.Kernel = k }) }
+
+// SetDHCP makes the DHCP server hand addr ("10.0.0.4/24") to mac.
+func (h *Host) SetDHCP(mac, addr string) {
+	h.Update(func(s *State) {
+		if s.DHCP == nil {
+			s.DHCP = map[string]string{}
+		}
+		s.DHCP[mac] = addr
+	})
+}
+
+// FailAt makes the k-th command from now fail with exit status 1 (k ≥ 1;
+// 0 turns injection off).
+func (h *Host) FailAt(k int) { h.Update(func(s *State) { s.FailAt = k }) }
+
+// Sysctls returns the host's sysctls, derived from the state at each read.
+func (h *Host) Sysctls() host.Sysctls { return Sysctls{path: h.StatePath} }
+
+// Env is what the fake programs need: PATH with the fakes first, the state
+// file and the root.
+func (h *Host) Env() []string {
+	return []string{"PATH=" + h.Path(), EnvState + "=" + h.StatePath, EnvRoot + "=" + h.Root}
+}
+
+// Path is a PATH with the fake programs first.
+func (h *Host) Path() string {
+	return binDir(h.tb) + string(os.PathListSeparator) + os.Getenv("PATH")
+}
+
+// Runner runs programs against this host.
+func (h *Host) Runner() host.ExecRunner {
+	return host.ExecRunner{Path: h.Path(), Env: h.Env()[1:]}
+}
+
+// Commands returns every command run so far.
+func (h *Host) Commands() []Command { return h.State().Commands }
+
+// Events returns the devd events and service restarts so far.
+func (h *Host) Events() []string { return h.State().Events }
+
+// ClearLogs empties the command and event logs (e.g. after a test's setup).
+func (h *Host) ClearLogs() { h.Update(func(s *State) { s.Commands, s.Events = nil, nil }) }

@@ -1,0 +1,189 @@
+package fakebsd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// errExit ends an ifconfig run at once, as err(1)/errx(1) do.
+var errExit = errors.New("exit")
+
+// ifconfigRun is one `ifconfig IF args…`: the words are applied in order,
+// like sbin/ifconfig/ifconfig.c ifconfig(); address changes are deferred to
+// the end, as there. Changes already made stay made when a later word
+// fails, exactly as ioctls already issued do.
+type ifconfigRun struct {
+	s      *State
+	i      *Iface
+	stderr io.Writer
+	exit   int
+	addr   addrReq
+}
+
+// ifconfig emulates ifconfig(8) and returns its exit status.
+func (s *State) ifconfig(args []string, stdout, stderr io.Writer) int {
+	switch {
+	case len(args) == 0 || (len(args) == 1 && args[0] == "-a"):
+		for _, n := range s.names() {
+			s.writeIfconfig(stdout, s.Ifaces[n])
+		}
+		return 0
+	case len(args) == 1 && args[0] == "-l":
+		fmt.Fprintln(stdout, strings.Join(s.names(), " "))
+		return 0
+	case strings.HasPrefix(args[0], "-"):
+		return s.usage(stderr, "ifconfig", args)
+	}
+	name, words := args[0], args[1:]
+	r := &ifconfigRun{s: s, i: s.Ifaces[name], stderr: stderr, addr: addrReq{family: "inet"}}
+	if len(words) > 0 && (words[0] == "create" || words[0] == "plumb") {
+		if err := r.create(name); err != nil {
+			return 1
+		}
+		words = words[1:]
+	} else if r.i == nil {
+		fmt.Fprintf(stderr, "ifconfig: interface %s does not exist\n", name)
+		return 1
+	}
+	if len(words) == 0 && len(args) == 1 {
+		s.writeIfconfig(stdout, r.i)
+		return 0
+	}
+	if len(words) > 0 && isFamily(words[0]) {
+		r.addr.family, words = words[0], words[1:]
+	}
+	if err := r.apply(words); err != nil {
+		return 1
+	}
+	if err := r.addr.commit(r); err != nil {
+		return 1
+	}
+	return r.exit
+}
+
+func isFamily(w string) bool { return w == "inet" || w == "inet6" || w == "link" || w == "ether" }
+
+// fail prints "ifconfig: MSG" and ends the run (err/errx).
+func (r *ifconfigRun) fail(format string, a ...any) error {
+	fmt.Fprintf(r.stderr, "ifconfig: "+format+"\n", a...)
+	return errExit
+}
+
+// warn prints "ifconfig: MSG" and goes on, failing at the end (warnx with
+// exit_code = 1, as setlaggport does so one bad NIC cannot take a lagg down).
+func (r *ifconfigRun) warn(format string, a ...any) {
+	fmt.Fprintf(r.stderr, "ifconfig: "+format+"\n", a...)
+	r.exit = 1
+}
+
+func (r *ifconfigRun) apply(words []string) error {
+	for len(words) > 0 {
+		w := words[0]
+		n, err := r.word(w, words[1:])
+		if err != nil {
+			return err
+		}
+		words = words[1+n:]
+	}
+	return nil
+}
+
+// argWords take one argument.
+var argWords = map[string]bool{
+	"mtu": true, "laggproto": true, "laggport": true, "-laggport": true, "netmask": true,
+	"prefixlen": true, "broadcast": true, "description": true, "descr": true, "vlan": true, "vlandev": true,
+}
+
+// ignoredWords are real ifconfig parameters that change nothing the
+// emulation models (capabilities, inet6 per-interface flags).
+var ignoredWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`rxcsum txcsum rxcsum6 txcsum6 tso tso4 tso6 lro vlanmtu vlanhwtag
+		vlanhwfilter vlanhwtso vlanhwcsum polling promisc arp staticarp monitor no_dad accept_rtadv
+		auto_linklocal ifdisabled autoconf nud prefer_source no_radr no_prefer_iface`) {
+		ignoredWords[w], ignoredWords["-"+w] = true, true
+	}
+}
+
+// word applies one word (and its argument) and returns how many arguments
+// it consumed.
+func (r *ifconfigRun) word(w string, rest []string) (int, error) {
+	if argWords[w] {
+		if len(rest) == 0 {
+			return 0, r.fail("'%s' requires argument", w)
+		}
+		return 1, r.withArg(w, rest[0])
+	}
+	switch w {
+	case "up", "down":
+		r.s.setUp(r.i, w == "up")
+	case "destroy", "unplumb":
+		return 0, r.destroy()
+	case "alias", "add":
+		r.addr.alias = 1
+	case "-alias", "delete", "remove":
+		r.addr.alias = -1
+	case "-description", "-descr":
+		r.i.Descr = ""
+	default:
+		if ignoredWords[w] {
+			return 0, nil
+		}
+		return 0, r.addr.set(r, w)
+	}
+	return 0, nil
+}
+
+func (r *ifconfigRun) withArg(w, v string) error {
+	switch w {
+	case "mtu":
+		return r.setMTU(v)
+	case "laggproto":
+		return r.laggProto(v)
+	case "laggport":
+		r.laggPort(v)
+	case "-laggport":
+		return r.laggDelPort(v)
+	case "netmask", "prefixlen":
+		return r.addr.setMask(r, w, v)
+	case "description", "descr":
+		r.i.Descr = v
+	case "vlan", "vlandev":
+		return r.vlan(w, v)
+	}
+	return nil // broadcast: the emulation derives it
+}
+
+// setMTU: a lagg passes its MTU to every port (if_lagg.c lagg_ioctl
+// SIOCSIFMTU); a port refuses a change of its own (lagg_port_ioctl).
+func (r *ifconfigRun) setMTU(v string) error {
+	mtu, err := strconv.Atoi(v)
+	if err != nil || mtu < 72 || mtu > 65535 || (r.i.PortOf != "" && mtu != r.i.MTU) {
+		return r.fail("ioctl SIOCSIFMTU (set mtu): Invalid argument")
+	}
+	r.i.MTU = mtu
+	for _, p := range r.i.Ports {
+		if pi := r.s.Ifaces[p]; pi != nil {
+			pi.MTU = mtu
+		}
+	}
+	return nil
+}
+
+func (r *ifconfigRun) vlan(w, v string) error {
+	if r.i.Kind != KindVLAN {
+		return r.fail("SIOCGETVLAN: Invalid argument")
+	}
+	if w == "vlandev" {
+		if r.s.Ifaces[v] == nil {
+			return r.fail("SIOCSETVLAN: Invalid argument")
+		}
+		r.i.HN = v // a vlan's parent
+		r.i.MAC = r.s.Ifaces[v].MAC
+	}
+	return nil
+}

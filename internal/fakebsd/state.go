@@ -1,0 +1,142 @@
+// Package fakebsd emulates the parts of a FreeBSD host on Hyper-V that
+// hvnetconf touches: interfaces (hn, their SR-IOV VFs, lagg and vlan
+// clones), lagg failover port flags, hn's link going down while its VF is
+// up, dhclient leases, `service netif start`, devd events and hn sysctls.
+// It is for tests only; production code never imports it.
+//
+// State lives in one JSON file (FAKEBSD_STATE) so that real processes (the
+// multi-call binary in cmd/fakebsd, installed as ifconfig and service) and
+// the test share it; every access holds an flock on it.
+package fakebsd
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// State is the whole emulated host.
+type State struct {
+	Ifaces      map[string]*Iface `json:"ifaces"`
+	Transparent bool              `json:"transparent"` // hw.hn.vf_transparent
+	Kernel      Kernel            `json:"kernel"`
+	Sysctls     map[string]string `json:"sysctls,omitempty"` // extra or overriding values
+	DHCP        map[string]string `json:"dhcp,omitempty"`    // MAC → "10.0.0.4/24" handed out
+	Dhclient    map[string]bool   `json:"dhclient,omitempty"` // interfaces with dhclient running
+	Leases      map[string]int    `json:"leases,omitempty"`   // leases obtained per interface
+	Events      []string          `json:"events,omitempty"`   // devd events and service restarts
+	Commands    []Command         `json:"commands,omitempty"` // every command run
+	Unknown     []string          `json:"unknown,omitempty"`  // commands the emulation did not know
+	FailAt      int               `json:"fail_at,omitempty"`  // the FailAt-th command from now fails
+	NextIndex   int               `json:"next_index"`         // next interface index (scopeid)
+}
+
+// Kernel switches for older kernels.
+type Kernel struct {
+	NoVFTransparent bool `json:"no_vf_transparent,omitempty"` // hw.hn.vf_transparent absent
+	NoVFList        bool `json:"no_vflist,omitempty"`         // hw.hn.vflist absent
+	NoVFMap         bool `json:"no_vfmap,omitempty"`          // hw.hn.vfmap absent
+}
+
+// Command is one program run: its argv (argv[0] is the base name) and exit.
+type Command struct {
+	Argv []string `json:"argv"`
+	Exit int      `json:"exit"`
+}
+
+// Kinds of interface.
+const (
+	KindHN   = "hn"
+	KindVF   = "vf"
+	KindLagg = "lagg"
+	KindVLAN = "vlan"
+	KindLo   = "lo"
+)
+
+// Iface is one network interface.
+type Iface struct {
+	Name    string   `json:"name"`
+	Kind    string   `json:"kind"`
+	Index   int      `json:"index"`
+	MAC     string   `json:"mac,omitempty"`
+	MTU     int      `json:"mtu"`
+	Up      bool     `json:"up"`               // IFF_UP, set by ifconfig up/down
+	Carrier bool     `json:"carrier"`          // physical link
+	VF      string   `json:"vf,omitempty"`     // hn: the paired VF
+	HN      string   `json:"hn,omitempty"`     // VF: the hn it belongs to
+	PortOf  string   `json:"port_of,omitempty"` // the lagg this interface is a port of
+	Proto   string   `json:"proto,omitempty"`  // lagg: protocol
+	Ports   []string `json:"ports,omitempty"`  // lagg: ports, in the order added
+	Inet    []Addr   `json:"inet,omitempty"`
+	Inet6   []Addr   `json:"inet6,omitempty"`
+	Descr   string   `json:"descr,omitempty"`
+}
+
+// Addr is an address and its prefix length.
+type Addr struct {
+	Addr      string `json:"addr"`
+	PrefixLen int    `json:"prefixlen"`
+}
+
+func (a Addr) String() string { return fmt.Sprintf("%s/%d", a.Addr, a.PrefixLen) }
+
+func newState() *State {
+	return &State{Ifaces: map[string]*Iface{}, NextIndex: 1}
+}
+
+// update runs fn on the state in path under an exclusive flock and writes
+// the result back when fn succeeds; the lock makes concurrent fake
+// processes (hvnetconf runs several ifconfig at once) safe.
+func update(path string, fn func(*State) error) error {
+	return withFile(path, unix.LOCK_EX, func(f *os.File, s *State) error {
+		if err := fn(s); err != nil {
+			return err
+		}
+		return save(f, s)
+	})
+}
+
+// read returns a copy of the state under a shared flock.
+func read(path string) (*State, error) {
+	var out *State
+	err := withFile(path, unix.LOCK_SH, func(_ *os.File, s *State) error {
+		out = s
+		return nil
+	})
+	return out, err
+}
+
+func withFile(path string, how int, fn func(*os.File, *State) error) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("fakebsd state: %w", err)
+	}
+	defer f.Close()
+	if err := unix.Flock(int(f.Fd()), how); err != nil {
+		return fmt.Errorf("fakebsd state: flock: %w", err)
+	}
+	s := newState()
+	if err := json.NewDecoder(f).Decode(s); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("fakebsd state %s: %w", path, err)
+	}
+	if s.Ifaces == nil {
+		s.Ifaces = map[string]*Iface{}
+	}
+	return fn(f, s)
+}
+
+func save(f *os.File, s *State) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := f.Truncate(0); err != nil {
+		return err
+	}
+	_, err = f.WriteAt(append(b, '\n'), 0)
+	return err
+}
