@@ -55,9 +55,9 @@ func goTool() string {
 	return "go"
 }
 
-// TestMain runs the tests and removes the built programs afterwards; use
-// it as `func TestMain(m *testing.M) { os.Exit(fakebsd.TestMain(m)) }`.
-func TestMain(m *testing.M) int {
+// RunTests runs the tests and removes the built programs afterwards; use
+// it as `func TestMain(m *testing.M) { os.Exit(fakebsd.RunTests(m)) }`.
+func RunTests(m *testing.M) int {
 	code := m.Run()
 	if builtDir != "" {
 		os.RemoveAll(builtDir)

@@ -24,8 +24,8 @@ type State struct {
 	Ifaces      map[string]*Iface `json:"ifaces"`
 	Transparent bool              `json:"transparent"` // hw.hn.vf_transparent
 	Kernel      Kernel            `json:"kernel"`
-	Sysctls     map[string]string `json:"sysctls,omitempty"` // extra or overriding values
-	DHCP        map[string]string `json:"dhcp,omitempty"`    // MAC → "10.0.0.4/24" handed out
+	Sysctls     map[string]string `json:"sysctls,omitempty"`  // extra or overriding values
+	DHCP        map[string]string `json:"dhcp,omitempty"`     // MAC → "10.0.0.4/24" handed out
 	Dhclient    map[string]bool   `json:"dhclient,omitempty"` // interfaces with dhclient running
 	Leases      map[string]int    `json:"leases,omitempty"`   // leases obtained per interface
 	Events      []string          `json:"events,omitempty"`   // devd events and service restarts
@@ -64,13 +64,13 @@ type Iface struct {
 	Index   int      `json:"index"`
 	MAC     string   `json:"mac,omitempty"`
 	MTU     int      `json:"mtu"`
-	Up      bool     `json:"up"`               // IFF_UP, set by ifconfig up/down
-	Carrier bool     `json:"carrier"`          // physical link
-	VF      string   `json:"vf,omitempty"`     // hn: the paired VF
-	HN      string   `json:"hn,omitempty"`     // VF: the hn it belongs to
+	Up      bool     `json:"up"`                // IFF_UP, set by ifconfig up/down
+	Carrier bool     `json:"carrier"`           // physical link
+	VF      string   `json:"vf,omitempty"`      // hn: the paired VF
+	HN      string   `json:"hn,omitempty"`      // VF: the hn it belongs to
 	PortOf  string   `json:"port_of,omitempty"` // the lagg this interface is a port of
-	Proto   string   `json:"proto,omitempty"`  // lagg: protocol
-	Ports   []string `json:"ports,omitempty"`  // lagg: ports, in the order added
+	Proto   string   `json:"proto,omitempty"`   // lagg: protocol
+	Ports   []string `json:"ports,omitempty"`   // lagg: ports, in the order added
 	Inet    []Addr   `json:"inet,omitempty"`
 	Inet6   []Addr   `json:"inet6,omitempty"`
 	Descr   string   `json:"descr,omitempty"`
