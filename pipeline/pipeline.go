@@ -172,7 +172,13 @@ func loadConfig(o Options) (*config.Config, error) {
 	if o.ConfigPath != "" {
 		return config.Load(o.ConfigPath, true)
 	}
-	return config.Load(filepath.Join(o.Root, filepath.FromSlash(DefaultConfig)), false)
+	c, err := config.Load(filepath.Join(o.Root, filepath.FromSlash(DefaultConfig)), false)
+	if err == nil && c.Source != "" {
+		// Rendered comments name the file as the system sees it, not as
+		// the image build's host does.
+		c.Source = DefaultConfig
+	}
+	return c, err
 }
 
 // firewallFiles reads the rule files rc.conf enables, for the render to scan

@@ -37,13 +37,14 @@ func selfCheck(ctx context.Context, o Options, plan *render.Plan) error {
 		if ok && got.Value == e.Value {
 			continue
 		}
-		where := "(unset)"
-		if ok {
-			where = got.Origin.String()
+		if !ok {
+			return sysexits.Errorf(sysexits.DataErr,
+				"%s: self-check: load_rc_config %s does not read this file, so %s would stay unset (local_startup decides where rc.conf.d is looked for)",
+				e.File, key, e.Name)
 		}
 		return sysexits.Errorf(sysexits.DataErr,
 			"%s: self-check: %s (load_rc_config %s) is set here, so the value rendered in %s would not take effect; remove or change this setting",
-			where, e.Name, key, e.File)
+			got.Origin, e.Name, key, e.File)
 	}
 	return nil
 }
