@@ -3,6 +3,7 @@ package rcconf
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -141,25 +142,30 @@ func satAdd(a, b int) int { return min(a+b, 1<<50) }
 
 // instrument prepares a checked tree for running: a tick at the top of every
 // loop body and function body, so that endless loops, runaway growth and
-// runaway recursion are caught; and brace characters in command words
-// quoted, because the interpreter (bash-like) would expand {a,b} where
-// FreeBSD's sh keeps it literally.
+// runaway recursion are caught; and unquoted literals rewritten (see
+// fixWord) where the interpreter differs from FreeBSD's sh.
 func instrument(f *syntax.File) {
+	hdocs := map[*syntax.Word]bool{}
+	for n := range syntax.Preorder(f) {
+		if r, ok := n.(*syntax.Redirect); ok && r.Hdoc != nil {
+			hdocs[r.Hdoc] = true
+		}
+	}
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.WhileClause:
 			n.Do = prepend(n.Do, cmdTick, growth(n))
 		case *syntax.ForClause:
 			n.Do = prepend(n.Do, cmdTick, growth(n))
-			if wi, ok := n.Loop.(*syntax.WordIter); ok {
-				quoteBraces(wi.Items)
-			}
 		case *syntax.FuncDecl:
 			if b, ok := n.Body.Cmd.(*syntax.Block); ok {
 				b.Stmts = prepend(b.Stmts, cmdEnter, growth(n))
 			}
-		case *syntax.CallExpr:
-			quoteBraces(n.Args)
+		case *syntax.Word:
+			if !hdocs[n] {
+				fixWord(n)
+			}
+			return false
 		}
 		return true
 	})
@@ -174,30 +180,64 @@ func litWord(s string) *syntax.Word {
 	return &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: s}}}
 }
 
-// quoteBraces turns every unquoted { into '{' so that no brace expansion
-// happens; the value of the word does not change.
-func quoteBraces(words []*syntax.Word) {
-	for _, w := range words {
-		var parts []syntax.WordPart
-		changed := false
-		for _, p := range w.Parts {
-			lit, ok := p.(*syntax.Lit)
-			if !ok || !strings.Contains(lit.Value, "{") {
-				parts = append(parts, p)
-				continue
-			}
-			changed = true
-			for i, piece := range strings.Split(lit.Value, "{") {
-				if i > 0 {
-					parts = append(parts, &syntax.SglQuoted{Left: lit.ValuePos, Right: lit.ValuePos, Value: "{"})
-				}
-				if piece != "" {
-					parts = append(parts, &syntax.Lit{ValuePos: lit.ValuePos, ValueEnd: lit.ValueEnd, Value: piece})
-				}
+// fixWord rewrites the unquoted literal parts of a word (and of the words
+// inside its unquoted ${...}) into an equivalent form the interpreter
+// evaluates like FreeBSD's sh:
+//   - a backslash-escaped character becomes a single-quoted one: mvdan's
+//     interpreter keeps the backslashes of an unquoted assignment value
+//     (v=a\ b gives "a\ b", sh gives "a b");
+//   - a backslash-newline (line continuation) disappears;
+//   - every { becomes '{': the interpreter does bash's brace expansion
+//     ({a,b} -> a b), sh keeps the braces.
+func fixWord(w *syntax.Word) {
+	var parts []syntax.WordPart
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			parts = append(parts, splitLit(p)...)
+			continue
+		case *syntax.ParamExp:
+			if p.Exp != nil && p.Exp.Word != nil {
+				fixWord(p.Exp.Word)
 			}
 		}
-		if changed {
-			w.Parts = parts
+		parts = append(parts, p)
+	}
+	w.Parts = parts
+}
+
+// splitLit turns an unquoted literal into literal and single-quoted pieces.
+func splitLit(lit *syntax.Lit) []syntax.WordPart {
+	s := lit.Value
+	if !strings.ContainsAny(s, "\\{") {
+		return []syntax.WordPart{lit}
+	}
+	var out []syntax.WordPart
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			out = append(out, &syntax.Lit{ValuePos: lit.ValuePos, ValueEnd: lit.ValueEnd, Value: cur.String()})
+			cur.Reset()
 		}
 	}
+	quote := func(v string) {
+		flush()
+		out = append(out, &syntax.SglQuoted{Left: lit.ValuePos, Right: lit.ValuePos, Value: v})
+	}
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '{':
+			quote("{")
+		case s[i] == '\\' && i+1 < len(s) && s[i+1] == '\n':
+			i++
+		case s[i] == '\\' && i+1 < len(s):
+			_, size := utf8.DecodeRuneInString(s[i+1:])
+			quote(s[i+1 : i+1+size])
+			i += size
+		default:
+			cur.WriteByte(s[i])
+		}
+	}
+	flush()
+	return out
 }
