@@ -61,7 +61,7 @@ func (emptyRC) Aliases(string) [][]string          { return nil }
 
 // dhclientStart is rc.d/dhclient start IF: only for an interface rc.conf
 // marks DHCP, once; the DHCP server (State.DHCP) hands out the address
-// for the interface's MAC, which dhclient-script sets without "alias".
+// for the interface's MAC, which is added beside any other address.
 func (s *State) dhclientStart(ifname string, stdout, stderr io.Writer, root string) int {
 	rc, err := loadRC(root, "dhclient", "network")
 	if err != nil {
@@ -100,7 +100,7 @@ func (s *State) startDhclient(ifname string, stderr io.Writer) int {
 		return 1
 	}
 	s.Leases[ifname]++
-	r := &ifconfigRun{s: s, i: i, stderr: stderr, addr: addrReq{family: "inet", addr: a, plen: plen, given: true}}
+	r := &ifconfigRun{s: s, i: i, stderr: stderr, addr: addrReq{family: "inet", addr: a, plen: plen, given: true, alias: 1}}
 	if r.addr.commit(r) != nil {
 		return 1
 	}
