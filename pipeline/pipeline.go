@@ -142,10 +142,10 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	load := func(services []string) (*rcconf.Env, error) {
 		return rcconf.Load(ctx, rcconf.Options{Root: o.Root, Services: services, Overlay: mask, Lenient: o.Lenient})
 	}
-	if in.Netif, err = load([]string{"network", "netif"}); err != nil {
+	if in.Netif, err = load(rcconf.ServiceNetif); err != nil {
 		return in, nil, err
 	}
-	if in.Routing, err = load([]string{"routing"}); err != nil {
+	if in.Routing, err = load(rcconf.ServiceRouting); err != nil {
 		return in, nil, err
 	}
 	in.Firewall = firewallFiles(in.Netif, root)

@@ -23,14 +23,6 @@ type section struct {
 	Assigns []assign
 }
 
-// Services that read each rendered rc.conf.d file (facts §4): the self-check
-// evaluates the tree the way each of them loads it.
-var (
-	netifServices    = []string{"network", "netif"}
-	dhclientServices = []string{"dhclient", "network"}
-	routingServices  = []string{"routing"}
-)
-
 // builder accumulates a plan; each rule adds assignments and findings.
 type builder struct {
 	in      Input
@@ -53,14 +45,14 @@ func (b *builder) finding(sev finding.Severity, o rcconf.Origin, format string, 
 func from(v rcconf.Var) string { return fmt.Sprintf("from %s %s", v.Origin, v.Name) }
 
 // addNetwork adds a section to the network file; every assignment in it
-// must win for netif and dhclient.
+// must win for netif and dhclient, the services that read it (facts §4).
 func (b *builder) addNetwork(s section) {
 	if len(s.Assigns) == 0 {
 		return
 	}
 	b.network = append(b.network, s)
 	for _, a := range s.Assigns {
-		b.expect(NetworkFile, a, netifServices, dhclientServices)
+		b.expect(NetworkFile, a, rcconf.ServiceNetif, rcconf.ServiceDhclient)
 	}
 }
 
@@ -70,7 +62,7 @@ func (b *builder) addRouting(s section) {
 	}
 	b.routing = append(b.routing, s)
 	for _, a := range s.Assigns {
-		b.expect(RoutingFile, a, routingServices)
+		b.expect(RoutingFile, a, rcconf.ServiceRouting)
 	}
 }
 

@@ -29,7 +29,7 @@ func varsCommand() *command {
 		summary: "show rc.conf variables as a FreeBSD service sees them (like sysrc)",
 		flags: func(fs *pflag.FlagSet) {
 			fs.StringVarP(&a.root, "root", "R", "/", "evaluate the system under `DIR`")
-			fs.StringVarP(&a.service, "service", "s", "network", "evaluate as load_rc_config `SERVICE` does")
+			fs.StringVarP(&a.service, "service", "s", "network", "evaluate as rc.d/`SERVICE` loads rc.conf (netif and dhclient include rc.conf.d/network)")
 			fs.BoolVarP(&a.valueOnly, "value", "n", false, "print values only")
 			fs.BoolVarP(&a.shell, "shell", "e", false, `print NAME="value" (sh syntax)`)
 			fs.BoolVarP(&a.origin, "verbose", "v", false, "prefix each line with the FILE:LINE the value comes from")
@@ -50,7 +50,7 @@ func runVars(ctx context.Context, a *varsArgs, inv *invocation) error {
 	if err := validService(a.service); err != nil {
 		return err
 	}
-	env, err := rcconf.Load(ctx, rcconf.Options{Root: a.root, Services: []string{a.service}, Lenient: a.lenient})
+	env, err := rcconf.Load(ctx, rcconf.Options{Root: a.root, Services: serviceLoads(a.service), Lenient: a.lenient})
 	if err != nil {
 		return err
 	}
@@ -92,6 +92,18 @@ func printVar(w io.Writer, a *varsArgs, v rcconf.Var) {
 	default:
 		fmt.Fprintf(w, "%s: %s\n", v.Name, v.Value)
 	}
+}
+
+// serviceLoads is what the rc.d script SERVICE passes to load_rc_config:
+// netif and dhclient read rc.conf.d/network as well as their own file.
+func serviceLoads(service string) []string {
+	switch service {
+	case "netif":
+		return rcconf.ServiceNetif
+	case "dhclient":
+		return rcconf.ServiceDhclient
+	}
+	return []string{service}
 }
 
 // validService accepts what can name an rc.conf.d file: it becomes part of a
