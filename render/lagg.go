@@ -131,7 +131,8 @@ func (b *builder) laggFor(h hn.Iface, v rcconf.Var) {
 	name := b.laggName(h)
 	port, l3, mtu := splitWords(v.Value)
 	kw := rcconf.ParseKeywords(v.Value)
-	laggValue := strings.Join(append([]string{"laggproto", "failover", "laggport", h.Name}, l3...), " ")
+	static := staticAddrs(l3)
+	laggValue := strings.Join(append([]string{"laggproto", "failover", "laggport", h.Name}, afterLaggport(l3)...), " ")
 	s := section{Title: fmt.Sprintf("%s -> %s: failover lagg, %s first (master)%s", h.Name, name, h.Name, vfNote(h))}
 	s.Assigns = append(s.Assigns,
 		assign{Name: "ifconfig_" + rcconf.MangleIfName(name), Value: laggValue, Comments: []string{from(v)}},
@@ -142,7 +143,7 @@ func (b *builder) laggFor(h hn.Iface, v rcconf.Var) {
 	b.addNetwork(s)
 	b.routes(h.Name, name)
 	b.laggs = append(b.laggs, name)
-	b.p.Laggs = append(b.p.Laggs, Lagg{Name: name, HN: h.Name, VF: h.VF, MTU: mtu, DHCP: kw.DHCP, Config: laggValue, Static: staticAddrs(l3)})
+	b.p.Laggs = append(b.p.Laggs, Lagg{Name: name, HN: h.Name, VF: h.VF, MTU: mtu, DHCP: kw.DHCP, Config: laggValue, Static: static})
 }
 
 func vfNote(h hn.Iface) string {
@@ -214,6 +215,18 @@ func (b *builder) moveVlans(fromIf, toIf string) []assign {
 		out = append(out, b.moveIfVars(oldChild, newChild)...)
 	}
 	return out
+}
+
+// afterLaggport adapts L3 words to follow "laggport hnN": ifconfig(8) takes
+// an address family only as the first word after the interface name, and
+// reads a later "inet" as an address ("inet: bad value"). inet is the
+// default family, so the word is dropped, as in lagg(4)'s own example
+// ("laggport bge1 192.168.1.1 netmask 255.255.255.0").
+func afterLaggport(l3 []string) []string {
+	if len(l3) > 0 && l3[0] == "inet" {
+		return l3[1:]
+	}
+	return l3
 }
 
 // staticAddrs lists the addresses in L3 words (inet A/len, inet A netmask M,
