@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -53,7 +54,7 @@ func (c *checker) refuse(pos syntax.Pos, format string, args ...any) {
 func checkFile(f *syntax.File, funcs map[string]bool) []refusal {
 	c := &checker{funcs: funcs}
 	for n := range syntax.Preorder(f) {
-		if fd, ok := n.(*syntax.FuncDecl); ok {
+		if fd, ok := n.(*syntax.FuncDecl); ok && fd.Name != nil {
 			funcs[fd.Name.Value] = true
 		}
 	}
@@ -70,8 +71,11 @@ func (c *checker) walk(node syntax.Node, inFunc bool) {
 	syntax.Walk(node, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.FuncDecl:
-			if n.RsrvWord || !n.Parens {
+			switch {
+			case n.RsrvWord || !n.Parens:
 				c.refuse(n.Pos(), "the function keyword is bash-only")
+			case n.Name == nil || !validName(n.Name.Value):
+				c.refuse(n.Pos(), "a function needs a plain name")
 			}
 			c.walk(n.Body, true)
 			return false
@@ -175,7 +179,7 @@ func (c *checker) call(ce *syntax.CallExpr, inFunc bool) {
 		c.refuse(ce.Pos(), "command %s is not allowed", name)
 	case allowedBuiltins[name], c.funcs[name]:
 	default:
-		c.refuse(ce.Pos(), "command %s is not allowed (rcconf runs no programs)", name)
+		c.refuse(ce.Pos(), "%s", notAllowed(name))
 	}
 }
 
@@ -195,4 +199,22 @@ func wordText(w *syntax.Word) string {
 		s = s[:40] + "..."
 	}
 	return s
+}
+
+// notAllowed explains why a command name is refused.
+func notAllowed(name string) string {
+	if interp.IsBuiltin(name) {
+		return "builtin " + name + " is not allowed"
+	}
+	return "command " + name + " is not allowed (rcconf runs no programs)"
+}
+
+// validName is a POSIX name: what sh accepts for variables and functions.
+func validName(s string) bool {
+	for i, r := range s {
+		if r != '_' && !(r >= 'a' && r <= 'z') && !(r >= 'A' && r <= 'Z') && (i == 0 || r < '0' || r > '9') {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -133,7 +133,7 @@ func (ev *evaluator) call(ctx context.Context, args []string) ([]string, error) 
 	case ev.r.Funcs[name] != nil, allowedBuiltins[name]:
 		return args, nil
 	}
-	return ev.refuse(fmt.Sprintf("command %s is not allowed (rcconf runs no programs)", name))
+	return ev.refuse(notAllowed(name))
 }
 
 // tick runs at the top of loop and function bodies: it bounds recursion

@@ -18,6 +18,9 @@ func (ev *evaluator) runFile(logical string, f *syntax.File) error {
 		if !ev.opts.Lenient {
 			return errAt(logical, ref.pos, "%s", ref.msg)
 		}
+		if skip[ref.stmt] {
+			continue // one finding per skipped statement
+		}
 		skip[ref.stmt] = true
 		ev.warn(logical, int(ref.pos.Line()), "skipped: "+ref.msg)
 	}

@@ -1,0 +1,47 @@
+package rcconf
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+// FuzzEvaluate feeds arbitrary bytes as /etc/rc.conf: Load must return
+// (a value or an error) without panicking, hanging or running anything.
+func FuzzEvaluate(f *testing.F) {
+	seeds := []string{
+		"v=\"a b\"\nw='x'\n", "v=a\\ b\\\\c", ": ${v:=x}\nw=${v#?}${v%x}",
+		"if [ -z \"$u\" ]; then v=1; fi", "for i in a b; do v=$v$i; done", "f() { local x; v=$1; }\nf y",
+		"export c=3", "eval 'v=1'", ". /etc/rc.conf", "v=$(uname)", "rm -rf /", "while :; do :; done",
+		"f() { f; }; f", "a=x\nwhile :; do a=$a$a; done", "case x in x) v=1;; esac", "v=\"unterminated",
+		"\x00\x01", "v=\xff", "read v < /etc/rc.conf", "set -- a b; v=$2; shift",
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	defaults := []byte(defaultsRC(f))
+	root := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		start := time.Now()
+		e, err := Load(ctx, Options{Root: root, Timeout: 2 * time.Second, Overlay: map[string][]byte{
+			"/etc/defaults/rc.conf": defaults, "/etc/rc.conf": data,
+		}})
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("took %v", d)
+		}
+		if err != nil {
+			if msg := err.Error(); strings.Contains(msg, "\n") {
+				t.Fatalf("multi-line error %q", msg)
+			}
+			return
+		}
+		for _, v := range e.Vars() {
+			if v.Origin.File == "" {
+				t.Fatalf("%s has no origin", v.Name)
+			}
+		}
+	})
+}
