@@ -34,6 +34,10 @@ func commands() []*command {
 		varsCommand(),
 		snapshotCommand(),
 		versionCommand(),
+		applyCommand(),
+		checkCommand(),
+		vfAttachCommand(),
+		vfUpCommand(),
 	}
 }
 

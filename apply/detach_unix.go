@@ -1,0 +1,28 @@
+//go:build unix
+
+package apply
+
+import (
+	"os"
+	"os/exec"
+	"syscall"
+
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+)
+
+// Detach starts this program again with args in a new session, its
+// standard streams on /dev/null, and does not wait: devd waits for its
+// action to end (facts §3), so the delay before a VF comes up must be
+// spent elsewhere. This is what `daemon -f` does for hyperv_vfattach.
+func Detach(args ...string) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return sysexits.New(sysexits.Software, err)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return sysexits.Errorf(sysexits.Software, "detach: %v", err)
+	}
+	return cmd.Process.Release()
+}

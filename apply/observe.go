@@ -1,0 +1,125 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+
+	"github.com/hvnetconf/hvnetconf/host"
+	"github.com/hvnetconf/hvnetconf/render"
+)
+
+// observed is what the running system says about one lagg's interfaces.
+// Every decision apply takes starts from it, never from what the last run
+// is believed to have done.
+type observed struct {
+	lagg, hn, vf     *host.Interface // nil: the interface does not exist
+	dhcpLagg, dhcpHN bool            // dhclient running there
+}
+
+// observe reads the interfaces of l (`ifconfig IF` each) and where dhclient
+// runs (`service dhclient status IF`: rc.subr's pidfile check of
+// /var/run/dhclient/dhclient.IF.pid).
+func observe(ctx context.Context, r host.Runner, l render.Lagg) (*observed, error) {
+	o := &observed{}
+	var err error
+	if o.hn, err = show(ctx, r, l.HN); err != nil {
+		return nil, err
+	}
+	if o.hn == nil {
+		return nil, fmt.Errorf("%s: interface does not exist", l.HN)
+	}
+	if o.lagg, err = show(ctx, r, l.Name); err != nil {
+		return nil, err
+	}
+	if l.VF != "" {
+		if o.vf, err = show(ctx, r, l.VF); err != nil {
+			return nil, err
+		}
+	}
+	if o.dhcpHN, err = dhclientRunning(ctx, r, l.HN); err != nil {
+		return nil, err
+	}
+	if l.DHCP && o.lagg != nil {
+		if o.dhcpLagg, err = dhclientRunning(ctx, r, l.Name); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// show is host.Show with a missing interface as nil: a VF detached by live
+// migration, or a lagg not created yet, is a state, not an error.
+func show(ctx context.Context, r host.Runner, name string) (*host.Interface, error) {
+	i, err := host.Show(ctx, r, name)
+	if errors.Is(err, host.ErrNoInterface) {
+		return nil, nil
+	}
+	return i, err
+}
+
+// dhclientRunning asks rc.d/dhclient: `status` exits 0 when the pidfile
+// names a running dhclient and 1 when not.
+func dhclientRunning(ctx context.Context, r host.Runner, ifname string) (bool, error) {
+	_, err := r.Run(ctx, host.Service, "dhclient", "status", ifname)
+	var ce *host.CmdError
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &ce) && ce.ExitCode == 1:
+		return false, nil
+	}
+	return false, err
+}
+
+// ports returns the lagg's port names in order (none if i is no lagg).
+func ports(i *host.Interface) []string {
+	if i == nil || i.Lagg == nil {
+		return nil
+	}
+	var out []string
+	for _, p := range i.Lagg.Ports {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+// hasAddr says whether i carries addr (mask ignored: the rendered value
+// may give it as /len or netmask, ifconfig prints it as hex).
+func hasAddr(i *host.Interface, addr string) bool {
+	if i == nil {
+		return false
+	}
+	for _, a := range append(append([]host.Addr{}, i.Inet...), i.Inet6...) {
+		if sameIP(a.Addr, addr) {
+			return true
+		}
+	}
+	return false
+}
+
+func sameIP(a, b string) bool {
+	x, err1 := netip.ParseAddr(a)
+	y, err2 := netip.ParseAddr(b)
+	if err1 != nil || err2 != nil {
+		return a == b
+	}
+	return x == y
+}
+
+// routable lists the addresses that belong to the network configuration:
+// every IPv4 address and the IPv6 ones that are not link-local (each
+// interface keeps its own fe80::, which is not moved).
+func routable(i *host.Interface) (inet, inet6 []host.Addr) {
+	if i == nil {
+		return nil, nil
+	}
+	for _, a := range i.Inet6 {
+		if ip, err := netip.ParseAddr(a.Addr); err == nil && ip.IsLinkLocalUnicast() {
+			continue
+		}
+		inet6 = append(inet6, a)
+	}
+	return i.Inet, inet6
+}

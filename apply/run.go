@@ -1,0 +1,92 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/hvnetconf/hvnetconf/host"
+)
+
+// Env is how apply reaches the system: the runner for ifconfig and service,
+// and where it logs each step (stderr, syslog: the caller decides).
+type Env struct {
+	Runner host.Runner
+	Log    io.Writer
+}
+
+func (e Env) logf(format string, a ...any) {
+	if e.Log != nil {
+		fmt.Fprintf(e.Log, format+"\n", a...)
+	}
+}
+
+// StepError is a step that failed; its text names the step.
+type StepError struct {
+	Step Step
+	Err  error
+}
+
+func (e *StepError) Error() string { return fmt.Sprintf("step %q failed: %v", e.Step.String(), e.Err) }
+
+func (e *StepError) Unwrap() error { return e.Err }
+
+// executor runs steps, logging each as ignition does, and remembers the
+// ones that ran for the rollback.
+type executor struct {
+	env    Env
+	done   []Step
+	failed *Step // a Partial step that failed: undone first, best effort
+}
+
+func (x *executor) run(ctx context.Context, steps []Step) error {
+	for _, s := range steps {
+		x.env.logf("[started]  %s", s)
+		if _, err := x.env.Runner.Run(ctx, s.Argv...); err != nil {
+			x.env.logf("[failed]   %s: %v", s, err)
+			if s.Partial {
+				x.failed = &s
+			}
+			return &StepError{Step: s, Err: err}
+		}
+		x.done = append(x.done, s)
+		x.env.logf("[finished] %s", s)
+	}
+	return nil
+}
+
+// rollback undoes every step that ran, last first. It keeps going after a
+// failure, so that as much as possible is put back, and returns what it
+// ran and every failure.
+func (x *executor) rollback(ctx context.Context) (undone []string, err error) {
+	if x.failed != nil {
+		// It may have done part of its work; undo failures here only mean
+		// that part was not done.
+		for _, argv := range x.failed.Undo {
+			line := strings.Join(argv, " ")
+			if _, e := x.env.Runner.Run(ctx, argv...); e == nil {
+				undone = append(undone, line)
+			}
+		}
+		x.failed = nil
+	}
+	var errs []error
+	for _, s := range slices.Backward(x.done) {
+		for _, argv := range s.Undo {
+			line := strings.Join(argv, " ")
+			x.env.logf("[started]  undo: %s", line)
+			if _, e := x.env.Runner.Run(ctx, argv...); e != nil {
+				x.env.logf("[failed]   undo: %s: %v", line, e)
+				errs = append(errs, fmt.Errorf("undo %q: %w", line, e))
+				continue
+			}
+			x.env.logf("[finished] undo: %s", line)
+			undone = append(undone, line)
+		}
+	}
+	x.done = nil
+	return undone, errors.Join(errs...)
+}

@@ -1,0 +1,172 @@
+package apply
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hvnetconf/hvnetconf/host"
+	"github.com/hvnetconf/hvnetconf/render"
+)
+
+// Step is one command that changes the system, and the commands that put
+// back what it changed (run in order, after the files are restored).
+type Step struct {
+	Argv []string   `json:"argv"`
+	Undo [][]string `json:"undo,omitempty"`
+	// Partial: the command does several things and may have done some of
+	// them when it fails (service netif start), so its undo runs even then.
+	Partial bool `json:"-"`
+}
+
+func (s Step) String() string { return strings.Join(s.Argv, " ") }
+
+func ifconfig(args ...string) []string { return append([]string{host.Ifconfig}, args...) }
+func service(args ...string) []string  { return append([]string{host.Service}, args...) }
+
+func step(argv []string, undo ...[]string) Step { return Step{Argv: argv, Undo: undo} }
+
+// phase decides the steps of one stage from a fresh observation. The
+// phases run in this fixed order, each seeing what the previous did:
+//
+//  1. the lagg itself: created, failover, hnN its first (master) port;
+//  2. dhclient stopped on hnN;
+//  3. hnN's addresses deleted (after dhclient, which may have removed some);
+//  4. `service netif start laggN`: FreeBSD's own rc.d applies the rendered
+//     ifconfig_laggN (addresses, IPv6, aliases, dhclient);
+//  5. the VF, if attached: MTU first (lagg ports must agree), then port, up.
+type phase func(l render.Lagg, o *observed, created bool) []Step
+
+var phases = []phase{laggPhase, dhclientPhase, addrPhase, netifPhase, vfPhase}
+
+func laggPhase(l render.Lagg, o *observed, _ bool) []Step {
+	var out []Step
+	if o.lagg == nil {
+		out = append(out, step(ifconfig(l.Name, "create"), ifconfig(l.Name, "destroy")))
+	}
+	if o.lagg == nil || o.lagg.Lagg == nil || o.lagg.Lagg.Proto != "failover" {
+		s := step(ifconfig(l.Name, "laggproto", "failover"))
+		if o.lagg != nil && o.lagg.Lagg != nil && o.lagg.Lagg.Proto != "" {
+			s.Undo = [][]string{ifconfig(l.Name, "laggproto", o.lagg.Lagg.Proto)}
+		}
+		out = append(out, s)
+	}
+	if l.MTU > 0 && o.hn.MTU != l.MTU && !slices.Contains(ports(o.lagg), l.HN) {
+		out = append(out, step(ifconfig(l.HN, "mtu", strconv.Itoa(l.MTU)), ifconfig(l.HN, "mtu", strconv.Itoa(o.hn.MTU))))
+	}
+	if !o.hn.HasFlag("UP") {
+		out = append(out, step(ifconfig(l.HN, "up"), ifconfig(l.HN, "down")))
+	}
+	return append(out, portOrder(l, ports(o.lagg))...)
+}
+
+// portOrder makes hnN the first port: failover's master is the first port
+// added (lagg(4)), so any port in front of it is taken out first; the VF
+// phase adds the VF back behind hnN.
+func portOrder(l render.Lagg, have []string) []Step {
+	i := slices.Index(have, l.HN)
+	if i == 0 {
+		return nil
+	}
+	var out []Step
+	in := have
+	if i > 0 {
+		in = have[:i]
+	}
+	for _, p := range in {
+		out = append(out, step(ifconfig(l.Name, "-laggport", p), ifconfig(l.Name, "laggport", p)))
+	}
+	if i < 0 {
+		out = append(out, step(ifconfig(l.Name, "laggport", l.HN), ifconfig(l.Name, "-laggport", l.HN)))
+	}
+	return out
+}
+
+// dhclientPhase stops dhclient on hnN. forcestop, not stop: rc.d/dhclient
+// refuses to stop an interface rc.conf no longer calls DHCP (its
+// dhclient_pre_check), and the rendered ifconfig_hnN is just "up". The
+// undo runs after the old files are back, so plain start passes that check.
+func dhclientPhase(l render.Lagg, o *observed, _ bool) []Step {
+	if !o.dhcpHN {
+		return nil
+	}
+	return []Step{step(service("dhclient", "forcestop", l.HN), service("dhclient", "start", l.HN))}
+}
+
+// addrPhase deletes hnN's addresses: laggN owns them from now on.
+func addrPhase(l render.Lagg, o *observed, _ bool) []Step {
+	inet, inet6 := routable(o.hn)
+	var out []Step
+	for _, a := range inet {
+		out = append(out, step(ifconfig(l.HN, "inet", a.Addr, "-alias"), ifconfig(l.HN, "inet", a.String(), "alias")))
+	}
+	for _, a := range inet6 {
+		out = append(out, step(ifconfig(l.HN, "inet6", a.Addr, "-alias"), ifconfig(l.HN, "inet6", a.String(), "alias")))
+	}
+	return out
+}
+
+// netifPhase starts the lagg through rc.d/netif when its configuration is
+// not live: a static address missing, or DHCP without dhclient. Undone by
+// destroying the lagg when this run created it, else by taking back what
+// netif added.
+func netifPhase(l render.Lagg, o *observed, created bool) []Step {
+	var missing []string
+	for _, s := range l.Static {
+		fam, addr, _ := strings.Cut(s, " ")
+		addr, _, _ = strings.Cut(addr, "/")
+		if !hasAddr(o.lagg, addr) {
+			missing = append(missing, fam, addr)
+		}
+	}
+	if len(missing) == 0 && (!l.DHCP || o.dhcpLagg) {
+		return nil
+	}
+	s := step(service("netif", "start", l.Name))
+	s.Partial = true
+	if !created {
+		for i := 0; i < len(missing); i += 2 {
+			s.Undo = append(s.Undo, ifconfig(l.Name, missing[i], missing[i+1], "-alias"))
+		}
+		if l.DHCP && !o.dhcpLagg {
+			s.Undo = append(s.Undo, service("dhclient", "forcestop", l.Name))
+		}
+	}
+	return []Step{s}
+}
+
+// vfPhase joins an attached VF. An absent VF (detached during host
+// servicing) is a valid state: nothing to do.
+func vfPhase(l render.Lagg, o *observed, _ bool) []Step {
+	if o.vf == nil || slices.Contains(ports(o.lagg), l.VF) {
+		return nil
+	}
+	return joinVF(l.Name, laggMTU(l, o), o.vf)
+}
+
+// laggMTU is the MTU the lagg has, or will have once hnN (its first port,
+// which lends it the MTU) is in.
+func laggMTU(l render.Lagg, o *observed) int {
+	switch {
+	case o.lagg != nil && len(ports(o.lagg)) > 0:
+		return o.lagg.MTU
+	case l.MTU > 0:
+		return l.MTU
+	}
+	return o.hn.MTU
+}
+
+// joinVF sets the VF's MTU to the lagg's (lagg(4) refuses a port with
+// another MTU), adds it behind hnN and brings it up, which makes hn switch
+// its datapath and emit VF_UP.
+func joinVF(lagg string, mtu int, vf *host.Interface) []Step {
+	var out []Step
+	if mtu > 0 && vf.MTU != mtu {
+		out = append(out, step(ifconfig(vf.Name, "mtu", strconv.Itoa(mtu)), ifconfig(vf.Name, "mtu", strconv.Itoa(vf.MTU))))
+	}
+	out = append(out, step(ifconfig(lagg, "laggport", vf.Name), ifconfig(lagg, "-laggport", vf.Name)))
+	if !vf.HasFlag("UP") {
+		out = append(out, step(ifconfig(vf.Name, "up"), ifconfig(vf.Name, "down")))
+	}
+	return out
+}

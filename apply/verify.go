@@ -1,0 +1,95 @@
+package apply
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hvnetconf/hvnetconf/render"
+)
+
+// Retry bounds verification: interfaces settle within milliseconds after
+// ifconfig returns (lagg port flags, dhclient's pidfile), so a few short
+// retries suffice. It never waits for a DHCP lease: dhclient running on the
+// lagg is what is checked, not an address from the server.
+type Retry struct {
+	Attempts int
+	Delay    time.Duration
+}
+
+// DefaultRetry is what apply uses: at most ~1 s.
+var DefaultRetry = Retry{Attempts: 5, Delay: 200 * time.Millisecond}
+
+// Verify checks every lagg against the plan, retrying while something
+// fails, and returns each expectation that still does not hold.
+func Verify(ctx context.Context, env Env, laggs []render.Lagg, rt Retry) ([]string, error) {
+	var failed []string
+	for attempt := 1; ; attempt++ {
+		failed = failed[:0]
+		for _, l := range laggs {
+			o, err := observe(ctx, env.Runner, l)
+			if err != nil {
+				return nil, err
+			}
+			failed = append(failed, Expect(l, o)...)
+		}
+		if len(failed) == 0 || attempt >= rt.Attempts {
+			return failed, nil
+		}
+		select {
+		case <-ctx.Done():
+			return failed, ctx.Err()
+		case <-time.After(rt.Delay):
+		}
+	}
+}
+
+// Expect lists the expectations of l that o does not meet, each named.
+func Expect(l render.Lagg, o *observed) []string {
+	if o.lagg == nil {
+		return []string{fmt.Sprintf("%s: exists (it does not)", l.Name)}
+	}
+	var out []string
+	fail := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
+	have := ports(o.lagg)
+	if o.lagg.Lagg == nil || o.lagg.Lagg.Proto != "failover" {
+		proto := ""
+		if o.lagg.Lagg != nil {
+			proto = o.lagg.Lagg.Proto
+		}
+		fail("%s: laggproto failover (got %q)", l.Name, proto)
+	}
+	if len(have) == 0 || have[0] != l.HN {
+		fail("%s: %s is the first port (ports: %s)", l.Name, l.HN, list(have))
+	}
+	if o.vf != nil && !slices.Contains(have, l.VF) {
+		fail("%s: VF %s is a port (ports: %s)", l.Name, l.VF, list(have))
+	}
+	for _, s := range l.Static {
+		_, addr, _ := strings.Cut(s, " ")
+		addr, _, _ = strings.Cut(addr, "/")
+		if !hasAddr(o.lagg, addr) {
+			fail("%s: has address %s", l.Name, addr)
+		}
+	}
+	inet, inet6 := routable(o.hn)
+	for _, a := range append(inet, inet6...) {
+		fail("%s: has no address (has %s)", l.HN, a)
+	}
+	if l.DHCP && !o.dhcpLagg {
+		fail("%s: dhclient is running", l.Name)
+	}
+	if o.dhcpHN {
+		fail("%s: dhclient is not running", l.HN)
+	}
+	return out
+}
+
+func list(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, " ")
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hvnetconf/hvnetconf/apply"
+	"github.com/hvnetconf/hvnetconf/host"
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/pipeline"
+	"github.com/spf13/pflag"
+)
+
+type applyFlags struct {
+	in                       inputFlags
+	dryRun, filesOnly, noVer bool
+	lockWait                 time.Duration
+}
+
+func applyCommand() *command {
+	f := &applyFlags{}
+	return &command{
+		name:    "apply",
+		summary: "write the files, bring the running system in line, verify; roll back on failure",
+		flags: func(fs *pflag.FlagSet) {
+			f.in.register(fs)
+			fs.BoolVarP(&f.dryRun, "dry-run", "n", false, "print the file changes and the exact commands, change nothing")
+			fs.BoolVar(&f.filesOnly, "files-only", false, "write the files and stop (firstboot, image builds)")
+			fs.BoolVar(&f.noVer, "no-verify", false, "do not verify the runtime afterwards")
+			fs.DurationVar(&f.lockWait, "lock-wait", apply.LockWait, "wait at most `DURATION` for another hvnetconf (then exit 75)")
+		},
+		run: func(ctx context.Context, inv *invocation) error {
+			if len(inv.args) > 0 {
+				return sysexits.Errorf(sysexits.Usage, "apply: unexpected argument %q", inv.args[0])
+			}
+			return f.run(ctx, inv)
+		},
+	}
+}
+
+func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
+	if !f.dryRun {
+		unlock, err := apply.Lock(f.in.root, f.lockWait)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+	r := host.ExecRunner{}
+	res, err := prepareLive(ctx, &f.in, r)
+	if err != nil {
+		return err
+	}
+	var log io.Writer = inv.stderr
+	if f.in.quiet || f.in.json {
+		log = nil
+	}
+	out, err := apply.Apply(ctx, apply.Env{Runner: r, Log: log}, applyInput(res),
+		apply.Options{DryRun: f.dryRun, FilesOnly: f.filesOnly, NoVerify: f.noVer, Retry: apply.DefaultRetry})
+	if f.in.json {
+		if jerr := writeJSON(inv.stdout, struct {
+			*report
+			Apply *apply.Result `json:"apply"`
+		}{newReport(f.in.root, res), out}); jerr != nil && err == nil {
+			err = jerr
+		}
+	} else {
+		f.print(inv.stdout, res, out)
+	}
+	f.in.printFindings(inv.stderr, res.Findings)
+	return err
+}
+
+func applyInput(res *pipeline.Result) apply.Input {
+	in := apply.Input{Plan: res.Plan, Write: func() (func() error, error) {
+		b, err := res.Write()
+		return b.Restore, err
+	}}
+	for _, c := range res.Changes {
+		in.Changed = append(in.Changed, c.Path)
+	}
+	return in
+}
+
+func (f *applyFlags) print(w io.Writer, res *pipeline.Result, out *apply.Result) {
+	if out == nil {
+		return
+	}
+	verb := map[bool]string{true: "would ", false: ""}[f.dryRun]
+	for _, c := range res.Changes {
+		if f.dryRun {
+			io.WriteString(w, unified(c))
+		}
+		fmt.Fprintf(w, "%s%s %s\n", verb, map[bool]string{true: c.Kind(), false: pastTense[c.Kind()]}[f.dryRun], c.Path)
+	}
+	for _, s := range out.Steps {
+		fmt.Fprintf(w, "%srun: %s\n", verb, strings.Join(s.Argv, " "))
+	}
+	if out.Note != "" {
+		fmt.Fprintf(w, "note: %s\n", out.Note)
+	}
+	for _, x := range out.Failed {
+		fmt.Fprintf(w, "failed: %s\n", x)
+	}
+	for _, x := range out.Restored {
+		fmt.Fprintf(w, "restored: %s\n", x)
+	}
+	if len(res.Changes) == 0 && len(out.Steps) == 0 && len(out.Failed) == 0 {
+		fmt.Fprintln(w, "up to date: nothing to change")
+	}
+}
+
+// prepareLive renders from the inputs; without --state the hn snapshot is
+// read from the running system through the same seams as ifconfig
+// (apply.Live) and handed to the pipeline as a file.
+func prepareLive(ctx context.Context, in *inputFlags, r host.Runner) (*pipeline.Result, error) {
+	if in.state != "" {
+		return in.prepare(ctx)
+	}
+	s, err := apply.Live(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp("", "hvnetconf-live-*.toml")
+	if err != nil {
+		return nil, sysexits.New(sysexits.CantCreate, err)
+	}
+	defer os.Remove(tmp.Name())
+	err = s.WriteTOML(tmp)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := *in
+	c.state = tmp.Name()
+	return c.prepare(ctx)
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/hvnetconf/hvnetconf/apply"
+	"github.com/hvnetconf/hvnetconf/host"
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/pipeline"
+	"github.com/hvnetconf/hvnetconf/render"
+	"github.com/spf13/pflag"
+)
+
+func checkCommand() *command {
+	in := &inputFlags{}
+	var golden string
+	return &command{
+		name:    "check",
+		summary: "compare files on disk and the live state (or a golden tree) with what should be (exit 1 on drift)",
+		flags: func(fs *pflag.FlagSet) {
+			in.register(fs)
+			fs.StringVar(&golden, "golden", "", "compare the rendered tree with the committed tree in `DIR` instead")
+		},
+		run: func(ctx context.Context, inv *invocation) error {
+			if len(inv.args) > 0 {
+				return sysexits.Errorf(sysexits.Usage, "check: unexpected argument %q", inv.args[0])
+			}
+			r := host.ExecRunner{}
+			live := in.state == "" && golden == ""
+			res, err := prepareLive(ctx, in, r)
+			if err != nil {
+				return err
+			}
+			var failed []string
+			switch {
+			case golden != "":
+				failed, err = checkGolden(res, golden)
+			default:
+				failed = checkFiles(res)
+				if live {
+					var more []string
+					more, err = apply.Verify(ctx, apply.Env{Runner: r}, runtimeLaggs(res), apply.Retry{Attempts: 1})
+					failed = append(failed, more...)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			if in.json {
+				err = writeJSON(inv.stdout, struct {
+					*report
+					OK     bool     `json:"ok"`
+					Failed []string `json:"failed"`
+				}{newReport(in.root, res), len(failed) == 0, append([]string{}, failed...)})
+			} else {
+				for _, f := range failed {
+					fmt.Fprintf(inv.stdout, "drift: %s\n", f)
+				}
+				if len(failed) == 0 {
+					fmt.Fprintln(inv.stdout, "ok: everything is as rendered")
+				}
+				in.printFindings(inv.stderr, res.Findings)
+			}
+			if err != nil || len(failed) == 0 {
+				return err
+			}
+			return exitSilently(sysexits.Failure)
+		},
+	}
+}
+
+// runtimeLaggs is what the live state must show: nothing while the mode
+// waits for a reboot, else the plan's laggs (lagg mode only).
+func runtimeLaggs(res *pipeline.Result) []render.Lagg {
+	if res.Plan.Mode.Reboot || res.Plan.Mode.Mode != render.ModeLagg {
+		return nil
+	}
+	return res.Plan.Laggs
+}
+
+// checkFiles names every rendered file that differs from the disk.
+func checkFiles(res *pipeline.Result) []string {
+	var out []string
+	for _, c := range res.Changes {
+		out = append(out, fmt.Sprintf("%s: on disk differs from rendered (apply would %s it)", c.Path, c.Kind()))
+	}
+	return out
+}
+
+// checkGolden compares the rendered files with a committed tree (render
+// --out DIR wrote it): every file in either must be in both, byte for byte.
+func checkGolden(res *pipeline.Result, dir string) ([]string, error) {
+	onDisk := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(dir, path)
+		onDisk["/"+filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		return nil, sysexits.New(sysexits.NoInput, err)
+	}
+	var out []string
+	for _, f := range res.Plan.Files {
+		data, ok := onDisk[f.Path]
+		switch {
+		case !ok:
+			out = append(out, fmt.Sprintf("%s: rendered but missing from %s", f.Path, dir))
+		case !bytes.Equal(data, f.Data):
+			out = append(out, fmt.Sprintf("%s: differs from %s%s", f.Path, dir, f.Path))
+		}
+		delete(onDisk, f.Path)
+	}
+	var extra []string
+	for p := range onDisk {
+		extra = append(extra, p)
+	}
+	slices.Sort(extra)
+	for _, p := range extra {
+		out = append(out, fmt.Sprintf("%s: in %s but no longer rendered", p, dir))
+	}
+	return out, nil
+}
