@@ -30,13 +30,25 @@ var capabilities = map[string]bool{
 
 // lagg renders a failover lagg for every selected hn.
 func (b *builder) lagg() {
+	used := map[string]string{} // lagg name -> hn
 	for _, h := range b.in.Snapshot.HN {
 		v, ok := b.selected(h)
 		if !ok {
 			continue
 		}
-		b.laggFor(h, v)
+		name := b.laggName(h)
+		if other, taken := used[name]; taken {
+			b.finding(finding.Error, rcconf.Origin{File: configName(b.in.Config)}, "%s and %s would both become %s; %s is left alone", other, h.Name, name, h.Name)
+			continue
+		}
+		if mine, ok := b.in.Netif.IfConfig(name); ok && mine.Name != "ifconfig_DEFAULT" {
+			b.finding(finding.Warning, mine.Origin, "%s is already configured by hand; %s is left alone (set [interface.%s] lagg to another name)", name, h.Name, h.Name)
+			continue
+		}
+		used[name] = h.Name
+		b.laggFor(h, name, v)
 	}
+	b.unknownHN()
 	b.vfNoAuto("VFs: they join their lagg through the devd rules, never through rc.conf")
 	b.defaultReachesVFs()
 	if len(b.laggs) == 0 {
@@ -89,6 +101,23 @@ func (b *builder) selected(h hn.Iface) (rcconf.Var, bool) {
 	return v, false
 }
 
+// unknownHN reports ifconfig_hnN settings for devices the snapshot does not
+// have: they are left alone, and the user should know why.
+func (b *builder) unknownHN() {
+	for _, v := range b.in.Netif.Vars() {
+		name, ok := strings.CutPrefix(v.Name, "ifconfig_")
+		if !ok || !strings.HasPrefix(name, "hn") {
+			continue
+		}
+		if _, err := hn.HNUnit(name); err != nil {
+			continue // ifconfig_hn0_ipv6 and the like
+		}
+		if _, ok := b.in.Snapshot.Lookup(name); !ok {
+			b.finding(finding.Info, v.Origin, "%s: no such hn device in %s; left alone", name, b.in.Snapshot.Source)
+		}
+	}
+}
+
 // laggOwning finds a hand-written lagg that already has hn as a port.
 func (b *builder) laggOwning(hnName string) *rcconf.Var {
 	for _, v := range b.in.Netif.Vars() {
@@ -127,8 +156,7 @@ func splitWords(value string) (port, l3 []string, mtu int) {
 	return port, l3, mtu
 }
 
-func (b *builder) laggFor(h hn.Iface, v rcconf.Var) {
-	name := b.laggName(h)
+func (b *builder) laggFor(h hn.Iface, name string, v rcconf.Var) {
 	port, l3, mtu := splitWords(v.Value)
 	kw := rcconf.ParseKeywords(v.Value)
 	static := staticAddrs(l3)
