@@ -69,7 +69,9 @@ func (ev *evaluator) where() (string, syntax.Pos) {
 
 // errAt formats "FILE:LINE:COL: msg" (or FILE:LINE: without a column).
 func errAt(file string, pos syntax.Pos, format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
+	// User text (a path, a redirection target) may hold newlines; an
+	// error is one line.
+	msg := oneLineText(fmt.Sprintf(format, args...))
 	switch {
 	case pos.Line() > 0 && pos.Col() > 0:
 		return sysexits.Errorf(sysexits.DataErr, "%s:%d:%d: %s", file, pos.Line(), pos.Col(), msg)
@@ -77,6 +79,10 @@ func errAt(file string, pos syntax.Pos, format string, args ...any) error {
 		return sysexits.Errorf(sysexits.DataErr, "%s:%d: %s", file, pos.Line(), msg)
 	}
 	return sysexits.Errorf(sysexits.DataErr, "%s: %s", file, msg)
+}
+
+func oneLineText(s string) string {
+	return strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(s)
 }
 
 // here is errAt at the innermost running statement.
@@ -269,7 +275,7 @@ func (ev *evaluator) parse(name string, src []byte) (*syntax.File, error) {
 
 // parseErr keeps the parser's "name:line:col: text" on one line.
 func parseErr(name string, err error) error {
-	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	msg := oneLineText(err.Error())
 	if !strings.HasPrefix(msg, name+":") {
 		msg = name + ": " + msg
 	}

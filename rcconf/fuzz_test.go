@@ -23,10 +23,12 @@ func FuzzEvaluate(f *testing.F) {
 	defaults := []byte(defaultsRC(f))
 	root := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// A short timeout keeps endless loops cheap for the fuzzer (which
+		// re-runs every interesting input many times to minimize it).
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		start := time.Now()
-		e, err := Load(ctx, Options{Root: root, Timeout: 2 * time.Second, Overlay: map[string][]byte{
+		e, err := Load(ctx, Options{Root: root, Timeout: 300 * time.Millisecond, Overlay: map[string][]byte{
 			"/etc/defaults/rc.conf": defaults, "/etc/rc.conf": data,
 		}})
 		if d := time.Since(start); d > 5*time.Second {
