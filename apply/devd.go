@@ -14,14 +14,14 @@ import (
 )
 
 // Handler is the devd path (design §5). Env.Log is syslog: every line
-// names the interfaces involved. Lock takes the host lock; Plan renders
-// the configuration, and is called only when the lagg is not as rendered
+// names the interfaces involved. Lock takes the host lock; Prepare renders
+// and prepares the apply, and is called only when the lagg is not as rendered
 // (a host whose rendered files were never applied).
 type Handler struct {
 	Env     Env
 	Sysctls host.Sysctls
 	Lock    func() (unlock func() error, err error)
-	Plan    func(ctx context.Context) (*render.Plan, error)
+	Prepare func(ctx context.Context) (Input, error)
 }
 
 // ValidName checks a name from devd before anything else uses it: devd
@@ -128,13 +128,11 @@ func (h *Handler) join(ctx context.Context, hnName string, unit int, vf string) 
 		}
 		return err
 	}
-	x := &executor{env: h.Env}
-	if asRendered(lagg, hnName) {
-		err = x.run(ctx, vfSteps(l.Name, lagg, vi))
-	} else {
-		err = h.convergeFromPlan(ctx, x, hnName, vf)
+	if !asRendered(lagg, hnName) {
+		return h.applyAll(ctx, hnName)
 	}
-	if err != nil {
+	x := &executor{env: h.Env}
+	if err := x.run(ctx, vfSteps(l.Name, lagg, vi)); err != nil {
 		if _, rerr := x.rollback(ctx); rerr != nil {
 			return sysexits.Errorf(sysexits.Software, "%s: %v; rollback incomplete: %v", hnName, err, rerr)
 		}
@@ -163,18 +161,21 @@ func vfSteps(lagg string, li *host.Interface, vi *host.Interface) []Step {
 	return nil
 }
 
-func (h *Handler) convergeFromPlan(ctx context.Context, x *executor, hnName, vf string) error {
-	p, err := h.Plan(ctx)
+// applyAll is the slow path: the lagg is not as rendered (the rendered
+// files were never applied, or someone changed it), so the whole
+// configuration is applied as `hvnetconf apply` would, files included,
+// verified and rolled back on failure: the VF may not join a lagg that
+// does not own hn's addresses.
+func (h *Handler) applyAll(ctx context.Context, hnName string) error {
+	in, err := h.Prepare(ctx)
 	if err != nil {
 		return err
 	}
-	for _, l := range managed(p) {
-		if l.HN == hnName {
-			l.VF = vf
-			h.Env.logf("%s: %s is not configured as rendered; converging it", hnName, l.Name)
-			return converge(ctx, x, l)
-		}
+	if !slices.ContainsFunc(managed(in.Plan), func(l render.Lagg) bool { return l.HN == hnName }) {
+		h.Env.logf("%s: not managed by hvnetconf (%s); left alone", hnName, in.Plan.Mode.Reason)
+		return nil
 	}
-	h.Env.logf("%s: not managed by hvnetconf (%s); %s left alone", hnName, p.Mode.Reason, vf)
-	return nil
+	h.Env.logf("%s: its lagg is not as rendered; applying the configuration", hnName)
+	_, err = Apply(ctx, h.Env, in, Options{Retry: DefaultRetry})
+	return err
 }

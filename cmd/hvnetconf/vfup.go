@@ -8,7 +8,6 @@ import (
 	"github.com/hvnetconf/hvnetconf/apply"
 	"github.com/hvnetconf/hvnetconf/host"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
-	"github.com/hvnetconf/hvnetconf/render"
 	"github.com/spf13/pflag"
 )
 
@@ -41,12 +40,12 @@ func (f *handlerFlags) handler(ctx context.Context, stderr io.Writer) *apply.Han
 		Env:     apply.Env{Runner: r, Log: io.MultiWriter(logs...)},
 		Sysctls: apply.Sysctls(ctx, r),
 		Lock:    func() (func() error, error) { return apply.Lock(f.in.root, f.lockWait) },
-		Plan: func(ctx context.Context) (*render.Plan, error) {
+		Prepare: func(ctx context.Context) (apply.Input, error) {
 			res, err := prepareLive(ctx, &f.in, r)
 			if err != nil {
-				return nil, err
+				return apply.Input{}, err
 			}
-			return res.Plan, nil
+			return applyInput(res), nil
 		},
 	}
 }
