@@ -219,6 +219,10 @@ func (ev *evaluator) source(logical string, nested bool) error {
 		return ev.lenientFile(err)
 	}
 	ev.files = append(ev.files, logical)
+	if i := bytes.Index(data, []byte("\r\n")); i >= 0 {
+		ev.warn(logical, int(lineAt(data, i).Line()),
+			"CR LF line ends: sh keeps each CR in the value, rcconf's parser drops it")
+	}
 	parsed, err := ev.parse(logical, data)
 	if err != nil {
 		return ev.lenientFile(err)
