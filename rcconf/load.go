@@ -1,11 +1,8 @@
 package rcconf
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"io"
-	"io/fs"
 	"os"
 	"runtime/metrics"
 	"strings"
@@ -226,45 +223,4 @@ func (ev *evaluator) env() *Env {
 		}
 	}
 	return e
-}
-
-// handlers confine the interpreter's file access to the root (read-only).
-type handlers struct{ fs *fsys }
-
-var errNoWrite = errors.New("writing files is not allowed")
-
-func (h handlers) open(_ context.Context, p string, flag int, _ os.FileMode) (io.ReadWriteCloser, error) {
-	if p == "/dev/null" {
-		return memFile{bytes.NewReader(nil)}, nil
-	}
-	if flag&(os.O_WRONLY|os.O_RDWR|os.O_APPEND|os.O_CREATE|os.O_TRUNC) != 0 {
-		return nil, &fs.PathError{Op: "open", Path: p, Err: errNoWrite}
-	}
-	data, err := h.fs.readFile(p)
-	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: p, Err: err}
-	}
-	return memFile{bytes.NewReader(data)}, nil
-}
-
-func (h handlers) stat(_ context.Context, p string, _ bool) (fs.FileInfo, error) {
-	return h.fs.stat(p)
-}
-
-func (h handlers) access(_ context.Context, p string, mode interp.AccessMode) error {
-	info, err := h.fs.stat(p)
-	if err != nil {
-		return err
-	}
-	if mode&interp.AccessWrite != 0 {
-		return &fs.PathError{Op: "access", Path: p, Err: errNoWrite}
-	}
-	if mode&interp.AccessExec != 0 && !info.IsDir() && info.Mode().Perm()&0o111 == 0 {
-		return &fs.PathError{Op: "access", Path: p, Err: fs.ErrPermission}
-	}
-	return nil
-}
-
-func (h handlers) readDir(_ context.Context, p string) ([]fs.DirEntry, error) {
-	return h.fs.readDir(p)
 }
