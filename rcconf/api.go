@@ -7,6 +7,24 @@
 // It also provides network.subr's per-interface helpers (get_if_var name
 // mangling, the ifconfig_DEFAULT fallback, keyword parsing, aliases) and a
 // quoting function whose output /bin/sh reads back byte for byte.
+//
+// What runs: variable assignments, parameter expansions, if/case/for/while,
+// functions, and the builtins : true false test [ echo printf export
+// readonly local unset set shift read break continue return . source eval.
+// Output goes nowhere; redirections may read files under the root or write
+// to /dev/null only. Refused (an error, or a skipped statement and a finding
+// with Options.Lenient): command substitution, any other command, pipelines,
+// subshells, background jobs, bash-only syntax, return outside a function.
+//
+// Origins: a plain assignment statement (a=1 b="$c") is the origin of every
+// name it assigns. Any other statement (if, a function call, ., eval...)
+// is the origin of the variables whose value it changed; a file it sources
+// gives its own statements as origins. So a variable set by a function is
+// attributed to the statement that called the function.
+//
+// Limits, each an error naming FILE:LINE: files over 1 MiB, NUL bytes,
+// invalid UTF-8, . nested deeper than 16, more than a million commands,
+// runaway recursion or value growth, and Options.Timeout.
 package rcconf
 
 import (
