@@ -38,6 +38,7 @@ func commands() []*command {
 		checkCommand(),
 		vfAttachCommand(),
 		vfUpCommand(),
+		completionCommand(),
 	}
 }
 
