@@ -48,9 +48,25 @@ func Verify(ctx context.Context, env Env, laggs []render.Lagg, rt Retry) ([]stri
 
 // Expect lists the expectations of l that o does not meet, each named.
 func Expect(l render.Lagg, o *observed) []string {
+	var out []string
+	fail := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
 	if o.lagg == nil {
-		return []string{fmt.Sprintf("%s: exists (it does not)", l.Name)}
+		fail("%s: exists (it does not)", l.Name)
+	} else {
+		out = append(out, expectLagg(l, o)...)
 	}
+	inet, inet6 := routable(o.hn)
+	for _, a := range append(inet, inet6...) {
+		fail("%s: has no address (has %s)", l.HN, a)
+	}
+	if o.dhcpHN {
+		fail("%s: dhclient is not running", l.HN)
+	}
+	return out
+}
+
+// expectLagg checks an existing lagg: protocol, port order, VF, addresses.
+func expectLagg(l render.Lagg, o *observed) []string {
 	var out []string
 	fail := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
 	have := ports(o.lagg)
@@ -74,15 +90,8 @@ func Expect(l render.Lagg, o *observed) []string {
 			fail("%s: has address %s", l.Name, addr)
 		}
 	}
-	inet, inet6 := routable(o.hn)
-	for _, a := range append(inet, inet6...) {
-		fail("%s: has no address (has %s)", l.HN, a)
-	}
 	if l.DHCP && !o.dhcpLagg {
 		fail("%s: dhclient is running", l.Name)
-	}
-	if o.dhcpHN {
-		fail("%s: dhclient is not running", l.HN)
 	}
 	return out
 }
