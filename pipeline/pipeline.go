@@ -28,7 +28,8 @@ const DefaultConfig = "/usr/local/etc/hvnetconf.toml"
 type Options struct {
 	Root       string // "/" when empty
 	ConfigPath string // a host path; "" = ROOT/usr/local/etc/hvnetconf.toml if it exists
-	StatePath  string // a TOML snapshot; "" = the live kernel (FreeBSD only)
+	StatePath  string       // a TOML snapshot; "" = Snapshot, else the live kernel (FreeBSD only)
+	Snapshot   *hn.Snapshot // an hn state already read (apply reads it through its Runner)
 	Lenient    bool   // skip refused rc.conf statements, as findings
 	Version    string // stamped into generated headers
 }
@@ -130,9 +131,12 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	if in.Config, err = loadConfig(o); err != nil {
 		return in, nil, err
 	}
-	if o.StatePath != "" {
+	switch {
+	case o.StatePath != "":
 		in.Snapshot, err = hn.ReadFile(o.StatePath)
-	} else {
+	case o.Snapshot != nil:
+		in.Snapshot = o.Snapshot
+	default:
 		in.Snapshot, err = hn.Live()
 	}
 	if err != nil {

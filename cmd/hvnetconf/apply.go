@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -116,28 +115,15 @@ func (f *applyFlags) print(w io.Writer, res *pipeline.Result, out *apply.Result)
 
 // prepareLive renders from the inputs; without --state the hn snapshot is
 // read from the running system through the same seams as ifconfig
-// (apply.Live) and handed to the pipeline as a file.
+// (apply.Live).
 func prepareLive(ctx context.Context, in *inputFlags, r host.Runner) (*pipeline.Result, error) {
-	if in.state != "" {
-		return in.prepare(ctx)
+	o := in.options()
+	if o.StatePath == "" {
+		s, err := apply.Live(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		o.Snapshot = s
 	}
-	s, err := apply.Live(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	tmp, err := os.CreateTemp("", "hvnetconf-live-*.toml")
-	if err != nil {
-		return nil, sysexits.New(sysexits.CantCreate, err)
-	}
-	defer os.Remove(tmp.Name())
-	err = s.WriteTOML(tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, err
-	}
-	c := *in
-	c.state = tmp.Name()
-	return c.prepare(ctx)
+	return pipeline.Prepare(ctx, o)
 }

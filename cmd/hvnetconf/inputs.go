@@ -30,10 +30,12 @@ func (f *inputFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "do not print findings")
 }
 
+func (f *inputFlags) options() pipeline.Options {
+	return pipeline.Options{Root: f.root, ConfigPath: f.config, StatePath: f.state, Lenient: f.lenient, Version: version.Version}
+}
+
 func (f *inputFlags) prepare(ctx context.Context) (*pipeline.Result, error) {
-	return pipeline.Prepare(ctx, pipeline.Options{
-		Root: f.root, ConfigPath: f.config, StatePath: f.state, Lenient: f.lenient, Version: version.Version,
-	})
+	return pipeline.Prepare(ctx, f.options())
 }
 
 // printFindings writes findings one per line, after the main output, on
