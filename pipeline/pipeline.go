@@ -26,12 +26,12 @@ const DefaultConfig = "/usr/local/etc/hvnetconf.toml"
 
 // Options name the inputs.
 type Options struct {
-	Root       string // "/" when empty
-	ConfigPath string // a host path; "" = ROOT/usr/local/etc/hvnetconf.toml if it exists
+	Root       string       // "/" when empty
+	ConfigPath string       // a host path; "" = ROOT/usr/local/etc/hvnetconf.toml if it exists
 	StatePath  string       // a TOML snapshot; "" = Snapshot, else the live kernel (FreeBSD only)
 	Snapshot   *hn.Snapshot // an hn state already read (apply reads it through its Runner)
-	Lenient    bool   // skip refused rc.conf statements, as findings
-	Version    string // stamped into generated headers
+	Lenient    bool         // skip refused rc.conf statements, as findings
+	Version    string       // stamped into generated headers
 }
 
 // Change is one file that differs between disk and plan.
