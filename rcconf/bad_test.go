@@ -51,7 +51,6 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			start := time.Now()
 			_, err := Load(context.Background(), Options{Root: writeRoot(t, tt.files), Timeout: 2 * time.Second})
 			if err == nil {
 				t.Fatal("no error")
@@ -62,9 +61,6 @@ func TestBadInput(t *testing.T) {
 			}
 			if !strings.HasPrefix(msg, tt.want) || !oneLine(msg) {
 				t.Errorf("error %q, want one line starting with %q", msg, tt.want)
-			}
-			if d := time.Since(start); d > 4*time.Second {
-				t.Errorf("took %v", d)
 			}
 		})
 	}
