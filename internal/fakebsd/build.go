@@ -17,7 +17,7 @@ var (
 )
 
 // Programs are the names the multi-call binary is installed under.
-var Programs = []string{"ifconfig", "service"}
+var Programs = []string{"ifconfig", "service", "sysctl"}
 
 func binDir(tb testing.TB) string {
 	tb.Helper()

@@ -146,7 +146,7 @@ func TestServices(t *testing.T) {
 		dump   []string
 	}{
 		{"dhclient lease", []string{"ifconfig hn0 up", "service dhclient start hn0"}, 0, "", []string{"  inet 10.0.0.4/24", "dhclient hn0", "leases hn0 1"}},
-		{"dhclient twice", []string{"service dhclient start hn0", "service dhclient start hn0"}, 1, "dhclient already running?   (pid=1002).\n", []string{"leases hn0 1\n"}},
+		{"dhclient twice", []string{"service dhclient start hn0", "service dhclient start hn0"}, 1, "dhclient already running?  (pid=1002).\n", []string{"leases hn0 1\n"}},
 		{"dhclient restart re-leases", []string{"service dhclient start hn0", "service dhclient stop hn0", "service dhclient start hn0"}, 0, "", []string{"leases hn0 2\n", "  inet 10.0.0.4/24\n"}},
 		{"dhclient stop keeps address", []string{"service dhclient start hn0", "service dhclient stop hn0"}, 0, "", []string{"  inet 10.0.0.4/24\n"}},
 		{"dhclient stop not running", []string{"service dhclient stop hn0"}, 1, "dhclient not running? (check /var/run/dhclient/dhclient.hn0.pid).\n", nil},

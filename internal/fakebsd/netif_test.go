@@ -2,8 +2,6 @@ package fakebsd
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -50,12 +48,7 @@ ifconfig_DEFAULT="SYNCDHCP"
 			h.AddHN("hn0", "00:15:5d:00:00:04")
 			h.AttachVF("hn0", "mce0")
 			h.SetDHCP("00:15:5d:00:00:04", "10.0.0.4/24")
-			if err := os.MkdirAll(filepath.Join(h.Root, "etc"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(h.Root, "etc/rc.conf"), []byte(tt.rcconf), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			writeRC(t, h, tt.rcconf)
 			var err error
 			for _, argv := range tt.cmds {
 				if _, err = h.Runner().Run(context.Background(), argv...); err != nil {

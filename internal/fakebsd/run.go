@@ -14,7 +14,7 @@ const (
 )
 
 // Run is the multi-call entry point of cmd/fakebsd: it dispatches on the
-// base name of argv[0] (ifconfig, service), records the command, applies
+// base name of argv[0] (ifconfig, service, sysctl), records the command, applies
 // any injected failure, and returns the exit status.
 func Run(argv []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	prog := filepath.Base(argv[0])
@@ -55,6 +55,8 @@ func (s *State) dispatch(prog string, args []string, stdout, stderr io.Writer, r
 		return s.ifconfig(args, stdout, stderr)
 	case "service":
 		return s.service(args, stdout, stderr, root)
+	case "sysctl":
+		return s.sysctlCmd(args, stdout, stderr)
 	}
 	return s.usage(stderr, prog, args)
 }

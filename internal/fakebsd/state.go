@@ -5,8 +5,8 @@
 // It is for tests only; production code never imports it.
 //
 // State lives in one JSON file (FAKEBSD_STATE) so that real processes (the
-// multi-call binary in cmd/fakebsd, installed as ifconfig and service) and
-// the test share it; every access holds an flock on it.
+// multi-call binary in cmd/fakebsd, installed as ifconfig, service and
+// sysctl) and the test share it; every access holds an flock on it.
 package fakebsd
 
 import (

@@ -2,6 +2,7 @@ package fakebsd
 
 import (
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -94,4 +95,33 @@ func (x Sysctls) Int(name string) (int, bool, error) {
 		return 0, true, fmt.Errorf("sysctl %s: not an integer: %q", name, v)
 	}
 	return n, true, nil
+}
+
+// sysctlCmd is sysctl(8) reading: `sysctl [-n] NAME…` prints each value
+// (with -n, the value alone; without, "NAME: value"). A name the kernel
+// lacks gets sysctl.c's warning and exit status 1, the other names are
+// still printed. Setting values is not emulated.
+func (s *State) sysctlCmd(args []string, stdout, stderr io.Writer) int {
+	bare := len(args) > 0 && args[0] == "-n"
+	names := args
+	if bare {
+		names = args[1:]
+	}
+	if len(names) == 0 || strings.HasPrefix(names[0], "-") || strings.ContainsRune(strings.Join(names, ""), '=') {
+		return s.usage(stderr, "sysctl", args)
+	}
+	m, code := s.sysctls(), 0
+	for _, name := range names {
+		v, ok := m[name]
+		switch {
+		case !ok:
+			fmt.Fprintf(stderr, "sysctl: unknown oid '%s'\n", name)
+			code = 1
+		case bare:
+			fmt.Fprintln(stdout, v)
+		default:
+			fmt.Fprintf(stdout, "%s: %s\n", name, v)
+		}
+	}
+	return code
 }
