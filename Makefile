@@ -8,11 +8,18 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 MODULE      := github.com/hvnetconf/hvnetconf
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0-dev)
 COMMIT      ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-LDFLAGS     := -s -w -X $(MODULE)/internal/version.Version=$(VERSION) -X $(MODULE)/internal/version.Commit=$(COMMIT)
+# render.Binary is the path the rendered devd rules run: where install puts it.
+LDFLAGS     := -s -w -X $(MODULE)/internal/version.Version=$(VERSION) -X $(MODULE)/internal/version.Commit=$(COMMIT) \
+               -X $(MODULE)/render.Binary=$(PREFIX)/sbin/hvnetconf
 BIN         := bin/hvnetconf
+DISTDIR     ?= dist
+INSTALL     ?= install
+# FreeBSD's bash and zsh ports read completions from these directories.
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  := $(PREFIX)/share/zsh/site-functions
 GOFILES      = $(shell find . -name '*.go' -not -path './dist/*' -not -path './bin/*')
 
-.PHONY: all build run test fmt-check vet staticcheck unit freebsd bench fuzz clean
+.PHONY: all build run test fmt-check vet staticcheck unit freebsd bench fuzz clean install dist
 
 all: build
 
@@ -45,6 +52,37 @@ freebsd:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The layout of the FreeBSD port (packaging/freebsd/pkg-plist; a test keeps
+# them in step). The rc.d script's program path follows PREFIX; completions
+# come from the binary just built, so they match its command table.
+install: build
+	$(INSTALL) -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/etc/rc.d \
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/hvnetconf
+	sed 's|/usr/local/sbin/hvnetconf|$(PREFIX)/sbin/hvnetconf|' rc.d/hvnetconf > $(DESTDIR)$(PREFIX)/etc/rc.d/hvnetconf
+	chmod 0755 $(DESTDIR)$(PREFIX)/etc/rc.d/hvnetconf
+	$(INSTALL) -m 0644 config/hvnetconf.toml.sample $(DESTDIR)$(PREFIX)/etc/hvnetconf.toml.sample
+	gzip -9nc man/hvnetconf.8 > $(DESTDIR)$(PREFIX)/share/man/man8/hvnetconf.8.gz
+	gzip -9nc man/hvnetconf.toml.5 > $(DESTDIR)$(PREFIX)/share/man/man5/hvnetconf.toml.5.gz
+	$(DESTDIR)$(PREFIX)/sbin/hvnetconf completion bash > $(DESTDIR)$(BASHCOMPDIR)/hvnetconf
+	$(DESTDIR)$(PREFIX)/sbin/hvnetconf completion zsh > $(DESTDIR)$(ZSHCOMPDIR)/_hvnetconf
+	chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man8/hvnetconf.8.gz $(DESTDIR)$(PREFIX)/share/man/man5/hvnetconf.toml.5.gz \
+		$(DESTDIR)$(BASHCOMPDIR)/hvnetconf $(DESTDIR)$(ZSHCOMPDIR)/_hvnetconf
+
+# Static FreeBSD release binaries with their SHA-256 sums. Only the files
+# this target makes are replaced, so DISTDIR may be any directory.
+DIST_ARCHES := amd64 arm64
+dist:
+	mkdir -p $(DISTDIR)
+	rm -f $(DISTDIR)/hvnetconf-*-freebsd-* $(DISTDIR)/SHA256SUMS
+	for arch in $(DIST_ARCHES); do \
+		CGO_ENABLED=0 GOOS=freebsd GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS)' \
+			-o $(DISTDIR)/hvnetconf-$(VERSION)-freebsd-$$arch ./cmd/hvnetconf || exit 1; \
+	done
+	cd $(DISTDIR) && if command -v sha256sum >/dev/null; then sha256sum hvnetconf-*; else sha256 -r hvnetconf-*; fi > SHA256SUMS
+	@cat $(DISTDIR)/SHA256SUMS
 
 clean:
 	rm -rf bin dist
