@@ -73,6 +73,11 @@ func TestBashCompletionOffersEveryCommandAndFlag(t *testing.T) {
 	if out, err := exec.Command("bash", "-n", path).CombinedOutput(); err != nil {
 		t.Fatalf("bash -n: %v\n%s", err, out)
 	}
+	if sc, err := exec.LookPath("shellcheck"); err == nil {
+		if out, err := exec.Command(sc, "-s", "bash", path).CombinedOutput(); err != nil {
+			t.Errorf("shellcheck: %v\n%s", err, out)
+		}
+	}
 	var names []string
 	for _, c := range commands() {
 		names = append(names, c.name)
