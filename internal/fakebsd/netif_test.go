@@ -44,11 +44,7 @@ ifconfig_DEFAULT="SYNCDHCP"
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := New(t)
-			h.AddHN("hn0", "00:15:5d:00:00:04")
-			h.AttachVF("hn0", "mce0")
-			h.SetDHCP("00:15:5d:00:00:04", "10.0.0.4/24")
-			writeRC(t, h, tt.rcconf)
+			h := rcHost(t, tt.rcconf)
 			var err error
 			for _, argv := range tt.cmds {
 				if _, err = h.Runner().Run(context.Background(), argv...); err != nil {

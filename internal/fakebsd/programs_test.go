@@ -45,11 +45,7 @@ func TestSysctlAndDhclient(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := New(t)
-			h.AddHN("hn0", "00:15:5d:00:00:04")
-			h.AttachVF("hn0", "mce0")
-			h.SetDHCP("00:15:5d:00:00:04", "10.0.0.4/24")
-			writeRC(t, h, tt.rcconf)
+			h := rcHost(t, tt.rcconf)
 			r, ctx := h.Runner(), context.Background()
 			for _, argv := range tt.before {
 				if _, err := r.Run(ctx, argv...); err != nil {
@@ -67,13 +63,19 @@ func TestSysctlAndDhclient(t *testing.T) {
 	}
 }
 
-// writeRC writes the host's /etc/rc.conf.
-func writeRC(t *testing.T, h *Host, text string) {
+// rcHost is hn0 with its VF mce0 and a lease waiting for its MAC, and
+// /etc/rc.conf as given.
+func rcHost(t *testing.T, rcconf string) *Host {
 	t.Helper()
+	h := New(t)
+	h.AddHN("hn0", "00:15:5d:00:00:04")
+	h.AttachVF("hn0", "mce0")
+	h.SetDHCP("00:15:5d:00:00:04", "10.0.0.4/24")
 	if err := os.MkdirAll(filepath.Join(h.Root, "etc"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(h.Root, "etc/rc.conf"), []byte(text), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(h.Root, "etc/rc.conf"), []byte(rcconf), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return h
 }
