@@ -15,9 +15,14 @@ func TestApplyFaultInjection(t *testing.T) {
 	if r := ref.run("apply"); r.code != 0 {
 		t.Fatalf("reference apply: exit %d\n%s", r.code, r.stderr)
 	}
-	n := len(ref.Commands())
-	for k := 1; k <= n; k++ {
+	cmds := ref.Commands()
+	for k := 1; k <= len(cmds); k++ {
 		t.Run(fmt.Sprint("k=", k), func(t *testing.T) {
+			if argv := cmds[k-1].Argv; isRead(argv) && argv[0] == "service" {
+				// rc.subr's status exits 1 for "not running": a failure
+				// injected there is an answer, not an error to detect.
+				t.Skipf("%s: exit 1 means not running", strings.Join(argv, " "))
+			}
 			t.Parallel()
 			h := oldHost(t)
 			before, files := h.runtime(), h.files()
@@ -30,8 +35,7 @@ func TestApplyFaultInjection(t *testing.T) {
 			if r.code == 0 {
 				t.Fatalf("exit 0 with %q failed:\n%s", failed, r.stderr)
 			}
-			// The shim runs rc.d's forcestop as the emulation's stop.
-			if !strings.Contains(strings.ReplaceAll(r.stderr, "forcestop", "stop"), failed) {
+			if !strings.Contains(r.stderr, failed) {
 				t.Errorf("message does not name %q:\n%s", failed, r.stderr)
 			}
 			if !same(files, h.files()) {

@@ -13,11 +13,10 @@ import (
 	"testing"
 	"time"
 
-	hostpkg "github.com/hvnetconf/hvnetconf/host"
 	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
 )
 
-var binDir string // hvnetconf and the shim
+var binDir string // hvnetconf, built once
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "hvnetconf-e2e-")
@@ -39,15 +38,8 @@ func build(dir string) error {
 	if os.Getenv("GOROOT") == "" {
 		gotool = "go"
 	}
-	for pkg, out := range map[string]string{"../cmd/hvnetconf": "hvnetconf", "./shim": "shim/shim"} {
-		if b, err := exec.Command(gotool, "build", "-o", filepath.Join(dir, out), pkg).CombinedOutput(); err != nil {
-			return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
-		}
-	}
-	for _, p := range []string{"sysctl", "service"} {
-		if err := os.Symlink("shim", filepath.Join(dir, "shim", p)); err != nil {
-			return err
-		}
+	if b, err := exec.Command(gotool, "build", "-o", filepath.Join(dir, "hvnetconf"), "../cmd/hvnetconf").CombinedOutput(); err != nil {
+		return fmt.Errorf("go build ../cmd/hvnetconf: %v\n%s", err, b)
 	}
 	return nil
 }
@@ -84,17 +76,9 @@ func (h *host) writeFile(path, data string) {
 	}
 }
 
-func (h *host) path() string {
-	return filepath.Join(binDir, "shim") + string(os.PathListSeparator) + h.Path()
-}
-
-// extra is the environment the fakes need on top of the test's own.
-func (h *host) extra() []string {
-	fakeDir, _, _ := strings.Cut(h.Path(), string(os.PathListSeparator))
-	return append(h.Env()[1:], "PATH="+h.path(), "E2E_FAKEBSD_DIR="+fakeDir)
-}
-
-func (h *host) env() []string { return append(os.Environ(), h.extra()...) }
+// env is the test's environment with the fakes' on top (PATH with the
+// fake ifconfig, service and sysctl first).
+func (h *host) env() []string { return append(os.Environ(), h.Env()...) }
 
 // result is one finished hvnetconf process.
 type result struct {
@@ -125,23 +109,33 @@ func (h *host) run(cmd string, args ...string) result {
 // actions: boot-time netif, the admin's old setup).
 func (h *host) sh(argv ...string) {
 	h.t.Helper()
-	r := hostpkg.ExecRunner{Path: h.path(), Env: h.extra()}
-	if _, err := r.Run(context.Background(), argv...); err != nil {
+	if _, err := h.Runner().Run(context.Background(), argv...); err != nil {
 		h.t.Fatal(err)
 	}
 }
 
 // changes counts the commands since mark that change something: all but
-// `ifconfig -l` and `ifconfig IF`.
+// the reads (`ifconfig -l`, `ifconfig IF`, sysctl, `service dhclient
+// status IF`).
 func (h *host) changes(mark int) (all, changing []string) {
 	for _, c := range h.Commands()[mark:] {
 		line := strings.Join(c.Argv, " ")
 		all = append(all, line)
-		if !(c.Argv[0] == "ifconfig" && len(c.Argv) == 2) {
+		if !isRead(c.Argv) {
 			changing = append(changing, line)
 		}
 	}
 	return all, changing
+}
+
+func isRead(argv []string) bool {
+	switch argv[0] {
+	case "ifconfig":
+		return len(argv) == 2
+	case "sysctl":
+		return true
+	}
+	return len(argv) == 4 && argv[1] == "dhclient" && argv[2] == "status"
 }
 
 // iface returns the dump lines of one interface (its line and its
