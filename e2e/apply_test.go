@@ -82,3 +82,35 @@ func same(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// A static address on hn0: the rendered ifconfig_lagg0 carries it and
+// apply moves it from hn0 to lagg0 without dhclient.
+func TestApplyStaticHostConverges(t *testing.T) {
+	h := newHost(t, `ifconfig_hn0="inet 10.0.0.4/24"`+"\n")
+	h.AttachVF("hn0", "mce0")
+	h.sh("service", "netif", "start", "hn0")
+	h.ClearLogs()
+	if r := h.run("apply"); r.code != 0 {
+		t.Fatalf("apply: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	all, changing := h.changes(0)
+	t.Logf("first apply (static): %d commands (%d changing): %s", len(all), len(changing), strings.Join(changing, "; "))
+	if f := h.files()["/usr/local/etc/rc.conf.d/network"]; !strings.Contains(f, `ifconfig_lagg0="laggproto failover laggport hn0 10.0.0.4/24"`) {
+		t.Errorf("rendered network file:\n%s", f)
+	}
+	if l := h.iface("lagg0"); !strings.Contains(l, "inet 10.0.0.4/24") {
+		t.Errorf("lagg0 lacks 10.0.0.4/24:\n%s", h.Dump())
+	}
+	if hn := h.iface("hn0"); strings.Contains(hn, "inet ") {
+		t.Errorf("hn0 kept an address:\n%s", hn)
+	}
+	if d := h.Dump(); strings.Contains(d, "dhclient ") {
+		t.Errorf("dhclient runs on a static host:\n%s", d)
+	}
+	mark := len(h.Commands())
+	r := h.run("apply")
+	if all, changing = h.changes(mark); r.code != 0 || len(changing) != 0 {
+		t.Fatalf("second apply: exit %d, changing commands %q\n%s", r.code, changing, r.stderr)
+	}
+	t.Logf("second apply (static): %d commands, all reads", len(all))
+}
