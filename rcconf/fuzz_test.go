@@ -27,13 +27,9 @@ func FuzzEvaluate(f *testing.F) {
 		// re-runs every interesting input many times to minimize it).
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		start := time.Now()
 		e, err := Load(ctx, Options{Root: root, Timeout: 300 * time.Millisecond, Overlay: map[string][]byte{
 			"/etc/defaults/rc.conf": defaults, "/etc/rc.conf": data,
 		}})
-		if d := time.Since(start); d > 5*time.Second {
-			t.Fatalf("took %v", d)
-		}
 		if err != nil {
 			if msg := err.Error(); strings.Contains(msg, "\n") {
 				t.Fatalf("multi-line error %q", msg)
