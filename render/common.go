@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hvnetconf/hvnetconf/hn"
 	"github.com/hvnetconf/hvnetconf/internal/finding"
 	"github.com/hvnetconf/hvnetconf/rcconf"
 )
@@ -41,7 +42,7 @@ func (b *builder) vfNoAuto(why string) {
 	s := section{Title: why}
 	for _, vf := range b.knownVFs() {
 		m := rcconf.MangleIfName(vf)
-		a := assign{Name: "ifconfig_" + m, Value: "NOAUTO"}
+		a := assign{Name: "ifconfig_" + m, Value: "NOAUTO", Comments: []string{b.vfOrigin(vf)}}
 		if v, ok := b.in.Netif.Lookup("ifconfig_" + m); ok && !rcconf.ParseKeywords(v.Value).NoAuto {
 			b.finding(finding.Warning, v.Origin, "%s would configure the VF %s; overridden with NOAUTO", v.Name, vf)
 			a.Comments = append(a.Comments, "overrides "+from(v))
@@ -49,6 +50,18 @@ func (b *builder) vfNoAuto(why string) {
 		s.Assigns = append(s.Assigns, a)
 	}
 	b.addNetwork(s)
+}
+
+// vfOrigin says which kernel fact makes vf a VF, for its origin comment.
+// It names sysctls, not the snapshot file, so that an offline and a live
+// render of the same host write the same bytes.
+func (b *builder) vfOrigin(vf string) string {
+	if h, ok := b.in.Snapshot.HNForVF(vf); ok {
+		if unit, err := hn.HNUnit(h); err == nil {
+			return fmt.Sprintf("VF of %s (dev.hn.%d.vf, hw.hn.vfmap)", h, unit)
+		}
+	}
+	return "a VF (hw.hn.vflist)"
 }
 
 // defaultReachesVFs warns about ifconfig_DEFAULT: it applies to every
