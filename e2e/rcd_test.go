@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	"os"
 	"os/exec"
 	"strings"
@@ -20,10 +21,7 @@ func TestRCScript(t *testing.T) {
 			t.Errorf("rc.d/hvnetconf lacks %q", want)
 		}
 	}
-	sc, err := exec.LookPath("shellcheck")
-	if err != nil {
-		t.Skip("shellcheck not installed")
-	}
+	sc := testtool.Need(t, "shellcheck")
 	if out, err := exec.Command(sc, "-s", "sh", "../rc.d/hvnetconf").CombinedOutput(); err != nil {
 		t.Errorf("shellcheck: %v\n%s", err, out)
 	}

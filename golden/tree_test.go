@@ -2,6 +2,7 @@ package golden
 
 import (
 	"bytes"
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	"io/fs"
 	"maps"
 	"os"
@@ -69,12 +70,7 @@ func equalTrees(a, b map[string][]byte) bool {
 // applies it to the old tree and yields exactly the rendered tree.
 func checkPatch(t *testing.T, sc scenario, before, after map[string][]byte) {
 	t.Helper()
-	if _, err := exec.LookPath("patch"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("patch is not installed")
-		}
-		t.Skip("patch is not installed")
-	}
+	testtool.Need(t, "patch")
 	diff, err := os.ReadFile(filepath.Join(sc.dir, "diff.txt"))
 	if err != nil || len(diff) == 0 {
 		return

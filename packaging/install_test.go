@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"debug/elf"
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	"io"
 	"io/fs"
 	"os"
@@ -25,22 +26,8 @@ const (
 	testCommit  = "c0ffee1"
 )
 
-// need returns the path of a tool the test runs. A missing tool skips the
-// test on a developer machine, but fails it in CI (CI set), where .ci/run
-// installs everything.
-func need(t *testing.T, tool string) string {
-	t.Helper()
-	path, err := exec.LookPath(tool)
-	switch {
-	case err == nil:
-		return path
-	case os.Getenv("CI") != "":
-		t.Fatalf("%s is required in CI: %v", tool, err)
-	default:
-		t.Skipf("%s not installed", tool)
-	}
-	return ""
-}
+// need returns the path of a tool the test runs (see testtool.Need).
+func need(t *testing.T, tool string) string { return testtool.Need(t, tool) }
 
 // installed is one `make install` into a temporary DESTDIR.
 type installed struct {

@@ -1,6 +1,7 @@
 package rcconf
 
 import (
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -63,11 +64,7 @@ func TestQuoteDash(t *testing.T) {
 
 func dashPath(t *testing.T) string {
 	t.Helper()
-	p, err := exec.LookPath("dash")
-	if err != nil {
-		t.Skip("dash not installed")
-	}
-	return p
+	return testtool.Need(t, "dash")
 }
 
 // TestCRLF: a file with CR LF line ends gets a finding, since sh would keep

@@ -2,6 +2,7 @@ package udiff
 
 import (
 	"errors"
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -35,11 +36,7 @@ func dropHeader(diff string) string {
 	return body
 }
 
-func needTool(t testing.TB, name string) {
-	if _, err := exec.LookPath(name); err != nil {
-		t.Skipf("%s not found: %v", name, err)
-	}
-}
+func needTool(t testing.TB, name string) { testtool.Need(t, name) }
 
 func ourHunks(old, new string) string {
 	return dropHeader(Unified("a", "b", []byte(old), []byte(new), true, true))

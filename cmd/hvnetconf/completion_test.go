@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -66,9 +67,7 @@ func complete(t *testing.T, path, dir string, words ...string) []string {
 }
 
 func TestBashCompletionOffersEveryCommandAndFlag(t *testing.T) {
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("bash not installed")
-	}
+	testtool.Need(t, "bash")
 	_, path := script(t, "bash")
 	if out, err := exec.Command("bash", "-n", path).CombinedOutput(); err != nil {
 		t.Fatalf("bash -n: %v\n%s", err, out)
@@ -103,9 +102,7 @@ func TestBashCompletionOffersEveryCommandAndFlag(t *testing.T) {
 }
 
 func TestBashCompletionValues(t *testing.T) {
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("bash not installed")
-	}
+	testtool.Need(t, "bash")
 	_, path := script(t, "bash")
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "img"), 0o755); err != nil {
