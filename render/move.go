@@ -1,0 +1,82 @@
+package render
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/hvnetconf/hvnetconf/rcconf"
+)
+
+// movedVars are per-interface variables that carry L3 configuration: in lagg
+// mode they belong to laggN, and are blanked on hnN (blank, not unset, so
+// that ifconfig_DEFAULT cannot fall back onto the lagg port).
+var movedVars = []string{
+	"ipv4_addrs_IF",
+	"ipv6_prefix_IF",
+	"dhclient_flags_IF",
+	"background_dhclient_IF",
+}
+
+// moveIfVars moves every L3 variable of from onto to: the IPv6 line, every
+// alias form and the per-interface DHCP and address lists.
+func (b *builder) moveIfVars(fromIf, toIf string) []assign {
+	env := b.in.Netif
+	var out []assign
+	move := func(v rcconf.Var, newName string) {
+		out = append(out,
+			assign{Name: newName, Value: v.Value, Comments: []string{from(v)}},
+			assign{Name: v.Name, Value: "", Comments: []string{"moved to " + newName}})
+	}
+	mf, mt := rcconf.MangleIfName(fromIf), rcconf.MangleIfName(toIf)
+	if v, ok := env.IfConfigIPv6(fromIf); ok {
+		if v.Name != "ifconfig_"+mf+"_ipv6" {
+			// Came from ifconfig_DEFAULT: pin it on the lagg, stop the fallback on hn.
+			out = append(out,
+				assign{Name: "ifconfig_" + mt + "_ipv6", Value: v.Value, Comments: []string{from(v)}},
+				assign{Name: "ifconfig_" + mf + "_ipv6", Value: "", Comments: []string{"moved to ifconfig_" + mt + "_ipv6"}})
+		} else {
+			move(v, "ifconfig_"+mt+"_ipv6")
+		}
+	}
+	for _, v := range env.Aliases(fromIf) {
+		move(v, renameVar(v.Name, mf, mt))
+	}
+	for _, pattern := range movedVars {
+		if v, ok := env.IfVar(fromIf, pattern); ok {
+			move(v, strings.Replace(pattern, "IF", mt, 1))
+		}
+	}
+	return out
+}
+
+// renameVar swaps the interface part of a per-interface variable name.
+func renameVar(name, from, to string) string {
+	return strings.Replace(name, "_"+from+"_", "_"+to+"_", 1)
+}
+
+// moveVlans moves vlans_hnN to the lagg; numbered children (hnN.100) are
+// renamed with their parent, so their variables move as well.
+func (b *builder) moveVlans(fromIf, toIf string) []assign {
+	v, ok := b.in.Netif.IfVar(fromIf, "vlans_IF")
+	if !ok || v.Value == "" {
+		return nil
+	}
+	mt := rcconf.MangleIfName(toIf)
+	out := []assign{
+		{Name: "vlans_" + mt, Value: v.Value, Comments: []string{from(v)}},
+		{Name: v.Name, Value: "", Comments: []string{"moved to vlans_" + mt}},
+	}
+	for _, child := range fields(v.Value) {
+		if _, err := strconv.Atoi(child); err != nil {
+			continue // a named child (vlan10) keeps its name and variables
+		}
+		oldChild, newChild := fromIf+"."+child, toIf+"."+child
+		if c, ok := b.in.Netif.IfVar(oldChild, "ifconfig_IF"); ok {
+			out = append(out,
+				assign{Name: "ifconfig_" + rcconf.MangleIfName(newChild), Value: c.Value, Comments: []string{from(c)}},
+				assign{Name: c.Name, Value: "", Comments: []string{"moved with its parent to " + newChild}})
+		}
+		out = append(out, b.moveIfVars(oldChild, newChild)...)
+	}
+	return out
+}
