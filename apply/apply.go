@@ -43,19 +43,20 @@ type Result struct {
 }
 
 // Apply runs the plan. Its error carries the exit code: 1 when something
-// failed and everything was rolled back, 70 when the rollback was not
-// complete either.
+// failed (everything that changed was rolled back), 70 when the rollback
+// was not complete either, and an input's own code (73: a file cannot be
+// written) when nothing was changed.
 func Apply(ctx context.Context, env Env, in Input, o Options) (*Result, error) {
 	res := &Result{Steps: []Step{}}
 	if o.DryRun && o.FilesOnly {
 		return res, nil
 	}
 	if o.DryRun {
-		return res, predict(ctx, env, in, res)
+		return res, failure("apply --dry-run", predict(ctx, env, in, res))
 	}
 	restore, err := in.Write()
 	if err != nil {
-		return res, err
+		return res, failure("apply: write files", err)
 	}
 	if o.FilesOnly {
 		res.Note = "files only: runtime left alone"

@@ -11,4 +11,7 @@ import (
 func Sysctls(context.Context, host.Runner) host.Sysctls { return host.KernelSysctls() }
 
 // Live reads the hn snapshot from the running kernel.
-func Live(context.Context, host.Runner) (*hn.Snapshot, error) { return hn.Live() }
+func Live(context.Context, host.Runner) (*hn.Snapshot, error) {
+	s, err := hn.Live()
+	return s, failure(liveStep, err)
+}

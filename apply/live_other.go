@@ -27,9 +27,10 @@ func Sysctls(ctx context.Context, r host.Runner) host.Sysctls { return cmdSysctl
 func Live(ctx context.Context, r host.Runner) (*hn.Snapshot, error) {
 	names, err := host.List(ctx, r)
 	if err != nil {
-		return nil, err
+		return nil, failure(liveStep, err)
 	}
-	return hn.FromSysctls(Sysctls(ctx, r), names)
+	s, err := hn.FromSysctls(Sysctls(ctx, r), names)
+	return s, failure(liveStep, err)
 }
 
 type cmdSysctls struct {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/hvnetconf/hvnetconf/host"
 	"github.com/hvnetconf/hvnetconf/render"
@@ -59,19 +60,27 @@ func show(ctx context.Context, r host.Runner, name string) (*host.Interface, err
 	return i, err
 }
 
-// dhclientRunning asks rc.d/dhclient: `status` exits 0 when the pidfile
-// names a running dhclient and 1 when not.
+// dhclientRunning asks rc.d/dhclient. rc.subr's status prints "dhclient
+// is running as pid N." and exits 0 when the pidfile names a running
+// dhclient, else prints "dhclient is not running." and exits 1. Exit 1 is
+// also how the script ends on any other failure, so only exit 1 with that
+// line means "not running"; anything else is an error, never a guess (a
+// guess let apply leave dhclient on hnN and still report success).
 func dhclientRunning(ctx context.Context, r host.Runner, ifname string) (bool, error) {
-	_, err := r.Run(ctx, host.Service, "dhclient", "status", ifname)
+	out, err := r.Run(ctx, host.Service, "dhclient", "status", ifname)
 	var ce *host.CmdError
 	switch {
 	case err == nil:
 		return true, nil
-	case errors.As(err, &ce) && ce.ExitCode == 1:
+	case errors.As(err, &ce) && ce.ExitCode == 1 && strings.Contains(string(out), notRunning):
 		return false, nil
 	}
 	return false, err
 }
+
+// notRunning is what rc.subr's status prints for a service without a
+// running process (run_rc_command, status).
+const notRunning = " is not running."
 
 // ports returns the lagg's port names in order (none if i is no lagg).
 func ports(i *host.Interface) []string {
