@@ -1,0 +1,100 @@
+package apply
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hvnetconf/hvnetconf/render"
+)
+
+// TestVerifyNamesEachExpectation: every expectation that does not hold is
+// named, and only those.
+func TestVerifyNamesEachExpectation(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup []string
+		vf    bool
+		plan  *render.Plan
+		want  []string
+	}{
+		{"converged", nil, false, laggPlan(false, false, "inet 10.0.0.4/24"), nil},
+		{"VF absent is valid", nil, false, laggPlan(true, false, "inet 10.0.0.4/24"), nil},
+		{"lagg missing", []string{"ifconfig lagg0 destroy"}, false, laggPlan(false, false, "inet 10.0.0.4/24"),
+			[]string{"lagg0: exists (it does not)"}},
+		{"protocol and order", []string{"ifconfig lagg0 laggproto lacp", "ifconfig lagg0 -laggport hn0"}, false,
+			laggPlan(false, false, "inet 10.0.0.4/24"),
+			[]string{`lagg0: laggproto failover (got "lacp")`, "lagg0: hn0 is the first port (ports: none)"}},
+		{"VF not a port", nil, true, laggPlan(true, false, "inet 10.0.0.4/24"),
+			[]string{"lagg0: VF mce0 is a port (ports: hn0)"}},
+		{"static address missing", nil, false, laggPlan(false, false, "inet 10.0.0.4/24", "inet 10.0.0.5/24"),
+			[]string{"lagg0: has address 10.0.0.5"}},
+		{"dhclient and address left on hn0", []string{"service dhclient start hn0"}, false, laggPlan(false, true),
+			[]string{"lagg0: dhclient is running", "hn0: has no address (has 10.0.0.4/24)", "hn0: dhclient is not running"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newFake(t)
+			h.do(t, converged...)
+			if tt.vf {
+				h.AttachVF("hn0", "mce0")
+			}
+			h.do(t, tt.setup...)
+			got, err := Verify(context.Background(), Env{Runner: h}, tt.plan.Laggs, Retry{Attempts: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("failed %q, want %q\n%s", got, tt.want, h.Dump())
+			}
+			if c := h.changes(); len(c) != 0 {
+				t.Errorf("verify changed something: %q", c)
+			}
+		})
+	}
+}
+
+// TestRollbackReverse: a failed step restores the files first, then undoes
+// the steps that ran, last first; the runtime is as before.
+func TestRollbackReverse(t *testing.T) {
+	oldWay := func(t *testing.T) *fakeHost {
+		h := newFake(t)
+		h.do(t, "service dhclient start hn0")
+		return h
+	}
+	plan := laggPlan(false, true)
+	ref := oldWay(t)
+	if _, err := Apply(context.Background(), Env{Runner: ref}, ref.input(plan), Options{NoVerify: true}); err != nil {
+		t.Fatal(err)
+	}
+	k := slices.Index(ref.log, "service netif start lagg0") // FailAt counts every command, "write files" is no command
+	h := oldWay(t)
+	before := liveState(h)
+	h.FailAt(k)
+	_, err := Apply(context.Background(), Env{Runner: h}, h.input(plan), Options{NoVerify: true})
+	if err == nil || !strings.Contains(err.Error(), `"service netif start lagg0" failed`) {
+		t.Fatalf("err = %v", err)
+	}
+	i := slices.Index(h.log, "service netif start lagg0")
+	want := []string{"restore files", "ifconfig hn0 inet 10.0.0.4/24 alias", "service dhclient start hn0",
+		"ifconfig lagg0 -laggport hn0", "ifconfig lagg0 destroy"}
+	if got := h.log[i+1:]; !slices.Equal(got, want) {
+		t.Errorf("after the failure ran:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	if after := liveState(h); after != before {
+		t.Errorf("runtime not restored:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// liveState is the host's dump without the logs (events, lease counts).
+func liveState(h *fakeHost) string {
+	var out []string
+	for _, l := range strings.Split(h.Dump(), "\n") {
+		if !strings.HasPrefix(l, "event ") && !strings.HasPrefix(l, "leases ") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
