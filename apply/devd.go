@@ -22,6 +22,18 @@ type Handler struct {
 	Sysctls host.Sysctls
 	Lock    func() (unlock func() error, err error)
 	Prepare func(ctx context.Context) (Input, error)
+	// LaggName names hn's lagg as the policy does (hvnetconf.toml may
+	// override laggN); nil means laggN for hnN.
+	LaggName func(hn string) string
+}
+
+func (h *Handler) laggName(hnName string, unit int) string {
+	if h.LaggName != nil {
+		if name := h.LaggName(hnName); name != "" {
+			return name
+		}
+	}
+	return "lagg" + strconv.Itoa(unit)
 }
 
 // ValidName checks a name from devd before anything else uses it: devd
@@ -59,7 +71,8 @@ func (h *Handler) IsVF(name string) (bool, error) {
 
 // VFUp handles HYPERV_NIC_VF/VF_UP for hnN: the VF named by dev.hn.N.vf
 // becomes a port of the lagg, which owns the addresses already.
-func (h *Handler) VFUp(ctx context.Context, name string) error {
+func (h *Handler) VFUp(ctx context.Context, name string) (err error) {
+	defer func() { err = failure("vf-up "+name, err) }()
 	unit, err := hn.HNUnit(name)
 	if err != nil {
 		return sysexits.Errorf(sysexits.DataErr, "devd: %v", err)
@@ -82,7 +95,8 @@ func (h *Handler) VFUp(ctx context.Context, name string) error {
 
 // VFAttach is vf-attach after its delay: the VF gets the lagg's MTU,
 // becomes its port and goes up (which makes hn emit VF_UP).
-func (h *Handler) VFAttach(ctx context.Context, vf string) error {
+func (h *Handler) VFAttach(ctx context.Context, vf string) (err error) {
+	defer func() { err = failure("vf-attach "+vf, err) }()
 	if ok, err := h.IsVF(vf); err != nil || !ok {
 		return err
 	}
@@ -116,7 +130,7 @@ func (h *Handler) locked(ctx context.Context, fn func() error) error {
 // configuration is rendered and the whole lagg converged, as apply does.
 func (h *Handler) join(ctx context.Context, hnName string, unit int, vf string) error {
 	r := h.Env.Runner
-	l := render.Lagg{Name: "lagg" + strconv.Itoa(unit), HN: hnName, VF: vf}
+	l := render.Lagg{Name: h.laggName(hnName, unit), HN: hnName, VF: vf}
 	lagg, err := show(ctx, r, l.Name)
 	if err != nil {
 		return err

@@ -128,7 +128,7 @@ func ownMask(disk map[string]diskFile) map[string][]byte {
 func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string]diskFile) (render.Input, []finding.Finding, error) {
 	in := render.Input{Version: o.Version}
 	var err error
-	if in.Config, err = loadConfig(o); err != nil {
+	if in.Config, err = LoadConfig(o); err != nil {
 		return in, nil, err
 	}
 	switch {
@@ -172,7 +172,9 @@ func routingOnly(netif, routing *rcconf.Env) []finding.Finding {
 	return out
 }
 
-func loadConfig(o Options) (*config.Config, error) {
+// LoadConfig reads the policy the way Prepare does: -c FILE (required), or
+// ROOT/usr/local/etc/hvnetconf.toml when present, else the defaults.
+func LoadConfig(o Options) (*config.Config, error) {
 	if o.ConfigPath != "" {
 		return config.Load(o.ConfigPath, true)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/hvnetconf/hvnetconf/apply"
 	"github.com/hvnetconf/hvnetconf/host"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/pipeline"
 	"github.com/spf13/pflag"
 )
 
@@ -37,9 +38,10 @@ func (f *handlerFlags) handler(ctx context.Context, stderr io.Writer) *apply.Han
 		logs = append(logs, stderr)
 	}
 	return &apply.Handler{
-		Env:     apply.Env{Runner: r, Log: io.MultiWriter(logs...)},
-		Sysctls: apply.Sysctls(ctx, r),
-		Lock:    func() (func() error, error) { return apply.Lock(f.in.root, f.lockWait) },
+		Env:      apply.Env{Runner: r, Log: io.MultiWriter(logs...)},
+		Sysctls:  apply.Sysctls(ctx, r),
+		Lock:     func() (func() error, error) { return apply.Lock(f.in.root, f.lockWait) },
+		LaggName: f.laggName,
 		Prepare: func(ctx context.Context) (apply.Input, error) {
 			res, err := prepareLive(ctx, &f.in, r)
 			if err != nil {
@@ -83,4 +85,15 @@ func logged(h *apply.Handler, what string, err error) error {
 		io.WriteString(h.Env.Log, what+": "+err.Error()+"\n")
 	}
 	return err
+}
+
+// laggName reads only the policy (not rc.conf, not a render) so the fast
+// path stays fast; an unreadable policy falls back to laggN, and the slow
+// path's full render then reports the policy error.
+func (f *handlerFlags) laggName(hnName string) string {
+	c, err := pipeline.LoadConfig(f.in.options())
+	if err != nil {
+		return ""
+	}
+	return c.Interface(hnName).Lagg
 }
