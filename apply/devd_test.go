@@ -24,8 +24,9 @@ func TestVFUpUsesPolicyLaggName(t *testing.T) {
 			h := newFake(t)
 			h.AttachVF("hn0", "mce0")
 			h.do(t, "ifconfig "+tt.lagg+" create", "ifconfig "+tt.lagg+" laggproto failover laggport hn0", "ifconfig hn0 up")
+			var log strings.Builder // what syslog gets in production
 			handler := &Handler{
-				Env:      Env{Runner: h},
+				Env:      Env{Runner: h, Log: &log},
 				Sysctls:  h.Sysctls(),
 				Lock:     func() (func() error, error) { return func() error { return nil }, nil },
 				LaggName: tt.laggName,
@@ -39,6 +40,11 @@ func TestVFUpUsesPolicyLaggName(t *testing.T) {
 			}
 			if c := h.changes(); !slices.Contains(c, "ifconfig "+tt.lagg+" laggport mce0") {
 				t.Errorf("commands %q: want mce0 joined to %s", c, tt.lagg)
+			}
+			for _, want := range []string{"[started]  ifconfig " + tt.lagg + " laggport mce0", "[finished] ifconfig " + tt.lagg + " laggport mce0"} {
+				if !strings.Contains(log.String(), want) {
+					t.Errorf("log lacks %q:\n%s", want, log.String())
+				}
 			}
 		})
 	}
