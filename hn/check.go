@@ -2,6 +2,7 @@ package hn
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -38,7 +39,7 @@ func (s *Snapshot) checkNames() *issue {
 			return issuef([]string{"vflist"}, "%v", err)
 		}
 	}
-	for _, vf := range sortedKeys(s.VFMap) {
+	for _, vf := range slices.Sorted(maps.Keys(s.VFMap)) {
 		if err := ValidIfName(vf); err != nil {
 			return issuef([]string{"vfmap", vf}, "%v", err)
 		}
@@ -95,7 +96,7 @@ func (s *Snapshot) checkPairs() *issue {
 		}
 	}
 	mapped := map[string]string{} // hn -> VF, from vfmap
-	for _, vf := range sortedKeys(s.VFMap) {
+	for _, vf := range slices.Sorted(maps.Keys(s.VFMap)) {
 		if is := s.checkMapEntry(vf, owner, mapped); is != nil {
 			return is
 		}
@@ -135,13 +136,4 @@ func validMAC(mac string) bool {
 		}
 	}
 	return true
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

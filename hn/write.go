@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,7 +45,7 @@ func (s *Snapshot) writeTop(b *bufio.Writer) {
 	}
 	if len(s.VFMap) > 0 {
 		pairs := make([]string, 0, len(s.VFMap))
-		for _, vf := range sortedKeys(s.VFMap) {
+		for _, vf := range slices.Sorted(maps.Keys(s.VFMap)) {
 			pairs = append(pairs, vf+" = "+strconv.Quote(s.VFMap[vf]))
 		}
 		fmt.Fprintf(b, "vfmap = { %s }\n", strings.Join(pairs, ", "))

@@ -30,7 +30,8 @@ type builder struct {
 	network []section
 	routing []section
 	loader  []assign
-	laggs   []string // lagg names to add to cloned_interfaces
+	laggs   []string              // lagg names to add to cloned_interfaces
+	owners  map[string]rcconf.Var // see portOwners
 }
 
 func newBuilder(in Input, p *Plan) *builder { return &builder{in: in, p: p} }
@@ -78,7 +79,25 @@ func fields(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' })
 }
 
-func hasWord(list []string, w string) bool { return slices.Contains(list, w) }
+// portOwners maps every interface named after "laggport" in an ifconfig_*
+// value to that variable, computed once: each hn and VF is looked up in it.
+func (b *builder) portOwners() map[string]rcconf.Var {
+	if b.owners == nil {
+		b.owners = map[string]rcconf.Var{}
+		for _, v := range b.in.Netif.Vars() {
+			if !strings.HasPrefix(v.Name, "ifconfig_") {
+				continue
+			}
+			w := fields(v.Value)
+			for i := 0; i+1 < len(w); i++ {
+				if _, seen := b.owners[w[i+1]]; strings.EqualFold(w[i], "laggport") && !seen {
+					b.owners[w[i+1]] = v
+				}
+			}
+		}
+	}
+	return b.owners
+}
 
 func sortFindings(fs []finding.Finding) {
 	slices.SortStableFunc(fs, func(a, b finding.Finding) int {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -28,12 +29,7 @@ func (b *builder) knownVFs() []string {
 			set[h.VF] = true
 		}
 	}
-	out := make([]string, 0, len(set))
-	for vf := range set {
-		out = append(out, vf)
-	}
-	slices.Sort(out)
-	return out
+	return slices.Sorted(maps.Keys(set))
 }
 
 // vfNoAuto keeps rc.conf (netif at boot, pccard_ether at hot-plug) away from
@@ -147,7 +143,7 @@ func (b *builder) loaderTunables() {
 func (b *builder) firewallFindings() {
 	for _, l := range b.p.Laggs {
 		word := regexp.MustCompile(`(^|[^A-Za-z0-9_.])` + regexp.QuoteMeta(l.HN) + `($|[^A-Za-z0-9_])`)
-		for _, path := range sortedKeys(b.in.Firewall) {
+		for _, path := range slices.Sorted(maps.Keys(b.in.Firewall)) {
 			for i, line := range strings.Split(string(b.in.Firewall[path]), "\n") {
 				if word.MatchString(line) {
 					b.finding(finding.Warning, rcconf.Origin{File: path, Line: i + 1}, "firewall rule names %s; traffic now flows over %s: update the rule", l.HN, l.Name)
@@ -155,13 +151,4 @@ func (b *builder) firewallFindings() {
 			}
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

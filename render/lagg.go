@@ -110,16 +110,8 @@ func (b *builder) unknownHN() {
 
 // laggOwning finds a hand-written lagg that already has hn as a port.
 func (b *builder) laggOwning(hnName string) *rcconf.Var {
-	for _, v := range b.in.Netif.Vars() {
-		if !strings.HasPrefix(v.Name, "ifconfig_lagg") {
-			continue
-		}
-		w := fields(v.Value)
-		for i := 0; i+1 < len(w); i++ {
-			if strings.EqualFold(w[i], "laggport") && w[i+1] == hnName {
-				return &v
-			}
-		}
+	if v, ok := b.portOwners()[hnName]; ok {
+		return &v
 	}
 	return nil
 }

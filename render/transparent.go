@@ -1,10 +1,6 @@
 package render
 
-import (
-	"strings"
-
-	"github.com/hvnetconf/hvnetconf/internal/finding"
-)
+import "github.com/hvnetconf/hvnetconf/internal/finding"
 
 // transparent renders transparent mode: hn drives the VF itself, so the only
 // job is to keep rc.conf off every VF and to report what would still reach
@@ -12,13 +8,10 @@ import (
 func (b *builder) transparent() {
 	b.vfNoAuto("VFs: hn(4) drives them in transparent mode; rc must not configure them")
 	b.defaultReachesVFs()
-	vfs := b.knownVFs()
-	for _, v := range b.in.Netif.Vars() {
-		w := fields(v.Value)
-		for i := 0; i+1 < len(w); i++ {
-			if strings.EqualFold(w[i], "laggport") && hasWord(vfs, w[i+1]) {
-				b.finding(finding.Warning, v.Origin, "%s puts the VF %s in a lagg; in transparent mode hn(4) drives it and nothing else may", v.Name, w[i+1])
-			}
+	owners := b.portOwners()
+	for _, vf := range b.knownVFs() {
+		if v, ok := owners[vf]; ok {
+			b.finding(finding.Warning, v.Origin, "%s puts the VF %s in a lagg; in transparent mode hn(4) drives it and nothing else may", v.Name, vf)
 		}
 	}
 }

@@ -2,7 +2,8 @@ package fakebsd
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -16,17 +17,17 @@ func (h *Host) Dump() string { return h.State().Dump() }
 func (s *State) Dump() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "transparent %v\n", s.Transparent)
-	for _, n := range sortedKeys(s.Ifaces) {
+	for _, n := range slices.Sorted(maps.Keys(s.Ifaces)) {
 		s.dumpIface(&b, s.Ifaces[n])
 	}
-	for _, n := range sortedKeys(s.Dhclient) {
+	for _, n := range slices.Sorted(maps.Keys(s.Dhclient)) {
 		fmt.Fprintf(&b, "dhclient %s\n", n)
 	}
-	for _, n := range sortedKeys(s.Leases) {
+	for _, n := range slices.Sorted(maps.Keys(s.Leases)) {
 		fmt.Fprintf(&b, "leases %s %d\n", n, s.Leases[n])
 	}
 	sys := s.sysctls()
-	for _, n := range sortedKeys(sys) {
+	for _, n := range slices.Sorted(maps.Keys(sys)) {
 		fmt.Fprintf(&b, "sysctl %s=%q\n", n, sys[n])
 	}
 	for _, e := range s.Events {
@@ -55,13 +56,4 @@ func (s *State) dumpIface(b *strings.Builder, i *Iface) {
 	for _, p := range i.Ports {
 		fmt.Fprintf(b, "  laggport %s flags=%x\n", p, s.portFlags(i, p))
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	k := make([]string, 0, len(m))
-	for n := range m {
-		k = append(k, n)
-	}
-	sort.Strings(k)
-	return k
 }
