@@ -39,7 +39,8 @@ func TestMain(m *testing.M) {
 
 // scenario is one directory: root/ (input tree), state.toml, args (extra
 // flags, one per line), and the expectations diff.txt, stderr.txt, exit and
-// want/ (the target files after render).
+// want/ (the target files after render). A name ending in -no-change must
+// give an empty diff whatever -update says.
 type scenario struct {
 	name, dir string
 }
@@ -104,6 +105,11 @@ func (sc scenario) run(t *testing.T) {
 	before := readTree(t, root)
 
 	diff := sc.hvnetconf(t, root, "diff")
+	if strings.HasSuffix(sc.name, "-no-change") && (diff.code != 0 || diff.stdout != "") {
+		// Not an expectation -update may rewrite: the root holds a previous
+		// render, which must still be current. Refresh the root instead.
+		t.Errorf("diff over a previous render: exit %d, want 0 and no output:\n%s", diff.code, diff.stdout)
+	}
 	sc.compare(t, "diff.txt", diff.stdout)
 	sc.compare(t, "stderr.txt", diff.stderr)
 	sc.compare(t, "exit", strconv.Itoa(diff.code)+"\n")
