@@ -19,6 +19,9 @@ var (
 // Programs are the names the multi-call binary is installed under.
 var Programs = []string{"ifconfig", "service", "sysctl"}
 
+// Binary is the built multi-call program (static, runs in a chroot).
+func Binary(tb testing.TB) string { return filepath.Join(binDir(tb), "fakebsd") }
+
 func binDir(tb testing.TB) string {
 	tb.Helper()
 	buildOnce.Do(func() { builtDir, buildErr = build() })
@@ -34,7 +37,9 @@ func build() (string, error) {
 		return "", err
 	}
 	bin := filepath.Join(dir, "fakebsd")
+	// Static (no cgo), so that it runs inside a sandbox's chroot.
 	cmd := exec.Command(goTool(), "build", "-o", bin, "github.com/hvnetconf/hvnetconf/internal/fakebsd/cmd/fakebsd")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build cmd/fakebsd: %v\n%s", err, out)
 	}

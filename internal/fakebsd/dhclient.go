@@ -3,101 +3,195 @@ package fakebsd
 import (
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
+	"time"
 )
 
-// dhclientVerbs are the rc.d/dhclient commands the emulation knows; the
-// force prefix is rc.subr's (run_rc_command sets rc_force).
-var dhclientVerbs = map[string]bool{
-	"start": true, "stop": true, "status": true, "forcestart": true, "forcestop": true,
+// DhclientPidfile is where dhclient(8) keeps its pid since FreeBSD 12
+// (sbin/dhclient/dhcpd.h _PATH_DHCLIENT_PID), which is where
+// rc.d/dhclient's pidfile= looks.
+func DhclientPidfile(ifname string) string {
+	return "/var/run/dhclient/dhclient." + ifname + ".pid"
 }
 
-// dhclient is rc.d/dhclient VERB IF as run_rc_command runs it: status
-// reports the pidfile's dhclient; start refuses one already running, stop
-// one not running; then both run dhclient_pre_check, which refuses an
-// interface rc.conf does not mark DHCP unless forced.
-func (s *State) dhclient(verb, ifname string, stdout, stderr io.Writer, root string) int {
-	force := strings.HasPrefix(verb, "force")
-	verb = strings.TrimPrefix(verb, "force")
-	running := s.Dhclient[ifname]
-	switch {
-	case verb == "status" && running:
-		fmt.Fprintf(stdout, "dhclient is running as pid %d.\n", s.dhclientPID(ifname))
-		return 0
-	case verb == "status":
-		fmt.Fprintln(stdout, "dhclient is not running.")
-		return 1
-	case verb == "stop" && !running:
-		fmt.Fprintf(stderr, "dhclient not running? (check /var/run/dhclient/dhclient.%s.pid).\n", ifname)
-		return 1
-	case verb == "start" && running:
-		return s.startDhclient(ifname, stderr) // says it is already running
-	}
-	if !force {
-		if code := dhclientPreCheck(ifname, stdout, stderr, root); code != 0 {
-			return code
+// dhclient is dhclient(8) `[-b] [options] IF`: refuse a second client on
+// the interface (its pidfile names a live process), bring the interface
+// up, take the lease the DHCP server holds for its MAC when there is link,
+// then leave a daemon behind that holds the pidfile until SIGTERM or
+// until the interface goes away.
+func dhclient(argv []string, _, stderr io.Writer, getenv func(string) string) int {
+	args := argv[1:]
+	for len(args) > 1 && strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "-b", "-d", "-q", "-u":
+		case "-c", "-l", "-p":
+			args = args[1:]
+		default:
+			fmt.Fprintf(stderr, "dhclient: fakebsd: unsupported option %s\n", args[0])
+			return 1
 		}
+		args = args[1:]
 	}
-	if verb == "stop" {
-		delete(s.Dhclient, ifname)
-		return 0
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "usage: dhclient [-bdqu] [-c conffile] [-l leasefile] [-p pidfile] interface")
+		return 1
 	}
-	return s.startDhclient(ifname, stderr)
-}
-
-// dhclientPreCheck is rc.d/dhclient's dhclient_pre_check: the interface
-// must be DHCP in rc.conf (network.subr dhcpif). Without LoadRC there is
-// no rc.conf to ask and every interface passes.
-func dhclientPreCheck(ifname string, stdout, stderr io.Writer, root string) int {
-	rc, err := loadRC(root, "dhclient", "network")
+	ifname := args[0]
+	if pid := readPid(DhclientPidfile(ifname)); pid > 0 && alive(pid) {
+		fmt.Fprintf(stderr, "dhclient already running, pid: %d.\n", pid)
+		return 1
+	}
+	path := statePath(getenv)
+	code := 0
+	err := update(path, func(s *State) error {
+		code = s.runKernel("dhclient", argv[1:], io.Discard, stderr, func(s *State, _ []string, _, stderr io.Writer) int {
+			return s.startDhclient(ifname, stderr)
+		})
+		return nil
+	})
+	if err != nil || code != 0 {
+		return max(code, 1)
+	}
+	null, err := os.OpenFile("/dev/null", os.O_RDWR, 0)
 	if err != nil {
 		fmt.Fprintf(stderr, "dhclient: %v\n", err)
 		return 1
 	}
-	if spec, _ := rc.IfConfig(ifname); LoadRC != nil && !spec.DHCP {
-		fmt.Fprintf(stdout, "'%s' is not a DHCP-enabled interface\n", ifname)
+	defer null.Close()
+	// The daemon's argv is what FreeBSD's dhclient shows in ps(1)
+	// ("dhclient: IF"); rc.subr's _find_processes matches its first word.
+	self, _ := os.Executable()
+	p, err := os.StartProcess(self, []string{"dhclient:", ifname}, &os.ProcAttr{
+		Env: []string{EnvState + "=" + path}, Files: []*os.File{null, null, null},
+		Sys: &syscall.SysProcAttr{Setsid: true}})
+	if err == nil {
+		err = writePid(DhclientPidfile(ifname), p.Pid)
+		p.Release()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "dhclient: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
-// dhclientPID is the pid the emulation gives dhclient on ifname: fixed per
-// interface, so status output is stable.
-func (s *State) dhclientPID(ifname string) int {
-	if i := s.Ifaces[ifname]; i != nil {
-		return 1000 + i.Index
-	}
-	return 1000
+// dhclientDaemon is the client left running: it takes a lease when link
+// comes back, and exits on SIGTERM or when its interface is destroyed.
+func dhclientDaemon(argv []string, _, _ io.Writer, getenv func(string) string) int {
+	ifname, path := argv[1], statePath(getenv)
+	leased := false // once leased, a lost address is not taken again
+	waitTerm(func() bool {
+		gone := false
+		update(path, func(s *State) error {
+			if s.Ifaces[ifname] == nil {
+				gone = true
+				delete(s.Dhclient, ifname)
+				return nil
+			}
+			if s.Dhclient == nil {
+				s.Dhclient = map[string]bool{}
+			}
+			s.Dhclient[ifname] = true
+			i := s.Ifaces[ifname]
+			if !leased && !s.hasLease(i) {
+				s.takeLease(i, io.Discard)
+			}
+			leased = leased || s.hasLease(i)
+			return nil
+		})
+		return gone
+	})
+	update(path, func(s *State) error { delete(s.Dhclient, ifname); return nil })
+	return 0
 }
 
-// startDhclient runs dhclient on ifname (also netif's way, which skips
-// rc.d/dhclient): the DHCP server (State.DHCP) hands out the address for
-// the interface's MAC, added beside any other address.
+// waitTerm returns on SIGTERM, SIGINT or SIGHUP, or once done reports
+// true (checked every 100 ms).
+func waitTerm(done func() bool) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-sig:
+			return
+		case <-tick.C:
+			if done() {
+				return
+			}
+		}
+	}
+}
+
+func readPid(path string) int {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	return pid
+}
+
+func writePid(path string, pid int) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(strconv.Itoa(pid)+"\n"), 0o644)
+}
+
+// startDhclient is the client's start: the interface goes up and takes
+// the lease the DHCP server (State.DHCP) holds for its MAC, when it has
+// link; without link the daemon keeps trying.
 func (s *State) startDhclient(ifname string, stderr io.Writer) int {
 	i := s.Ifaces[ifname]
 	if i == nil {
-		fmt.Fprintf(stderr, "dhclient: interface %s does not exist\n", ifname)
-		return 1
-	}
-	if s.Dhclient[ifname] {
-		fmt.Fprintf(stderr, "dhclient already running?  (pid=%d).\n", s.dhclientPID(ifname))
+		fmt.Fprintf(stderr, "dhclient: %s: no such interface\n", ifname)
 		return 1
 	}
 	if s.Dhclient == nil {
-		s.Dhclient, s.Leases = map[string]bool{}, map[string]int{}
+		s.Dhclient = map[string]bool{}
 	}
 	s.Dhclient[ifname] = true
 	s.setUp(i, true)
+	return s.takeLease(i, stderr)
+}
+
+// hasLease: the interface carries the address the server leases its MAC.
+func (s *State) hasLease(i *Iface) bool {
+	a, _, ok := parseAddr("inet", s.DHCP[i.MAC])
+	if !ok {
+		return false
+	}
+	for _, x := range i.Inet {
+		if x.Addr == a {
+			return true
+		}
+	}
+	return false
+}
+
+// takeLease adds the leased address beside any other (dhclient-script's
+// add_new_address) when the server has one for the MAC and there is link.
+func (s *State) takeLease(i *Iface, stderr io.Writer) int {
 	lease, ok := s.DHCP[i.MAC]
 	if !ok || !s.hasLink(i) {
-		return 0 // dhclient keeps trying in the background
+		return 0
 	}
 	a, plen, ok := parseAddr("inet", lease)
 	if !ok {
 		fmt.Fprintf(stderr, "dhclient: fakebsd: bad DHCP table entry %q\n", lease)
 		return 1
 	}
-	s.Leases[ifname]++
+	if s.Leases == nil {
+		s.Leases = map[string]int{}
+	}
+	s.Leases[i.Name]++
 	r := &ifconfigRun{s: s, i: i, stderr: stderr, addr: addrReq{family: "inet", addr: a, plen: plen, given: true, alias: 1}}
 	if r.addr.commit(r) != nil {
 		return 1

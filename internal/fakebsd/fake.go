@@ -22,7 +22,17 @@ type Host struct {
 func New(tb testing.TB) *Host {
 	tb.Helper()
 	dir := tb.TempDir()
-	h := &Host{tb: tb, StatePath: filepath.Join(dir, "state.json"), Root: filepath.Join(dir, "root")}
+	return NewAt(tb, filepath.Join(dir, "state.json"), filepath.Join(dir, "root"))
+}
+
+// NewAt creates an emulated host whose state lives at statePath, for the
+// root directory root (a sandbox keeps both inside the root).
+func NewAt(tb testing.TB, statePath, root string) *Host {
+	tb.Helper()
+	h := &Host{tb: tb, StatePath: statePath, Root: root}
+	if err := os.MkdirAll(filepath.Dir(statePath), 0o755); err != nil {
+		tb.Fatal(err)
+	}
 	b, _ := json.Marshal(newState())
 	for _, err := range []error{os.WriteFile(h.StatePath, b, 0o644), os.MkdirAll(h.Root, 0o755)} {
 		if err != nil {

@@ -25,14 +25,19 @@ type ifconfigRun struct {
 
 // ifconfig emulates ifconfig(8) and returns its exit status.
 func (s *State) ifconfig(args []string, stdout, stderr io.Writer) int {
+	// -n: do not load a module for the interface (ifconfig.c noload).
+	for len(args) > 0 && args[0] == "-n" {
+		args = args[1:]
+	}
+	if list, ok := s.ifconfigList(args); ok {
+		fmt.Fprintln(stdout, strings.Join(list, " "))
+		return 0
+	}
 	switch {
 	case len(args) == 0 || (len(args) == 1 && args[0] == "-a"):
 		for _, n := range s.names() {
 			s.writeIfconfig(stdout, s.Ifaces[n])
 		}
-		return 0
-	case len(args) == 1 && args[0] == "-l":
-		fmt.Fprintln(stdout, strings.Join(s.names(), " "))
 		return 0
 	case strings.HasPrefix(args[0], "-"):
 		return s.usage(stderr, "ifconfig", args)
@@ -186,4 +191,39 @@ func (r *ifconfigRun) vlan(w, v string) error {
 		r.i.MAC = r.s.Ifaces[v].MAC
 	}
 	return nil
+}
+
+// ifconfigList is `ifconfig -l [-u|-d] [ether]` (also -ul, -lu, -dl):
+// names in index order, only those up (-u) or down (-d), only Ethernet
+// interfaces with "ether".
+func (s *State) ifconfigList(args []string) ([]string, bool) {
+	up, down, list := false, false, false
+	k := 0
+	for ; k < len(args) && strings.HasPrefix(args[k], "-"); k++ {
+		for _, c := range args[k][1:] {
+			switch c {
+			case 'l':
+				list = true
+			case 'u':
+				up = true
+			case 'd':
+				down = true
+			default:
+				return nil, false
+			}
+		}
+	}
+	rest := args[k:]
+	if !list || len(rest) > 1 || len(rest) == 1 && rest[0] != "ether" {
+		return nil, false
+	}
+	out := []string{}
+	for _, n := range s.names() {
+		i := s.Ifaces[n]
+		if up && !i.Up || down && i.Up || len(rest) == 1 && i.Kind == KindLo {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out, true
 }

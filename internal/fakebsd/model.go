@@ -2,6 +2,8 @@ package fakebsd
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -79,7 +81,37 @@ func (s *State) addIface(i *Iface) {
 	s.NextIndex++
 	s.Ifaces[i.Name] = i
 	if i.Kind != KindLo {
+		// if_attach → IFNET ATTACH (if.c if_attach_internal), then
+		// ether_ifattach → ETHERNET IFATTACH.
+		s.event("IFNET", i.Name, "ATTACH")
 		s.event("ETHERNET", i.Name, "IFATTACH")
+	}
+}
+
+// links is every interface's link state.
+func (s *State) links() map[string]bool {
+	m := map[string]bool{}
+	for n, i := range s.Ifaces {
+		m[n] = s.hasLink(i)
+	}
+	return m
+}
+
+// linkEvents emits IFNET LINK_UP/LINK_DOWN for every interface whose link
+// changed since before (if.c do_link_state_change), in name order.
+func (s *State) linkEvents(before map[string]bool) {
+	for _, n := range slices.Sorted(maps.Keys(s.Ifaces)) {
+		i := s.Ifaces[n]
+		if i.Kind == KindLo {
+			continue
+		}
+		if now := s.hasLink(i); now != before[n] {
+			typ := "LINK_DOWN"
+			if now {
+				typ = "LINK_UP"
+			}
+			s.event("IFNET", n, typ)
+		}
 	}
 }
 
@@ -125,6 +157,7 @@ func (s *State) removeIface(name string) {
 	delete(s.Dhclient, name)
 	if i.Kind != KindLo {
 		s.event("ETHERNET", name, "IFDETACH")
+		s.event("IFNET", name, "DETACH")
 	}
 }
 

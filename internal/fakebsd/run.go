@@ -3,6 +3,7 @@ package fakebsd
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -10,22 +11,48 @@ import (
 // Environment variables the fake programs read.
 const (
 	EnvState = "FAKEBSD_STATE" // the state file
-	EnvRoot  = "FAKEBSD_ROOT"  // the directory standing for / (rc.conf lives under it)
+	EnvRoot  = "FAKEBSD_ROOT"  // the directory standing for / (outside a sandbox)
 )
 
+// SandboxState is where the state file lives inside a sandbox: programs
+// run by service(8) or devd get a cleared environment, as on FreeBSD, and
+// find it here.
+const SandboxState = "/.fakebsd/state.json"
+
+// kernelPrograms act on the emulated kernel: each run is one locked
+// update of the state, logged as a Command.
+var kernelPrograms = map[string]func(s *State, args []string, stdout, stderr io.Writer) int{
+	"ifconfig": (*State).ifconfig,
+	"sysctl":   (*State).sysctlCmd,
+	"route":    (*State).route,
+	"kldstat":  (*State).kldstat,
+	"kldload":  (*State).kldload,
+	"devctl":   (*State).devctl,
+}
+
 // Run is the multi-call entry point of cmd/fakebsd: it dispatches on the
-// base name of argv[0] (ifconfig, service, sysctl), records the command, applies
-// any injected failure, and returns the exit status.
+// base name of argv[0] and returns the exit status. Kernel programs
+// (ifconfig, sysctl, route, ...) record the command and honour injected
+// failures; userland programs (sh, service, dhclient, ps, ...) are in
+// userland.go.
 func Run(argv []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	prog := filepath.Base(argv[0])
-	path := getenv(EnvState)
+	if u := userland[prog]; u != nil {
+		return u(argv, stdout, stderr, getenv)
+	}
+	fn := kernelPrograms[prog]
+	if fn == nil {
+		fmt.Fprintf(stderr, "fakebsd: %s: command not found\n", prog)
+		return 127
+	}
+	path := statePath(getenv)
 	if path == "" {
 		fmt.Fprintf(stderr, "%s: fakebsd: %s is not set\n", prog, EnvState)
 		return 70
 	}
 	code := 0
 	err := update(path, func(s *State) error {
-		code = s.run(prog, argv[1:], stdout, stderr, getenv(EnvRoot))
+		code = s.runKernel(prog, argv[1:], stdout, stderr, fn)
 		return nil
 	})
 	if err != nil {
@@ -35,34 +62,47 @@ func Run(argv []string, stdout, stderr io.Writer, getenv func(string) string) in
 	return code
 }
 
-func (s *State) run(prog string, args []string, stdout, stderr io.Writer, root string) int {
-	s.Commands = append(s.Commands, Command{Argv: append([]string{prog}, args...)})
-	code := s.dispatch(prog, args, stdout, stderr, root)
-	s.Commands[len(s.Commands)-1].Exit = code
-	return code
+// statePath is FAKEBSD_STATE, or inside a sandbox its fixed place.
+func statePath(getenv func(string) string) string {
+	if p := getenv(EnvState); p != "" {
+		return p
+	}
+	if _, err := os.Stat(SandboxState); err == nil {
+		return SandboxState
+	}
+	return ""
 }
 
-func (s *State) dispatch(prog string, args []string, stdout, stderr io.Writer, root string) int {
+func (s *State) runKernel(prog string, args []string, stdout, stderr io.Writer, fn func(*State, []string, io.Writer, io.Writer) int) int {
+	s.Commands = append(s.Commands, Command{Argv: append([]string{prog}, args...), Caller: caller()})
+	code := 0
 	if s.FailAt > 0 {
 		s.FailAt--
 		if s.FailAt == 0 {
 			fmt.Fprintf(stderr, "%s: injected failure (fakebsd FailAt)\n", prog)
-			return 1
+			code = 1
 		}
 	}
-	switch prog {
-	case "ifconfig":
-		return s.ifconfig(args, stdout, stderr)
-	case "service":
-		return s.service(args, stdout, stderr, root)
-	case "sysctl":
-		return s.sysctlCmd(args, stdout, stderr)
+	if code == 0 {
+		code = fn(s, args, stdout, stderr)
 	}
-	return s.usage(stderr, prog, args)
+	s.Commands[len(s.Commands)-1].Exit = code
+	return code
+}
+
+// caller is the name of the process that ran this one (from /proc, which
+// a sandbox mounts): "hvnetconf" for hvnetconf's own commands, "bash" for
+// the rc scripts'.
+func caller() string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", os.Getppid()))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
 }
 
 // usage rejects a command the emulation does not know and records it, so
-// that a test notices hvnetconf ran something unexpected.
+// that a test notices something ran that nobody modelled.
 func (s *State) usage(stderr io.Writer, prog string, args []string) int {
 	line := strings.Join(append([]string{prog}, args...), " ")
 	s.Unknown = append(s.Unknown, line)

@@ -1,12 +1,16 @@
-// Package fakebsd emulates the parts of a FreeBSD host on Hyper-V that
-// hvnetconf touches: interfaces (hn, their SR-IOV VFs, lagg and vlan
-// clones), lagg failover port flags, hn's link going down while its VF is
-// up, dhclient leases, `service netif start`, devd events and hn sysctls.
-// It is for tests only; production code never imports it.
+// Package fakebsd emulates the FreeBSD kernel on Hyper-V as hvnetconf and
+// FreeBSD's own rc scripts see it: interfaces (hn, their SR-IOV VFs, lagg
+// and vlan clones), lagg failover port flags, hn's link going down while
+// its VF is up, the routing table, kernel modules, sysctls, devd events,
+// and the userland programs the rc scripts call (ifconfig, route, sysctl,
+// dhclient as a real daemon, ps, pwait, daemon, service, ...). It never
+// evaluates rc.conf: FreeBSD's rc.subr and rc.d scripts do that, run by
+// internal/conformance inside a sandbox. It is for tests only; production
+// code never imports it.
 //
-// State lives in one JSON file (FAKEBSD_STATE) so that real processes (the
-// multi-call binary in cmd/fakebsd, installed as ifconfig, service and
-// sysctl) and the test share it; every access holds an flock on it.
+// State lives in one JSON file (FAKEBSD_STATE, or /.fakebsd/state.json
+// inside a sandbox) so that real processes (the multi-call binary in
+// cmd/fakebsd) and the test share it; every access holds an flock on it.
 package fakebsd
 
 import (
@@ -28,6 +32,8 @@ type State struct {
 	DHCP        map[string]string `json:"dhcp,omitempty"`     // MAC → "10.0.0.4/24" handed out
 	Dhclient    map[string]bool   `json:"dhclient,omitempty"` // interfaces with dhclient running
 	Leases      map[string]int    `json:"leases,omitempty"`   // leases obtained per interface
+	Routes      []Route           `json:"routes,omitempty"`   // the routing table, in the order added
+	Modules     []string          `json:"modules,omitempty"`  // kernel modules loaded with kldload
 	Events      []string          `json:"events,omitempty"`   // devd events and service restarts
 	Commands    []Command         `json:"commands,omitempty"` // every command run
 	Unknown     []string          `json:"unknown,omitempty"`  // commands the emulation did not know
@@ -44,8 +50,9 @@ type Kernel struct {
 
 // Command is one program run: its argv (argv[0] is the base name) and exit.
 type Command struct {
-	Argv []string `json:"argv"`
-	Exit int      `json:"exit"`
+	Argv   []string `json:"argv"`
+	Exit   int      `json:"exit"`
+	Caller string   `json:"caller,omitempty"` // the parent process's name ("hvnetconf", "bash"), where known
 }
 
 // Kinds of interface.
@@ -93,9 +100,11 @@ func newState() *State {
 // processes (hvnetconf runs several ifconfig at once) safe.
 func update(path string, fn func(*State) error) error {
 	return withFile(path, unix.LOCK_EX, func(f *os.File, s *State) error {
+		before := s.links()
 		if err := fn(s); err != nil {
 			return err
 		}
+		s.linkEvents(before)
 		return save(f, s)
 	})
 }

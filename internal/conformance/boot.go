@@ -1,0 +1,204 @@
+package conformance
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
+)
+
+// knownShellNoise are diagnostics that come from running FreeBSD's files
+// under bash rather than FreeBSD's sh, each a documented difference (the
+// README of ../shared/freebsd-rc): FreeBSD's `shift N` past $# returns 1
+// quietly (main's rc.d/netif set_rcvar_obsolete ipv6_prefer).
+var knownShellNoise = []*regexp.Regexp{
+	regexp.MustCompile(`: shift: [0-9]+: shift count out of range$`),
+}
+
+// shellError is a line bash prints for an error in a script: a syntax
+// error, an unknown command, a bad substitution, ...
+var shellError = regexp.MustCompile(`(: line [0-9]+: |command not found|syntax error|bad substitution|No such file or directory$)`)
+
+// CheckShell fails the test for a shell diagnostic in r or in the
+// sandbox's record of unknown commands that the harness does not know
+// to be harmless.
+func (m *Machine) CheckShell(r Result) {
+	m.tb.Helper()
+	if errs := m.ShellErrors(r.Stderr); len(errs) > 0 {
+		m.tb.Errorf("conformance (%s): shell errors:\n%s", m.Tree.Name, strings.Join(errs, "\n"))
+	}
+}
+
+// ShellErrors are the unexpected shell diagnostics in stderr and in the
+// sandbox's record of unknown commands (which catches those whose stderr
+// went to /dev/null); the record is emptied.
+func (m *Machine) ShellErrors(stderr string) []string {
+	var out []string
+	rec := filepath.Join(m.Root, ".fakebsd/shell-errors")
+	b, _ := os.ReadFile(rec)
+	os.Remove(rec)
+	for _, l := range strings.Split(stderr+string(b), "\n") {
+		if l == "" || !shellError.MatchString(l) {
+			continue
+		}
+		if !slices.ContainsFunc(knownShellNoise, func(re *regexp.Regexp) bool { return re.MatchString(l) }) && !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Boot does what /etc/rc does for the network: source rc.subr, load
+// rc.conf, then run rc.d/netif and rc.d/routing with faststart, and
+// start devd, which then sees the events queued since the kernel
+// attached the interfaces (devctl queues them until devd reads).
+func (m *Machine) Boot() {
+	m.tb.Helper()
+	r := m.Sh(`. /etc/rc.subr
+load_rc_config XXX
+run_rc_script /etc/rc.d/netif faststart
+run_rc_script /etc/rc.d/routing faststart
+run_rc_script /etc/rc.d/devd faststart`)
+	m.Log = append(m.Log, "boot: "+strings.TrimSpace(r.Stdout+r.Stderr))
+	m.Settle()
+}
+
+// Settle delivers every devd event not yet delivered, waiting after each
+// for the sandbox to be idle (only init and daemons left), until no new
+// event appears. devd must be running to see events.
+func (m *Machine) Settle() {
+	m.tb.Helper()
+	for {
+		m.waitIdle()
+		events := m.Events()
+		if m.delivered >= len(events) || !m.devdRunning() {
+			return
+		}
+		for ; m.delivered < len(events); m.delivered++ {
+			m.Deliver(events[m.delivered])
+			m.waitIdle()
+		}
+	}
+}
+
+// Deliver hands one event line to devd: the rule devd would pick runs its
+// action through /bin/sh -c, and devd waits for it.
+func (m *Machine) Deliver(event string) {
+	m.tb.Helper()
+	m.loadDevd()
+	vars := devdEvent(event)
+	vars["vm_guest"] = m.sysctl("kern.vm_guest")
+	rule := m.devd.Select(vars, m.media)
+	if rule == nil {
+		m.Log = append(m.Log, "devd "+event+": no rule")
+		return
+	}
+	action := Expand(rule.Action, vars)
+	r := m.Run("/bin/sh", "-c", action)
+	m.Log = append(m.Log, fmt.Sprintf("devd %s: %s: %s: exit %d", event, rule.File, action, r.Code))
+}
+
+// loadDevd reads the rules when devd (re)started since they were read.
+func (m *Machine) loadDevd() {
+	m.tb.Helper()
+	pid, _ := os.ReadFile(filepath.Join(m.Root, "var/run/devd.pid"))
+	if m.devd != nil && string(pid) == m.devdPid {
+		return
+	}
+	d, err := loadDevd(m.Root)
+	if err != nil {
+		m.fail("conformance: devd: %v", err)
+	}
+	m.devd, m.devdPid = d, string(pid)
+}
+
+func (m *Machine) devdRunning() bool {
+	pid, err := os.ReadFile(filepath.Join(m.Root, "var/run/devd.pid"))
+	return err == nil && m.running(strings.TrimSpace(string(pid)))
+}
+
+// media is what SIOCGIFMEDIA reports for an interface: every emulated
+// interface but lo is Ethernet.
+func (m *Machine) media(name string) string {
+	i := m.State().Ifaces[name]
+	if i == nil || i.Kind == fakebsd.KindLo {
+		return ""
+	}
+	return "ethernet"
+}
+
+func (m *Machine) sysctl(name string) string {
+	v, _, _ := m.Sysctls().String(name)
+	return v
+}
+
+// daemonNames are the processes that may outlive a command.
+var daemonNames = []string{"dhclient:", "devd:"}
+
+// waitIdle waits until every process in the sandbox is init or a daemon.
+func (m *Machine) waitIdle() {
+	m.tb.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		busy := m.busy()
+		if len(busy) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			m.fail("conformance: sandbox still busy after 30 s: %q", busy)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// busy lists the sandbox's processes that are neither init nor a daemon.
+func (m *Machine) busy() []string {
+	ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", m.initPid))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid := e.Name()
+		if pid == fmt.Sprint(m.initPid) || strings.Trim(pid, "0123456789") != "" {
+			continue
+		}
+		if other, err := os.Readlink("/proc/" + pid + "/ns/pid"); err != nil || other != ns {
+			continue
+		}
+		cmd := m.command(pid)
+		if cmd == "" || slices.Contains(daemonNames, strings.Fields(cmd + " x")[0]) {
+			continue
+		}
+		out = append(out, cmd)
+	}
+	return out
+}
+
+// command is a host pid's argv, "" for a zombie or a gone process.
+func (m *Machine) command(pid string) string {
+	stat, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return ""
+	}
+	if i := strings.LastIndexByte(string(stat), ')'); i < 0 || i+2 >= len(stat) || stat[i+2] == 'Z' {
+		return ""
+	}
+	b, _ := os.ReadFile("/proc/" + pid + "/cmdline")
+	return strings.TrimSpace(strings.ReplaceAll(string(b), "\x00", " "))
+}
+
+// running: a pid as the sandbox sees it names a live process there.
+func (m *Machine) running(pid string) bool {
+	if pid == "" {
+		return false
+	}
+	r := m.RunEnv(nil, "/bin/ps", "-o", "pid=", "-p", pid)
+	return r.Code == 0
+}

@@ -1,0 +1,325 @@
+package conformance
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
+)
+
+// Machine is an emulated FreeBSD machine: a FreeBSD rc tree and a
+// configuration root in a private root, the emulated kernel, and a
+// sandbox (its own mount, network and PID namespaces, chrooted into the
+// root) in which every script and program runs.
+type Machine struct {
+	*fakebsd.Host
+	Tree Tree
+	tb   testing.TB
+
+	init      *exec.Cmd
+	initPid   int // the sandbox's init as the host sees it
+	devd      *Devd
+	devdPid   string // /var/run/devd.pid when devd was last read
+	delivered int    // events of the state's log already delivered
+	// Log is what happened, in order: each devd event with the rule that
+	// ran, each sandbox command with its exit status.
+	Log []string
+}
+
+// Options say what goes into a machine besides the tree.
+type Options struct {
+	// Config is a configuration root copied over the tree (rc.conf,
+	// rc.conf.d, rendered files, ...); "" for none.
+	Config string
+	// Hvnetconf is an hvnetconf binary to install as
+	// /usr/local/sbin/hvnetconf; "" for none.
+	Hvnetconf string
+}
+
+// hostTools are the host programs the FreeBSD scripts call whose Debian
+// behaviour matches FreeBSD's for those calls, at FreeBSD's paths.
+var hostTools = map[string]string{
+	"cat": "/bin", "chmod": "/bin", "cp": "/bin", "date": "/bin", "expr": "/bin", "ln": "/bin",
+	"ls": "/bin", "mkdir": "/bin", "mv": "/bin", "rm": "/bin", "rmdir": "/bin", "sleep": "/bin",
+	"sed": "/usr/bin", "grep": "/usr/bin", "head": "/usr/bin", "tail": "/usr/bin", "tr": "/usr/bin",
+	"basename": "/usr/bin", "dirname": "/usr/bin", "sort": "/usr/bin", "uniq": "/usr/bin",
+	"xargs": "/usr/bin", "awk": "/usr/bin", "wc": "/usr/bin", "cut": "/usr/bin", "env": "/usr/bin",
+	"touch": "/usr/bin", "mktemp": "/usr/bin", "readlink": "/usr/bin", "id": "/usr/bin",
+	"uname": "/usr/bin", "true": "/usr/bin", "false": "/usr/bin", "printf": "/usr/bin", "tee": "/usr/bin",
+}
+
+// kernelTools are fakebsd's programs at FreeBSD's paths.
+var kernelTools = map[string]string{
+	"ifconfig": "/sbin", "sysctl": "/sbin", "route": "/sbin", "dhclient": "/sbin", "kldload": "/sbin",
+	"kldstat": "/sbin", "devctl": "/sbin", "devd": "/sbin", "sh": "/bin", "ps": "/bin", "kenv": "/bin",
+	"pwait": "/bin", "service": "/usr/sbin", "daemon": "/usr/sbin", "logger": "/usr/bin",
+	"install": "/usr/bin", "egrep": "/usr/bin", "limits": "/usr/bin", "rcorder": "/sbin",
+}
+
+// prelude bridges bash in POSIX mode to FreeBSD's /bin/sh (see the
+// README of ../shared/freebsd-rc): setvar is a FreeBSD sh builtin;
+// FreeBSD's echo takes -n or -e only and expands no backslash escapes
+// without -e; an unknown command is recorded so the test fails.
+const prelude = `set -o posix
+setvar() { eval "$1=\"\$2\""; }
+echo() {
+	local _fbsd_nl=1 _fbsd_e= _fbsd_sep= _fbsd_out=
+	case $1 in
+	-n) _fbsd_nl=; shift ;;
+	-e) _fbsd_e=1; shift ;;
+	esac
+	for _fbsd_a in "$@"; do _fbsd_out=$_fbsd_out$_fbsd_sep$_fbsd_a; _fbsd_sep=' '; done
+	if [ -n "$_fbsd_e" ]; then printf '%b' "$_fbsd_out"; else printf '%s' "$_fbsd_out"; fi
+	[ -z "$_fbsd_nl" ] || printf '\n'
+}
+command_not_found_handle() {
+	printf '%s: %s: command not found\n' "$0" "$1" >> /.fakebsd/shell-errors
+	printf '%s: %s: command not found\n' "$0" "$1" >&2
+	return 127
+}
+`
+
+// devdStandIn is rc.d/devd for trees that ship none (the shared "main"
+// tree holds only the scripts that consume hvnetconf's files): enough
+// for rc.subr to start, stop and restart the emulated devd.
+const devdStandIn = `#!/bin/sh
+# PROVIDE: devd
+# Stand-in written by the conformance harness: this tree has no rc.d/devd.
+. /etc/rc.subr
+name="devd"
+rcvar="devd_enable"
+command="/sbin/devd"
+pidfile="/var/run/devd.pid"
+load_rc_config $name
+run_rc_command "$1"
+`
+
+// New builds a machine for tree with the given configuration and starts
+// its sandbox; it is torn down when the test ends.
+func New(tb testing.TB, tree Tree, opt Options) *Machine {
+	tb.Helper()
+	root := filepath.Join(tb.TempDir(), "root")
+	m := &Machine{Tree: tree, tb: tb, Host: fakebsd.NewAt(tb, filepath.Join(root, fakebsd.SandboxState), root)}
+	steps := []func() error{
+		func() error { return m.installTree() },
+		func() error { return copyTree(opt.Config, root) },
+		func() error { return m.installTools(opt.Hvnetconf) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			tb.Fatalf("conformance: building the %s machine: %v", tree.Name, err)
+		}
+	}
+	m.Update(func(s *fakebsd.State) { s.Sysctls = map[string]string{"kern.vm_guest": "hv"} })
+	m.start()
+	return m
+}
+
+// installTree copies the FreeBSD files that take part in networking.
+func (m *Machine) installTree() error {
+	files := []string{"etc/rc.subr", "etc/network.subr", "etc/pccard_ether", "etc/defaults/rc.conf", "etc/devd.conf"}
+	for _, dir := range []string{"etc/rc.d", "etc/devd"} {
+		ents, _ := os.ReadDir(filepath.Join(m.Tree.Dir, dir))
+		for _, e := range ents {
+			if e.Type().IsRegular() {
+				files = append(files, filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	for _, f := range files {
+		src := filepath.Join(m.Tree.Dir, f)
+		if _, err := os.Stat(src); err != nil {
+			if f == "etc/pccard_ether" || f == "etc/devd.conf" {
+				continue
+			}
+			return err
+		}
+		mode := os.FileMode(0o644)
+		if strings.HasPrefix(f, "etc/rc.d/") || f == "etc/pccard_ether" {
+			mode = 0o755
+		}
+		if err := copyFile(src, filepath.Join(m.Root, f), mode); err != nil {
+			return err
+		}
+	}
+	if _, err := os.Stat(filepath.Join(m.Root, "etc/rc.d/devd")); err != nil {
+		if err := writeFile(filepath.Join(m.Root, "etc/rc.d/devd"), devdStandIn, 0o755); err != nil {
+			return err
+		}
+	}
+	for name, src := range hypervScripts(m.Tree) {
+		if err := copyFile(src, filepath.Join(m.Root, "usr/libexec/hyperv", name), 0o755); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// installTools puts fakebsd's programs and the host tools at FreeBSD's
+// paths, bash and the prelude for /bin/sh, and hvnetconf if given.
+func (m *Machine) installTools(hvnetconf string) error {
+	bin := filepath.Join(m.Root, ".fakebsd/bin/fakebsd")
+	if err := linkOrCopy(fakebsd.Binary(m.tb), bin, 0o755); err != nil {
+		return err
+	}
+	for name, dir := range kernelTools {
+		if err := symlink("/.fakebsd/bin/fakebsd", filepath.Join(m.Root, dir, name)); err != nil {
+			return err
+		}
+	}
+	if err := symlink("fakebsd", filepath.Join(m.Root, ".fakebsd/bin/init")); err != nil {
+		return err
+	}
+	tools := map[string]string{"bash": ""}
+	for k, v := range hostTools {
+		tools[k] = v
+	}
+	for name, dir := range tools {
+		src, err := exec.LookPath(name)
+		if err != nil {
+			if name == "bash" {
+				return err
+			}
+			continue // the scripts' call then fails as "command not found"
+		}
+		if src, err = filepath.EvalSymlinks(src); err != nil {
+			return err
+		}
+		if err := linkOrCopy(src, filepath.Join(m.Root, ".fakebsd/host", name), 0o755); err != nil {
+			return err
+		}
+		if dir != "" {
+			if err := symlink("/.fakebsd/host/"+name, filepath.Join(m.Root, dir, name)); err != nil {
+				return err
+			}
+		}
+	}
+	if hvnetconf != "" {
+		if err := linkOrCopy(hvnetconf, filepath.Join(m.Root, "usr/local/sbin/hvnetconf"), 0o755); err != nil {
+			return err
+		}
+	}
+	for _, d := range []string{"var/run", "var/db", "var/log", "tmp", "dev", "proc"} {
+		if err := os.MkdirAll(filepath.Join(m.Root, d), 0o755); err != nil {
+			return err
+		}
+	}
+	return writeFile(filepath.Join(m.Root, fakebsd.SandboxPrelude), prelude, 0o644)
+}
+
+// start runs the sandbox's init under unshare(1) and waits for "ready".
+func (m *Machine) start() {
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		m.fail("conformance: unshare(1) (util-linux) is needed: %v", err)
+	}
+	cmd := exec.Command(unshare, "--mount", "--net", "--pid", "--fork", "--kill-child",
+		filepath.Join(m.Root, ".fakebsd/bin/init"), m.Root)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		m.fail("conformance: %v", err)
+	}
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		m.fail("conformance: starting the sandbox: %v", err)
+	}
+	m.init = cmd
+	m.tb.Cleanup(m.stop)
+	m.tb.Cleanup(m.checkUnknown)
+	ready := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(out).ReadString('\n')
+		ready <- line
+		io.Copy(io.Discard, out)
+	}()
+	select {
+	case line := <-ready:
+		if strings.TrimSpace(line) != "ready" {
+			cmd.Wait()
+			m.fail("conformance: sandbox did not start: %s", errb.String())
+		}
+	case <-time.After(20 * time.Second):
+		m.fail("conformance: sandbox did not start within 20 s: %s", errb.String())
+	}
+	children, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", cmd.Process.Pid, cmd.Process.Pid))
+	if m.initPid, err = strconv.Atoi(strings.TrimSpace(string(children))); err != nil {
+		m.fail("conformance: finding the sandbox's init: %q", children)
+	}
+}
+
+func (m *Machine) stop() {
+	if m.init != nil && m.init.Process != nil {
+		m.init.Process.Kill()
+		m.init.Wait()
+	}
+}
+
+// checkUnknown fails the test when anything ran a command the emulated
+// kernel does not model (it answered "unsupported command").
+func (m *Machine) checkUnknown() {
+	if u := m.State().Unknown; len(u) > 0 {
+		m.tb.Errorf("conformance (%s): commands the emulation does not know: %q", m.Tree.Name, u)
+	}
+}
+
+func (m *Machine) fail(format string, a ...any) {
+	m.tb.Helper()
+	m.tb.Fatalf(format, a...)
+}
+
+// Result is one finished command in the sandbox.
+type Result struct {
+	Stdout, Stderr string
+	Code           int
+}
+
+// Env is the environment every sandbox command starts with, as /etc/rc
+// sets it.
+var Env = []string{"PATH=/sbin:/bin:/usr/sbin:/usr/bin", "HOME=/", "LC_ALL=C"}
+
+// Run runs argv inside the sandbox (as root in / of the machine) and
+// fails the test on a shell error nobody expected (see ShellErrors).
+func (m *Machine) Run(argv ...string) Result {
+	m.tb.Helper()
+	r := m.RunEnv(nil, argv...)
+	m.CheckShell(r)
+	return r
+}
+
+// RunEnv is Run with extra environment entries and no shell check.
+func (m *Machine) RunEnv(env []string, argv ...string) Result {
+	m.tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	args := append([]string{"--target", strconv.Itoa(m.initPid), "--mount", "--net", "--pid", "--root", "--wd", "--"}, argv...)
+	cmd := exec.CommandContext(ctx, "nsenter", args...)
+	cmd.Env = append(append([]string{}, Env...), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := Result{Stdout: out.String(), Stderr: errb.String()}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.Code = ee.ExitCode()
+	} else if err != nil {
+		m.fail("conformance: nsenter %q: %v", argv, err)
+	}
+	m.Log = append(m.Log, fmt.Sprintf("run %s: exit %d", strings.Join(argv, " "), r.Code))
+	return r
+}
+
+// Sh runs a shell command in the sandbox with FreeBSD's /bin/sh stand-in.
+func (m *Machine) Sh(script string) Result {
+	m.tb.Helper()
+	return m.Run("/bin/sh", "-c", script)
+}
