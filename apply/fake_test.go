@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -54,12 +55,56 @@ func (h *fakeHost) Run(_ context.Context, argv ...string) ([]byte, error) {
 	h.mark(strings.Join(argv, " "))
 	var out, errb bytes.Buffer
 	env := map[string]string{fakebsd.EnvState: h.StatePath, fakebsd.EnvRoot: h.Root}
-	code := fakebsd.Run(argv, &out, &errb, func(k string) string { return env[k] })
+	var code int
+	if argv[0] == "service" {
+		code = h.RunStub(argv, &out, &errb, func(s *fakebsd.State, o, e io.Writer) int { return serviceStub(s, argv[1:], o, e) })
+	} else {
+		code = fakebsd.Run(argv, &out, &errb, func(k string) string { return env[k] })
+	}
 	if code != 0 {
 		return out.Bytes(), &host.CmdError{Argv: argv, ExitCode: code, Stderr: errb.String(),
 			Err: fmt.Errorf("exit status %d", code)}
 	}
 	return out.Bytes(), nil
+}
+
+// serviceStub stands in for service(8) in these unit tests, which check
+// apply's decisions, not FreeBSD's: the real rc.d scripts run only in the
+// conformance sandbox (e2e tests). It answers `dhclient status` with
+// rc.subr's words from the dhclient the state says runs, starts and stops
+// that dhclient, and takes netif, routing and devd as done (no rc.conf is
+// written by these tests, so netif would configure nothing).
+func serviceStub(s *fakebsd.State, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 3 && args[0] == "dhclient" {
+		running := s.Dhclient[args[2]]
+		switch args[1] {
+		case "status":
+			if running {
+				fmt.Fprintf(stdout, "dhclient is running as pid %d.\n", 1000+s.Ifaces[args[2]].Index)
+				return 0
+			}
+			fmt.Fprintln(stdout, "dhclient is not running.")
+			return 1
+		case "start", "forcestart":
+			if running {
+				fmt.Fprintf(stderr, "dhclient already running?  (pid=%d).\n", 1000+s.Ifaces[args[2]].Index)
+				return 1
+			}
+			return s.StartDhclient(args[2], stderr)
+		case "stop", "forcestop":
+			if !running {
+				fmt.Fprintf(stderr, "dhclient not running? (check /var/run/dhclient/dhclient.%s.pid).\n", args[2])
+				return 1
+			}
+			delete(s.Dhclient, args[2])
+			return 0
+		}
+	}
+	if len(args) >= 2 && (args[0] == "netif" && args[1] == "start" || args[1] == "restart" && (args[0] == "routing" || args[0] == "devd")) {
+		return 0
+	}
+	fmt.Fprintf(stderr, "service: stub: unsupported: %s\n", strings.Join(args, " "))
+	return 1
 }
 
 func (h *fakeHost) mark(s string) {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
 	"github.com/hvnetconf/hvnetconf/internal/updateflag"
 	"github.com/hvnetconf/hvnetconf/render"
 )
@@ -27,12 +28,15 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "hvnetconf")
-	out, err := exec.Command("go", "build", "-o", binary, "../cmd/hvnetconf").CombinedOutput()
+	// Static, so that it also runs inside the conformance sandbox.
+	build := exec.Command("go", "build", "-o", binary, "../cmd/hvnetconf")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := build.CombinedOutput()
 	if err != nil {
 		os.Stderr.Write(out)
 		os.Exit(2)
 	}
-	code := m.Run()
+	code := fakebsd.RunTests(m) // removes the emulated host's programs too
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -176,7 +176,8 @@ func (m *Machine) busy() []string {
 		if cmd == "" || slices.Contains(daemonNames, strings.Fields(cmd + " x")[0]) {
 			continue
 		}
-		out = append(out, cmd)
+		wchan, _ := os.ReadFile("/proc/" + pid + "/wchan")
+		out = append(out, cmd+" ["+pid+" "+string(wchan)+"]")
 	}
 	return out
 }

@@ -305,10 +305,14 @@ func (m *Machine) RunEnv(env []string, argv ...string) Result {
 	args := append([]string{"--target", strconv.Itoa(m.initPid), "--mount", "--net", "--pid", "--root", "--wd", "--"}, argv...)
 	cmd := exec.CommandContext(ctx, "nsenter", args...)
 	cmd.Env = append(append([]string{}, Env...), env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
+	// Files, not pipes: like devd's system(3), wait for the command
+	// itself, not for whatever it left running with its stdout.
+	out, errf := m.tempFile(), m.tempFile()
+	defer out.Close()
+	defer errf.Close()
+	cmd.Stdout, cmd.Stderr = out, errf
 	err := cmd.Run()
-	r := Result{Stdout: out.String(), Stderr: errb.String()}
+	r := Result{Stdout: readAll(out), Stderr: readAll(errf)}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.Code = ee.ExitCode()
 	} else if err != nil {
@@ -316,6 +320,19 @@ func (m *Machine) RunEnv(env []string, argv ...string) Result {
 	}
 	m.Log = append(m.Log, fmt.Sprintf("run %s: exit %d", strings.Join(argv, " "), r.Code))
 	return r
+}
+
+func (m *Machine) tempFile() *os.File {
+	f, err := os.CreateTemp(m.tb.TempDir(), "out")
+	if err != nil {
+		m.fail("conformance: %v", err)
+	}
+	return f
+}
+
+func readAll(f *os.File) string {
+	b, _ := os.ReadFile(f.Name())
+	return string(b)
 }
 
 // Sh runs a shell command in the sandbox with FreeBSD's /bin/sh stand-in.

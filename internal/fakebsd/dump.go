@@ -28,6 +28,10 @@ func (s *State) Dump() string {
 	}
 	sys := s.sysctls()
 	for _, n := range slices.Sorted(maps.Keys(sys)) {
+		// the hn(4) sysctls, and any other the scripts or the test set
+		if _, set := s.Sysctls[n]; !set && !strings.HasPrefix(n, "hw.hn.") && !strings.HasPrefix(n, "dev.hn.") {
+			continue
+		}
 		fmt.Fprintf(&b, "sysctl %s=%q\n", n, sys[n])
 	}
 	for _, e := range s.Events {
@@ -56,4 +60,56 @@ func (s *State) dumpIface(b *strings.Builder, i *Iface) {
 	for _, p := range i.Ports {
 		fmt.Fprintf(b, "  laggport %s flags=%x\n", p, s.portFlags(i, p))
 	}
+}
+
+// Network is the part of the state a boot decides, as sorted text: per
+// interface (lo0 aside) whether it is up, its lagg protocol and ports in
+// order with their flags, its addresses; then where dhclient runs and how
+// many leases each interface took.
+func (s *State) Network() string {
+	var b strings.Builder
+	for _, n := range slices.Sorted(maps.Keys(s.Ifaces)) {
+		i := s.Ifaces[n]
+		if i.Kind == KindLo {
+			continue
+		}
+		state := "down"
+		if i.Up {
+			state = "up"
+		}
+		fmt.Fprintf(&b, "%s %s mtu %d", n, state, i.MTU)
+		if i.Kind == KindLagg {
+			fmt.Fprintf(&b, " laggproto %s", i.Proto)
+			for _, p := range i.Ports {
+				fmt.Fprintf(&b, " laggport %s<%s>", p, portNames(s.portFlags(i, p)))
+			}
+		}
+		b.WriteString("\n")
+		for _, a := range i.Inet {
+			fmt.Fprintf(&b, "  inet %s\n", a)
+		}
+		for _, a := range i.Inet6 {
+			fmt.Fprintf(&b, "  inet6 %s\n", a)
+		}
+	}
+	for _, n := range slices.Sorted(maps.Keys(s.Dhclient)) {
+		if s.Dhclient[n] {
+			fmt.Fprintf(&b, "dhclient %s\n", n)
+		}
+	}
+	for _, n := range slices.Sorted(maps.Keys(s.Leases)) {
+		fmt.Fprintf(&b, "leases %s %d\n", n, s.Leases[n])
+	}
+	return b.String()
+}
+
+func portNames(f uint32) string {
+	var n []string
+	if f&portMaster != 0 {
+		n = append(n, "MASTER")
+	}
+	if f&portActive != 0 {
+		n = append(n, "ACTIVE")
+	}
+	return strings.Join(n, ",")
 }

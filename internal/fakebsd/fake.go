@@ -2,6 +2,7 @@ package fakebsd
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -138,3 +139,25 @@ func (h *Host) Events() []string { return h.State().Events }
 
 // ClearLogs empties the command and event logs (e.g. after a test's setup).
 func (h *Host) ClearLogs() { h.Update(func(s *State) { s.Commands, s.Events = nil, nil }) }
+
+// RunStub runs a test's stand-in for a program that only a sandbox runs
+// for real (service(8) in apply's unit tests): it is logged and subject
+// to FailAt like any kernel command, and fn acts on the state under its
+// lock.
+func (h *Host) RunStub(argv []string, stdout, stderr io.Writer, fn func(s *State, stdout, stderr io.Writer) int) int {
+	code := 0
+	err := update(h.StatePath, func(s *State) error {
+		code = s.runKernel(argv[0], argv[1:], stdout, stderr, func(s *State, _ []string, o, e io.Writer) int { return fn(s, o, e) })
+		return nil
+	})
+	if err != nil {
+		h.tb.Fatal(err)
+	}
+	return code
+}
+
+// StartDhclient is what dhclient(8) does to the kernel when it starts on
+// ifname (up, lease), without the daemon: for tests outside a sandbox.
+func (s *State) StartDhclient(ifname string, stderr io.Writer) int {
+	return s.startDhclient(ifname, stderr)
+}

@@ -142,7 +142,8 @@ func TestHostBuilders(t *testing.T) {
 	}
 	h.DetachVF("mana0")
 	ev := h.Events()
-	if strings.Join(ev, "|") != "system=ETHERNET subsystem=hn0 type=IFATTACH|system=ETHERNET subsystem=mana0 type=IFATTACH|system=ETHERNET subsystem=mana0 type=IFDETACH" {
+	if strings.Join(ev, "|") != "system=IFNET subsystem=hn0 type=ATTACH|system=ETHERNET subsystem=hn0 type=IFATTACH|system=IFNET subsystem=hn0 type=LINK_UP|"+
+		"system=IFNET subsystem=mana0 type=ATTACH|system=ETHERNET subsystem=mana0 type=IFATTACH|system=ETHERNET subsystem=mana0 type=IFDETACH|system=IFNET subsystem=mana0 type=DETACH" {
 		t.Errorf("events %q", ev)
 	}
 	h.ClearLogs()

@@ -92,6 +92,17 @@ func maskLen(v string) (int, bool) {
 }
 
 func (a *addrReq) commit(r *ifconfigRun) error {
+	if !a.given && a.alias < 0 && a.family == "inet" {
+		// `ifconfig IF -alias` with no address: ifconfig.c notealias sets
+		// clearaddr and SIOCDIFADDR goes out with INADDR_ANY, which
+		// in.c takes as the interface's first address; with none left
+		// it fails. The 2017 hyperv_vfup loops on this to empty hnN.
+		if len(r.i.Inet) == 0 {
+			return r.fail("ioctl (SIOCDIFADDR): Can't assign requested address")
+		}
+		r.i.Inet = r.i.Inet[1:]
+		return nil
+	}
 	if !a.given {
 		return nil
 	}

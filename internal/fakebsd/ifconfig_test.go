@@ -22,7 +22,7 @@ func runAll(s *State, lines ...string) (code int, stdout, stderr string) {
 	for _, l := range lines {
 		var o, e bytes.Buffer
 		f := strings.Fields(l)
-		code = s.run(f[0], f[1:], &o, &e, "")
+		code = s.runKernel(f[0], f[1:], &o, &e, kernelPrograms[f[0]])
 		stdout, stderr = o.String(), e.String()
 	}
 	return code, stdout, stderr

@@ -2,6 +2,8 @@ package fakebsd
 
 import (
 	"bytes"
+	"context"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -49,8 +51,8 @@ func TestDetachVFWhileActive(t *testing.T) {
 	if !strings.Contains(out, "\tlaggport: hn0 flags=5<MASTER,ACTIVE>\n\tgroups: lagg\n") {
 		t.Errorf("after detach:\n%s", out)
 	}
-	want := []string{"system=HYPERV_NIC_VF subsystem=hn0 type=VF_DOWN", "system=ETHERNET subsystem=mce0 type=IFDETACH"}
-	if got := s.Events[len(s.Events)-2:]; strings.Join(got, "|") != strings.Join(want, "|") {
+	want := []string{"system=HYPERV_NIC_VF subsystem=hn0 type=VF_DOWN", "system=ETHERNET subsystem=mce0 type=IFDETACH", "system=IFNET subsystem=mce0 type=DETACH"}
+	if got := s.Events[len(s.Events)-3:]; strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("events %q, want %q", got, want)
 	}
 	if s.Ifaces["hn0"].VF != "" || !s.hasLink(s.Ifaces["hn0"]) {
@@ -137,33 +139,47 @@ func TestSysctls(t *testing.T) {
 	}
 }
 
-func TestServices(t *testing.T) {
+// The kernel programs the rc scripts call besides ifconfig: route(8)
+// with its reachability check, sysctl(8) writes, kldstat/kldload, and
+// the `ifconfig IF -alias` and `ifconfig -l` forms network.subr and the
+// base hyperv scripts rely on. (dhclient, service(8) and the daemons run
+// only in a sandbox: internal/conformance tests them with FreeBSD's
+// rc.d/dhclient.)
+func TestKernelPrograms(t *testing.T) {
 	tests := []struct {
 		name   string
 		cmds   []string
 		code   int
+		stdout string
 		stderr string
 		dump   []string
 	}{
-		{"dhclient lease", []string{"ifconfig hn0 up", "service dhclient start hn0"}, 0, "", []string{"  inet 10.0.0.4/24", "dhclient hn0", "leases hn0 1"}},
-		{"dhclient twice", []string{"service dhclient start hn0", "service dhclient start hn0"}, 1, "dhclient already running?  (pid=1002).\n", []string{"leases hn0 1\n"}},
-		{"dhclient restart re-leases", []string{"service dhclient start hn0", "service dhclient stop hn0", "service dhclient start hn0"}, 0, "", []string{"leases hn0 2\n", "  inet 10.0.0.4/24\n"}},
-		{"dhclient stop keeps address", []string{"service dhclient start hn0", "service dhclient stop hn0"}, 0, "", []string{"  inet 10.0.0.4/24\n"}},
-		{"dhclient stop not running", []string{"service dhclient stop hn0"}, 1, "dhclient not running? (check /var/run/dhclient/dhclient.hn0.pid).\n", nil},
-		{"dhclient no link no lease", []string{"service dhclient start mce0", "ifconfig mce0"}, 0, "", []string{"dhclient mce0"}},
-		{"routing restart", []string{"service routing restart"}, 0, "", []string{"event service routing restart"}},
-		{"devd restart", []string{"service devd restart"}, 0, "", []string{"event service devd restart"}},
-		{"unknown service", []string{"service sshd restart"}, 1, "service: fakebsd: unsupported command: service sshd restart\n", []string{"unknown service sshd restart"}},
-		{"unknown program", []string{"route add default 10.0.0.1"}, 1, "route: fakebsd: unsupported command: route add default 10.0.0.1\n", nil},
-		{"netif start without rc.conf", []string{"service netif start hn0"}, 0, "", nil},
+		{"route unreachable gateway", []string{"route add default 10.0.0.1"}, 1, "add host default: gateway 10.0.0.1 fib 0: Network is unreachable\n",
+			"route: writing to routing socket: Network is unreachable\n", nil},
+		{"route via an address on hn0", []string{"ifconfig hn0 inet 10.0.0.4/24", "route add default 10.0.0.1"}, 0, "add host default: gateway 10.0.0.1\n", "", nil},
+		{"route twice", []string{"ifconfig hn0 inet 10.0.0.4/24", "route add default 10.0.0.1", "route add default 10.0.0.1"}, 1,
+			"add host default: gateway 10.0.0.1 fib 0: route already in table\n", "route: writing to routing socket: File exists\n", nil},
+		{"route -interface missing", []string{"route add -net 10.1.0.0/16 -interface lagg0"}, 1, "add net 10.1.0.0/16: gateway lagg0 fib 0: Network is unreachable\n",
+			"route: writing to routing socket: Network is unreachable\n", nil},
+		{"route scoped inet6", []string{"route add -inet6 default fe80::1%hn0"}, 0, "add host default: gateway fe80::1\n", "", nil},
+		{"sysctl write", []string{"sysctl net.inet.ip.forwarding=1", "sysctl -n net.inet.ip.forwarding"}, 0, "1\n", "", nil},
+		{"sysctl tunable", []string{"sysctl hw.hn.vf_transparent=1"}, 1, "", "sysctl: oid 'hw.hn.vf_transparent' is read only\n", nil},
+		{"kldload then kldstat", []string{"kldload if_lagg", "kldstat -q -m if_lagg"}, 0, "", "", nil},
+		{"kldstat not loaded", []string{"kldstat -q -m if_bridge"}, 1, "", "", nil},
+		{"-alias removes the first address", []string{"ifconfig hn0 inet 10.0.0.4/24", "ifconfig hn0 inet 10.0.0.5/32 alias", "ifconfig hn0 -alias"}, 0, "", "",
+			[]string{"iface hn0 kind=hn mac=00:15:5d:00:00:04 mtu=1500 up=true link=true vf=mce0\n  inet 10.0.0.5/32\n"}},
+		{"-alias with no address left", []string{"ifconfig hn0 -alias"}, 1, "", "ifconfig: ioctl (SIOCDIFADDR): Can't assign requested address\n", nil},
+		{"list up only", []string{"ifconfig hn1 up", "ifconfig -ul"}, 0, "lo0 hn1\n", "", nil},
+		{"list down, ether", []string{"ifconfig -d -l ether"}, 0, "hn0 hn1 mce0\n", "", nil},
+		{"-n is accepted", []string{"ifconfig -n hn1 up"}, 0, "", "", nil},
+		{"unknown route verb", []string{"route monitor"}, 1, "", "route: fakebsd: unsupported command: route monitor\n", []string{"unknown route monitor"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := testState()
-			s.DHCP = map[string]string{"00:15:5d:00:00:04": "10.0.0.4/24"}
-			code, _, stderr := runAll(s, tt.cmds...)
-			if code != tt.code || stderr != tt.stderr {
-				t.Errorf("exit %d, stderr %q; want %d, %q", code, stderr, tt.code, tt.stderr)
+			code, stdout, stderr := runAll(s, tt.cmds...)
+			if code != tt.code || stdout != tt.stdout || stderr != tt.stderr {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d, %q, %q", code, stdout, stderr, tt.code, tt.stdout, tt.stderr)
 			}
 			for _, want := range tt.dump {
 				if d := s.Dump(); !strings.Contains(d, want) {
@@ -171,6 +187,22 @@ func TestServices(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Link changes are devd events: an hn losing link while its VF is up
+// (non-transparent), the VF gaining it.
+func TestLinkEvents(t *testing.T) {
+	h := New(t)
+	h.AddHN("hn0", "00:15:5d:00:00:04")
+	h.AttachVF("hn0", "mce0")
+	h.ClearLogs()
+	if _, err := h.Runner().Run(context.Background(), "ifconfig", "mce0", "up"); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"system=HYPERV_NIC_VF subsystem=hn0 type=VF_UP", "system=IFNET subsystem=hn0 type=LINK_DOWN", "system=IFNET subsystem=mce0 type=LINK_UP"}
+	if got := h.Events(); !slices.Equal(got, want) {
+		t.Errorf("events %q, want %q", got, want)
 	}
 }
 
@@ -187,7 +219,7 @@ func TestFailAt(t *testing.T) {
 	}
 	var e bytes.Buffer
 	s.FailAt = 1
-	s.run("ifconfig", []string{"hn0", "down"}, &e, &e, "")
+	s.runKernel("ifconfig", []string{"hn0", "down"}, &e, &e, (*State).ifconfig)
 	if e.String() != "ifconfig: injected failure (fakebsd FailAt)\n" || !s.Ifaces["hn0"].Up {
 		t.Errorf("injected failure: %q, and the command must not have run (up=%v)", e.String(), s.Ifaces["hn0"].Up)
 	}

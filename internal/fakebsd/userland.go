@@ -11,6 +11,17 @@ import (
 	"time"
 )
 
+// sandboxOnly are the programs that act on absolute paths (pidfiles,
+// /etc/rc.d, directories): they refuse to run anywhere but inside a
+// sandbox, so that a test can never touch the test machine's own files.
+var sandboxOnly = map[string]bool{"service": true, "dhclient": true, "devd": true, "install": true, "init": false}
+
+// inSandbox: this process's / is a sandbox root.
+func inSandbox() bool {
+	_, err := os.Stat(SandboxState)
+	return err == nil
+}
+
 // userland programs run outside the kernel's state lock (a shell or a
 // daemon must not hold it); those that change the kernel take it briefly.
 var userland map[string]func(argv []string, stdout, stderr io.Writer, getenv func(string) string) int
