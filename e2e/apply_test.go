@@ -3,33 +3,59 @@ package e2e
 import (
 	"strings"
 	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/conformance"
 )
 
-// The old way: hn0 gets its address by DHCP, the VF is attached but down.
+// The old way: hn0 gets its address by DHCP at boot; the VF has just been
+// attached and devd has not handled it yet.
 const oldRC = `ifconfig_hn0="SYNCDHCP"
 `
 
-func oldHost(t *testing.T) *host {
-	h := newHost(t, oldRC)
-	h.AttachVF("hn0", "mce0")
-	h.sh("service", "netif", "start", "hn0")
-	if !strings.Contains(h.iface("hn0"), "inet 10.0.0.4/24") {
-		t.Fatalf("setup: hn0 has no lease:\n%s", h.Dump())
+func oldHost(t *testing.T, tree conformance.Tree) *host {
+	return bootedHost(t, tree, oldRC, "inet 10.0.0.4/24")
+}
+
+// bootedHost boots rcconf with FreeBSD's rc, checks hn0 got want, then
+// hot-plugs mce0 (its events left for devd).
+func bootedHost(t *testing.T, tree conformance.Tree, rcconf, want string) *host {
+	h := newHost(t, tree, rcconf)
+	h.Boot()
+	if !strings.Contains(h.iface("hn0"), want) {
+		t.Fatalf("setup: hn0 lacks %q after boot:\n%s", want, h.Dump())
 	}
-	h.ClearLogs()
+	h.AttachVF("hn0", "mce0")
 	return h
 }
 
 func TestApplyOldHostConverges(t *testing.T) {
-	h := oldHost(t)
-	r := h.run("apply")
-	if r.code != 0 {
-		t.Fatalf("apply: exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	all, changing := h.changes(0)
-	t.Logf("first apply: %d commands (%d changing): %s", len(all), len(changing), strings.Join(changing, "; "))
+	forTrees(t, func(t *testing.T, tree conformance.Tree) {
+		h := oldHost(t, tree)
+		mark := len(h.Commands())
+		r := h.run("apply")
+		if r.code != 0 {
+			t.Fatalf("apply: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		all, changing := h.changes(mark)
+		t.Logf("first apply: %d commands (%d changing): %s", len(all), len(changing), strings.Join(changing, "; "))
+		h.Settle() // devd, restarted by apply, handles mce0's arrival
+		assertLagg(t, h, "inet 10.0.0.4/24")
+		if n := h.State().Network(); !strings.Contains(n, "dhclient lagg0") || strings.Contains(n, "dhclient hn0") {
+			t.Errorf("dhclient should run on lagg0 only:\n%s", n)
+		}
+		assertSecondApplyReads(t, h)
+		if r := h.run("check"); r.code != 0 {
+			t.Errorf("check after apply: exit %d\n%s", r.code, r.stdout)
+		}
+	})
+}
+
+// assertLagg: lagg0 failover over hn0 (master) and mce0 (active), owning
+// addr; hn0 without an address.
+func assertLagg(t *testing.T, h *host, addr string) {
+	t.Helper()
 	lagg := h.iface("lagg0")
-	for _, want := range []string{"proto=failover", "inet 10.0.0.4/24", "laggport hn0 flags=1", "laggport mce0 flags=4"} {
+	for _, want := range []string{"proto=failover", addr, "laggport hn0 flags=1", "laggport mce0 flags=4"} {
 		if !strings.Contains(lagg, want) {
 			t.Errorf("lagg0 lacks %q:\n%s", want, h.Dump())
 		}
@@ -37,38 +63,38 @@ func TestApplyOldHostConverges(t *testing.T) {
 	if hn := h.iface("hn0"); strings.Contains(hn, "inet ") {
 		t.Errorf("hn0 kept an address:\n%s", hn)
 	}
-	if d := h.Dump(); !strings.Contains(d, "dhclient lagg0") || strings.Contains(d, "dhclient hn0") {
-		t.Errorf("dhclient should run on lagg0 only:\n%s", d)
-	}
+}
+
+func assertSecondApplyReads(t *testing.T, h *host) {
+	t.Helper()
 	mark := len(h.Commands())
-	r = h.run("apply")
-	all, changing = h.changes(mark)
+	r := h.run("apply")
+	all, changing := h.changes(mark)
 	if r.code != 0 || len(changing) != 0 {
 		t.Fatalf("second apply: exit %d, changing commands %q\n%s", r.code, changing, r.stderr)
 	}
 	t.Logf("second apply: %d commands, all reads", len(all))
-	if r := h.run("check"); r.code != 0 {
-		t.Errorf("check after apply: exit %d\n%s", r.code, r.stdout)
-	}
 }
 
 func TestApplyDryRunChangesNothing(t *testing.T) {
-	h := oldHost(t)
-	before, files := h.runtime(), h.files()
-	r := h.run("apply", "--dry-run")
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stderr)
-	}
-	for _, want := range []string{"would create /usr/local/etc/rc.conf.d/network", "would run: ifconfig lagg0 create",
-		"would run: service dhclient forcestop hn0", "would run: ifconfig hn0 inet 10.0.0.4 -alias",
-		"would run: service netif start lagg0", "would run: ifconfig lagg0 laggport mce0", "+ifconfig_lagg0="} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("dry run output lacks %q:\n%s", want, r.stdout)
+	forTrees(t, func(t *testing.T, tree conformance.Tree) {
+		h := oldHost(t, tree)
+		before, files, mark := h.runtime(), h.files(), len(h.Commands())
+		r := h.run("apply", "--dry-run")
+		if r.code != 0 {
+			t.Fatalf("exit %d\n%s", r.code, r.stderr)
 		}
-	}
-	if _, changing := h.changes(0); len(changing) != 0 || h.runtime() != before || !same(files, h.files()) {
-		t.Errorf("dry run changed something: %q", changing)
-	}
+		for _, want := range []string{"would create /usr/local/etc/rc.conf.d/network", "would run: ifconfig lagg0 create",
+			"would run: service dhclient forcestop hn0", "would run: ifconfig hn0 inet 10.0.0.4 -alias",
+			"would run: service netif start lagg0", "would run: ifconfig lagg0 laggport mce0", "+ifconfig_lagg0="} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("dry run output lacks %q:\n%s", want, r.stdout)
+			}
+		}
+		if _, changing := h.changes(mark); len(changing) != 0 || h.runtime() != before || !same(files, h.files()) {
+			t.Errorf("dry run changed something: %q", changing)
+		}
+	})
 }
 
 func same(a, b map[string]string) bool {
@@ -86,31 +112,45 @@ func same(a, b map[string]string) bool {
 // A static address on hn0: the rendered ifconfig_lagg0 carries it and
 // apply moves it from hn0 to lagg0 without dhclient.
 func TestApplyStaticHostConverges(t *testing.T) {
-	h := newHost(t, `ifconfig_hn0="inet 10.0.0.4/24"`+"\n")
-	h.AttachVF("hn0", "mce0")
-	h.sh("service", "netif", "start", "hn0")
-	h.ClearLogs()
-	if r := h.run("apply"); r.code != 0 {
-		t.Fatalf("apply: exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	all, changing := h.changes(0)
-	t.Logf("first apply (static): %d commands (%d changing): %s", len(all), len(changing), strings.Join(changing, "; "))
-	if f := h.files()["/usr/local/etc/rc.conf.d/network"]; !strings.Contains(f, `ifconfig_lagg0="laggproto failover laggport hn0 10.0.0.4/24"`) {
-		t.Errorf("rendered network file:\n%s", f)
-	}
-	if l := h.iface("lagg0"); !strings.Contains(l, "inet 10.0.0.4/24") {
-		t.Errorf("lagg0 lacks 10.0.0.4/24:\n%s", h.Dump())
-	}
-	if hn := h.iface("hn0"); strings.Contains(hn, "inet ") {
-		t.Errorf("hn0 kept an address:\n%s", hn)
-	}
-	if d := h.Dump(); strings.Contains(d, "dhclient ") {
-		t.Errorf("dhclient runs on a static host:\n%s", d)
-	}
-	mark := len(h.Commands())
-	r := h.run("apply")
-	if all, changing = h.changes(mark); r.code != 0 || len(changing) != 0 {
-		t.Fatalf("second apply: exit %d, changing commands %q\n%s", r.code, changing, r.stderr)
-	}
-	t.Logf("second apply (static): %d commands, all reads", len(all))
+	forTrees(t, func(t *testing.T, tree conformance.Tree) {
+		h := bootedHost(t, tree, `ifconfig_hn0="inet 10.0.0.4/24"`+"\n"+`defaultrouter="10.0.0.1"`+"\n", "inet 10.0.0.4/24")
+		if r := h.run("apply"); r.code != 0 {
+			t.Fatalf("apply: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		h.Settle()
+		if f := h.files()["/usr/local/etc/rc.conf.d/network"]; !strings.Contains(f, `ifconfig_lagg0="laggproto failover laggport hn0 10.0.0.4/24"`) {
+			t.Errorf("rendered network file:\n%s", f)
+		}
+		assertLagg(t, h, "inet 10.0.0.4/24")
+		if n := h.State().Network(); strings.Contains(n, "dhclient ") {
+			t.Errorf("dhclient runs on a static host:\n%s", n)
+		}
+		assertSecondApplyReads(t, h)
+	})
+}
+
+// Dual stack: DHCP for IPv4 and a static IPv6 address with an alias; all
+// of it ends on lagg0.
+func TestApplyDualStackConverges(t *testing.T) {
+	forTrees(t, func(t *testing.T, tree conformance.Tree) {
+		rc := `ifconfig_hn0="SYNCDHCP"
+ifconfig_hn0_ipv6="inet6 2001:db8::4/64"
+ifconfig_hn0_alias0="inet 10.0.0.5/32"
+`
+		h := bootedHost(t, tree, rc, "inet6 2001:db8::4/64")
+		if r := h.run("apply"); r.code != 0 {
+			t.Fatalf("apply: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		h.Settle()
+		assertLagg(t, h, "inet 10.0.0.4/24")
+		for _, want := range []string{"inet6 2001:db8::4/64", "inet 10.0.0.5/32"} {
+			if !strings.Contains(h.iface("lagg0"), want) {
+				t.Errorf("lagg0 lacks %q:\n%s", want, h.Dump())
+			}
+		}
+		if strings.Contains(h.iface("hn0"), "2001:db8::4") {
+			t.Errorf("hn0 kept its IPv6 address:\n%s", h.iface("hn0"))
+		}
+		assertSecondApplyReads(t, h)
+	})
 }

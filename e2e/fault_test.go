@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/conformance"
 )
 
 // TestApplyFaultInjection fails the k-th emulated command of an apply on an
@@ -14,21 +16,23 @@ import (
 // from "not running" by rc.subr's "dhclient is not running." line, so it
 // is an error like any other.
 func TestApplyFaultInjection(t *testing.T) {
-	ref := oldHost(t)
+	tree := conformance.Trees(t)[0]
+	ref := oldHost(t, tree)
+	mark := len(ref.Commands())
 	if r := ref.run("apply"); r.code != 0 {
 		t.Fatalf("reference apply: exit %d\n%s", r.code, r.stderr)
 	}
-	cmds := ref.Commands()
-	for k := 1; k <= len(cmds); k++ {
+	all, _ := ref.changes(mark)
+	for k := 1; k <= len(all); k++ {
 		t.Run(fmt.Sprint("k=", k), func(t *testing.T) {
 			t.Parallel()
-			h := oldHost(t)
-			before, files := h.runtime(), h.files()
+			h := oldHost(t, tree)
+			before, files, mark := h.runtime(), h.files(), len(h.Commands())
 			h.FailAt(k)
 			r := h.run("apply")
-			failed := commandAt(h, k)
+			failed := failedCommand(h, mark)
 			if failed == "" {
-				t.Fatalf("command %d did not fail (ran %d)", k, len(h.Commands()))
+				t.Fatalf("no command of hvnetconf's failed (%d of it ran, failing the %dth)", len(all), k)
 			}
 			if r.code != 1 {
 				t.Fatalf("exit %d with %q failed, want 1:\n%s", r.code, failed, r.stderr)
@@ -47,12 +51,13 @@ func TestApplyFaultInjection(t *testing.T) {
 	}
 }
 
-// commandAt is the k-th command run (the logs start empty in oldHost), if
-// it failed.
-func commandAt(h *host, k int) string {
-	cmds := h.Commands()
-	if len(cmds) < k || cmds[k-1].Exit == 0 {
-		return ""
+// failedCommand is the first command hvnetconf ran since mark that
+// failed.
+func failedCommand(h *host, mark int) string {
+	for _, c := range h.Commands()[mark:] {
+		if c.Caller == "hvnetconf" && c.Exit != 0 {
+			return strings.Join(c.Argv, " ")
+		}
 	}
-	return strings.Join(cmds[k-1].Argv, " ")
+	return ""
 }

@@ -1,10 +1,10 @@
-// Package e2e runs hvnetconf as a real process against the emulated
-// FreeBSD host (internal/fakebsd): the scenarios of the live path.
+// Package e2e runs hvnetconf as a real process inside the conformance
+// sandbox (internal/conformance): FreeBSD's own rc.d/netif, rc.d/dhclient,
+// rc.d/routing and devd rules of each tree act on the emulated kernel, so
+// apply, its rollback and the devd handlers are judged by FreeBSD's code.
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,10 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hvnetconf/hvnetconf/internal/conformance"
 	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
 )
 
-var binDir string // hvnetconf, built once
+var binary string // hvnetconf, built once (static: it runs in the sandbox)
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "hvnetconf-e2e-")
@@ -27,7 +28,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		os.Exit(1)
 	}
-	binDir = dir
+	binary = filepath.Join(dir, "hvnetconf")
 	code := fakebsd.RunTests(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -38,47 +39,46 @@ func build(dir string) error {
 	if os.Getenv("GOROOT") == "" {
 		gotool = "go"
 	}
-	if b, err := exec.Command(gotool, "build", "-o", filepath.Join(dir, "hvnetconf"), "../cmd/hvnetconf").CombinedOutput(); err != nil {
+	cmd := exec.Command(gotool, "build", "-o", filepath.Join(dir, "hvnetconf"), "../cmd/hvnetconf")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build ../cmd/hvnetconf: %v\n%s", err, b)
 	}
 	return nil
 }
 
 // host is an emulated Azure guest in non-transparent mode: hn0 with a DHCP
-// lease waiting for its MAC, rc.conf the way official images write it.
+// lease waiting for its MAC, rc.conf as given, FreeBSD's rc of one tree.
 type host struct {
-	*fakebsd.Host
+	*conformance.Machine
 	t *testing.T
 }
 
 const mac0 = "00:15:5d:00:00:04"
 
-func newHost(t *testing.T, rcconf string) *host {
-	h := &host{Host: fakebsd.New(t), t: t}
-	h.AddHN("hn0", mac0)
-	h.SetDHCP(mac0, "10.0.0.4/24")
-	defaults, err := os.ReadFile("../golden/_defaults/rc.conf")
-	if err != nil {
+// forTrees runs fn once per FreeBSD tree, as a subtest.
+func forTrees(t *testing.T, fn func(t *testing.T, tree conformance.Tree)) {
+	for _, tree := range conformance.Trees(t) {
+		t.Run(tree.Name, func(t *testing.T) { fn(t, tree) })
+	}
+}
+
+func newHost(t *testing.T, tree conformance.Tree, rcconf string) *host {
+	cfg := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(cfg, "etc"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	h.writeFile("/etc/defaults/rc.conf", string(defaults))
-	h.writeFile("/etc/rc.conf", rcconf)
+	if err := os.WriteFile(filepath.Join(cfg, "etc/rc.conf"), []byte(rcconf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := &host{Machine: conformance.New(t, tree, conformance.Options{Config: cfg, Hvnetconf: binary}), t: t}
+	h.AddHN("hn0", mac0)
+	h.SetDHCP(mac0, "10.0.0.4/24")
+	// Only hvnetconf's own commands count for FailAt: a fault in one of
+	// its steps, not deep inside an rc script.
+	h.Update(func(s *fakebsd.State) { s.FailOnly = "hvnetconf" })
 	return h
 }
-
-func (h *host) writeFile(path, data string) {
-	p := filepath.Join(h.Root, path)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		h.t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-		h.t.Fatal(err)
-	}
-}
-
-// env is the test's environment with the fakes' on top (PATH with the
-// fake ifconfig, service and sysctl first).
-func (h *host) env() []string { return append(os.Environ(), h.Env()...) }
 
 // result is one finished hvnetconf process.
 type result struct {
@@ -87,38 +87,26 @@ type result struct {
 	took           time.Duration
 }
 
-// run runs hvnetconf CMD -R ROOT ARGS… as devd or an admin would.
+// run runs hvnetconf CMD ARGS… inside the sandbox, as devd or an admin
+// would on the machine itself (-R / is the default).
 func (h *host) run(cmd string, args ...string) result {
-	argv := append([]string{cmd, "-R", h.Root}, args...)
-	c := exec.Command(filepath.Join(binDir, "hvnetconf"), argv...)
-	c.Env = h.env()
-	var out, errb bytes.Buffer
-	c.Stdout, c.Stderr = &out, &errb
-	start := time.Now()
-	err := c.Run()
-	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start)}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else if err != nil {
-		h.t.Fatal(err)
-	}
-	return r
-}
-
-// sh runs one command on the emulated host directly (the test's own
-// actions: boot-time netif, the admin's old setup).
-func (h *host) sh(argv ...string) {
 	h.t.Helper()
-	if _, err := h.Runner().Run(context.Background(), argv...); err != nil {
-		h.t.Fatal(err)
+	start := time.Now()
+	r := h.RunEnv(nil, append([]string{"/usr/local/sbin/hvnetconf", cmd}, args...)...)
+	if errs := h.ShellErrors(""); len(errs) > 0 {
+		h.t.Errorf("shell errors under hvnetconf %s: %q", cmd, errs)
 	}
+	return result{stdout: r.Stdout, stderr: r.Stderr, code: r.Code, took: time.Since(start)}
 }
 
-// changes counts the commands since mark that change something: all but
-// the reads (`ifconfig -l`, `ifconfig IF`, sysctl, `service dhclient
-// status IF`).
+// changes lists the commands hvnetconf itself ran since mark: all of
+// them, and those that change something (all but `ifconfig -l`,
+// `ifconfig IF`, sysctl and `service dhclient status IF`).
 func (h *host) changes(mark int) (all, changing []string) {
 	for _, c := range h.Commands()[mark:] {
+		if c.Caller != "hvnetconf" {
+			continue
+		}
 		line := strings.Join(c.Argv, " ")
 		all = append(all, line)
 		if !isRead(c.Argv) {
@@ -157,27 +145,30 @@ func (h *host) iface(name string) string {
 	return strings.Join(out, "\n")
 }
 
-// runtime is the dump without the logs (events, leases counted so far),
-// for before/after comparisons.
+// runtime is the network as FreeBSD left it (interfaces, dhclient), for
+// before/after comparisons; leases and logs aside.
 func (h *host) runtime() string {
 	var out []string
-	for _, l := range strings.Split(h.Dump(), "\n") {
-		if !strings.HasPrefix(l, "event ") && !strings.HasPrefix(l, "leases ") {
+	for _, l := range strings.Split(h.State().Network(), "\n") {
+		if !strings.HasPrefix(l, "leases ") {
 			out = append(out, l)
 		}
 	}
 	return strings.Join(out, "\n")
 }
 
-// files returns every file under the root, path → content.
+// files returns every configuration file under the root, path → content
+// (the FreeBSD tree, the tools and the emulation's own files aside).
 func (h *host) files() map[string]string {
 	m := map[string]string{}
-	filepath.Walk(h.Root, func(p string, fi os.FileInfo, err error) error {
-		if err == nil && fi.Mode().IsRegular() && !strings.HasSuffix(p, ".lock") {
-			b, _ := os.ReadFile(p)
-			m[strings.TrimPrefix(p, h.Root)] = string(b)
-		}
-		return nil
-	})
+	for _, dir := range []string{"etc/rc.conf", "usr/local/etc/rc.conf.d", "usr/local/etc/devd", "boot"} {
+		filepath.Walk(filepath.Join(h.Root, dir), func(p string, fi os.FileInfo, err error) error {
+			if err == nil && fi.Mode().IsRegular() {
+				b, _ := os.ReadFile(p)
+				m[strings.TrimPrefix(p, h.Root)] = string(b)
+			}
+			return nil
+		})
+	}
 	return m
 }

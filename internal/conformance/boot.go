@@ -57,11 +57,17 @@ func (m *Machine) ShellErrors(stderr string) []string {
 // rc.conf, then run rc.d/netif and rc.d/routing with faststart, and
 // start devd, which then sees the events queued since the kernel
 // attached the interfaces (devctl queues them until devd reads).
-func (m *Machine) Boot() {
+// Scripts in before (e.g. /usr/local/etc/rc.d/hvnetconf, which rcorder
+// puts before netif) run first.
+func (m *Machine) Boot(before ...string) {
 	m.tb.Helper()
+	pre := ""
+	for _, s := range before {
+		pre += "run_rc_script " + s + " faststart\n"
+	}
 	r := m.Sh(`. /etc/rc.subr
 load_rc_config XXX
-run_rc_script /etc/rc.d/netif faststart
+` + pre + `run_rc_script /etc/rc.d/netif faststart
 run_rc_script /etc/rc.d/routing faststart
 run_rc_script /etc/rc.d/devd faststart`)
 	m.Log = append(m.Log, "boot: "+strings.TrimSpace(r.Stdout+r.Stderr))

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -225,6 +226,9 @@ func (m *Machine) start() {
 	}
 	cmd := exec.Command(unshare, "--mount", "--net", "--pid", "--fork", "--kill-child",
 		filepath.Join(m.Root, ".fakebsd/bin/init"), m.Root)
+	// If the test process dies, unshare dies with it, and --kill-child
+	// ends the sandbox and every daemon in it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		m.fail("conformance: %v", err)

@@ -87,6 +87,9 @@ func dhclientDaemon(argv []string, _, _ io.Writer, getenv func(string) string) i
 	leased := false // once leased, a lost address is not taken again
 	waitTerm(func() bool {
 		gone := false
+		if _, err := os.Stat(path); err != nil {
+			return true // the emulated host is gone
+		}
 		update(path, func(s *State) error {
 			if s.Ifaces[ifname] == nil {
 				gone = true
@@ -192,7 +195,7 @@ func (s *State) takeLease(i *Iface, stderr io.Writer) int {
 		s.Leases = map[string]int{}
 	}
 	s.Leases[i.Name]++
-	r := &ifconfigRun{s: s, i: i, stderr: stderr, addr: addrReq{family: "inet", addr: a, plen: plen, given: true, alias: 1}}
+	r := &ifconfigRun{s: s, i: i, stdout: io.Discard, stderr: stderr, addr: addrReq{family: "inet", addr: a, plen: plen, given: true, alias: 1}}
 	if r.addr.commit(r) != nil {
 		return 1
 	}

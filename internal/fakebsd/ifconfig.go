@@ -18,6 +18,7 @@ var errExit = errors.New("exit")
 type ifconfigRun struct {
 	s      *State
 	i      *Iface
+	stdout io.Writer
 	stderr io.Writer
 	exit   int
 	addr   addrReq
@@ -43,7 +44,7 @@ func (s *State) ifconfig(args []string, stdout, stderr io.Writer) int {
 		return s.usage(stderr, "ifconfig", args)
 	}
 	name, words := args[0], args[1:]
-	r := &ifconfigRun{s: s, i: s.Ifaces[name], stderr: stderr, addr: addrReq{family: "inet"}}
+	r := &ifconfigRun{s: s, i: s.Ifaces[name], stdout: stdout, stderr: stderr, addr: addrReq{family: "inet"}}
 	if len(words) > 0 && (words[0] == "create" || words[0] == "plumb") {
 		if err := r.create(name); err != nil {
 			return 1
@@ -100,6 +101,7 @@ func (r *ifconfigRun) apply(words []string) error {
 var argWords = map[string]bool{
 	"mtu": true, "laggproto": true, "laggport": true, "-laggport": true, "netmask": true,
 	"prefixlen": true, "broadcast": true, "description": true, "descr": true, "vlan": true, "vlandev": true,
+	"name": true,
 }
 
 // ignoredWords are real ifconfig parameters that change nothing the
@@ -159,6 +161,8 @@ func (r *ifconfigRun) withArg(w, v string) error {
 		r.i.Descr = v
 	case "vlan", "vlandev":
 		return r.vlan(w, v)
+	case "name":
+		return r.rename(v)
 	}
 	return nil // broadcast: the emulation derives it
 }
@@ -226,4 +230,42 @@ func (s *State) ifconfigList(args []string) ([]string, bool) {
 		out = append(out, n)
 	}
 	return out, true
+}
+
+// rename is `ifconfig IF name NEW` (SIOCSIFNAME): the interface keeps
+// everything under its new name, which ifconfig prints.
+func (r *ifconfigRun) rename(to string) error {
+	from := r.i.Name
+	if r.s.Ifaces[to] != nil {
+		return r.fail("ioctl SIOCSIFNAME (set name): File exists")
+	}
+	if to == "" || len(to) > 15 {
+		return r.fail("ioctl SIOCSIFNAME (set name): Invalid argument")
+	}
+	delete(r.s.Ifaces, from)
+	r.i.Name = to
+	r.s.Ifaces[to] = r.i
+	for _, i := range r.s.Ifaces {
+		for k, p := range i.Ports {
+			if p == from {
+				i.Ports[k] = to
+			}
+		}
+		if i.PortOf == from {
+			i.PortOf = to
+		}
+		if i.VF == from {
+			i.VF = to
+		}
+		if i.HN == from {
+			i.HN = to
+		}
+	}
+	if r.s.Dhclient[from] {
+		delete(r.s.Dhclient, from)
+		r.s.Dhclient[to] = true
+	}
+	r.s.event("IFNET", from, "RENAME")
+	fmt.Fprintln(r.stdout, to)
+	return nil
 }

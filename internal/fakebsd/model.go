@@ -77,6 +77,9 @@ func (s *State) addIface(i *Iface) {
 	if i.MTU == 0 {
 		i.MTU = 1500
 	}
+	if i.Kind == KindHN && i.Dev == "" {
+		i.Dev = i.Name
+	}
 	i.Index = s.NextIndex
 	s.NextIndex++
 	s.Ifaces[i.Name] = i

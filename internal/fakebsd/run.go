@@ -80,7 +80,7 @@ func statePath(getenv func(string) string) string {
 func (s *State) runKernel(prog string, args []string, stdout, stderr io.Writer, fn func(*State, []string, io.Writer, io.Writer) int) int {
 	s.Commands = append(s.Commands, Command{Argv: append([]string{prog}, args...), Caller: caller()})
 	code := 0
-	if s.FailAt > 0 {
+	if s.FailAt > 0 && (s.FailOnly == "" || s.FailOnly == s.Commands[len(s.Commands)-1].Caller) {
 		s.FailAt--
 		if s.FailAt == 0 {
 			fmt.Fprintf(stderr, "%s: injected failure (fakebsd FailAt)\n", prog)

@@ -28,17 +28,18 @@ type State struct {
 	Ifaces      map[string]*Iface `json:"ifaces"`
 	Transparent bool              `json:"transparent"` // hw.hn.vf_transparent
 	Kernel      Kernel            `json:"kernel"`
-	Sysctls     map[string]string `json:"sysctls,omitempty"`  // extra or overriding values
-	DHCP        map[string]string `json:"dhcp,omitempty"`     // MAC → "10.0.0.4/24" handed out
-	Dhclient    map[string]bool   `json:"dhclient,omitempty"` // interfaces with dhclient running
-	Leases      map[string]int    `json:"leases,omitempty"`   // leases obtained per interface
-	Routes      []Route           `json:"routes,omitempty"`   // the routing table, in the order added
-	Modules     []string          `json:"modules,omitempty"`  // kernel modules loaded with kldload
-	Events      []string          `json:"events,omitempty"`   // devd events and service restarts
-	Commands    []Command         `json:"commands,omitempty"` // every command run
-	Unknown     []string          `json:"unknown,omitempty"`  // commands the emulation did not know
-	FailAt      int               `json:"fail_at,omitempty"`  // the FailAt-th command from now fails
-	NextIndex   int               `json:"next_index"`         // next interface index (scopeid)
+	Sysctls     map[string]string `json:"sysctls,omitempty"`   // extra or overriding values
+	DHCP        map[string]string `json:"dhcp,omitempty"`      // MAC → "10.0.0.4/24" handed out
+	Dhclient    map[string]bool   `json:"dhclient,omitempty"`  // interfaces with dhclient running
+	Leases      map[string]int    `json:"leases,omitempty"`    // leases obtained per interface
+	Routes      []Route           `json:"routes,omitempty"`    // the routing table, in the order added
+	Modules     []string          `json:"modules,omitempty"`   // kernel modules loaded with kldload
+	Events      []string          `json:"events,omitempty"`    // devd events and service restarts
+	Commands    []Command         `json:"commands,omitempty"`  // every command run
+	Unknown     []string          `json:"unknown,omitempty"`   // commands the emulation did not know
+	FailAt      int               `json:"fail_at,omitempty"`   // the FailAt-th command from now fails
+	FailOnly    string            `json:"fail_only,omitempty"` // FailAt counts only commands of this caller ("hvnetconf")
+	NextIndex   int               `json:"next_index"`          // next interface index (scopeid)
 }
 
 // Kernel switches for older kernels.
@@ -68,6 +69,7 @@ const (
 type Iface struct {
 	Name    string   `json:"name"`
 	Kind    string   `json:"kind"`
+	Dev     string   `json:"dev,omitempty"` // hn: the device (hn1) whose dev.hn.N sysctls it has, whatever it is renamed to
 	Index   int      `json:"index"`
 	MAC     string   `json:"mac,omitempty"`
 	MTU     int      `json:"mtu"`

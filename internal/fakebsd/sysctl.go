@@ -25,7 +25,7 @@ func (s *State) sysctls() map[string]string {
 	}
 	var vfs, pairs []string
 	for _, hn := range s.hns() {
-		u, _ := unit(hn.Name, "hn")
+		u, _ := unit(hn.Dev, "hn")
 		m["dev.hn."+u+".vf"] = hn.VF
 		rxvf := ""
 		if vf := s.Ifaces[hn.VF]; vf != nil && vf.Up && !s.Transparent {
@@ -62,8 +62,8 @@ func (s *State) hns() []*Iface {
 		}
 	}
 	sort.Slice(out, func(a, b int) bool {
-		ua, _ := unit(out[a].Name, "hn")
-		ub, _ := unit(out[b].Name, "hn")
+		ua, _ := unit(out[a].Dev, "hn")
+		ub, _ := unit(out[b].Dev, "hn")
 		na, _ := strconv.Atoi(ua)
 		nb, _ := strconv.Atoi(ub)
 		return na < nb

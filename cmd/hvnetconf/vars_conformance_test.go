@@ -1,0 +1,168 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/conformance"
+	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
+)
+
+func TestMain(m *testing.M) { os.Exit(fakebsd.RunTests(m)) }
+
+// corpusSize is how many generated configurations TestVarsMatchLoadRCConfig
+// checks per tree.
+const corpusSize = 500
+
+// TestVarsMatchLoadRCConfig: for a generated corpus of rc.conf layouts,
+// `hvnetconf vars -s SERVICE -n NAME` prints, for every variable the
+// files set, exactly what FreeBSD's own load_rc_config (each tree's
+// rc.subr and defaults/rc.conf, run by the conformance sandbox) leaves in
+// the shell, and fails exactly where the shell has it unset.
+func TestVarsMatchLoadRCConfig(t *testing.T) {
+	for _, tree := range conformance.Trees(t) {
+		t.Run(tree.Name, func(t *testing.T) {
+			t.Parallel()
+			m := conformance.New(t, tree, conformance.Options{})
+			rng := rand.New(rand.NewPCG(1, 2))
+			mismatches := 0
+			for k := range corpusSize {
+				c := genCase(rng, k)
+				if mismatches += c.check(t, m); mismatches > 10 {
+					t.Fatal("too many mismatches")
+				}
+			}
+		})
+	}
+}
+
+// varsCase is one generated layout: files under the root, the service
+// to evaluate for, and the variable names it sets (some may end unset).
+type varsCase struct {
+	files   map[string]string
+	service string
+	names   []string
+}
+
+// services and what each rc.d script passes to load_rc_config, in order
+// (serviceLoads in vars.go says the same for hvnetconf).
+var corpusServices = map[string][]string{
+	"network":  {"network"},
+	"netif":    {"network", "netif"},
+	"dhclient": {"dhclient", "network"},
+	"routing":  {"routing"},
+}
+
+func genCase(rng *rand.Rand, k int) varsCase {
+	c := varsCase{files: map[string]string{}}
+	svcs := []string{"network", "netif", "dhclient", "routing"}
+	c.service = svcs[rng.IntN(len(svcs))]
+	names := []string{"ifconfig_hn0", "ifconfig_DEFAULT", "cloned_interfaces", "defaultrouter", "hyperv_vf_delay",
+		"ifconfig_hn0_ipv6", "ifconfig_lagg0", "static_routes", "route_net1", "v" + fmt.Sprint(k%7)}
+	c.names = names
+	place := []string{"/etc/rc.conf", "/etc/rc.conf.local", "/etc/rc.conf.d/network", "/usr/local/etc/rc.conf.d/network",
+		"/etc/rc.conf.d/" + c.service, "/usr/local/etc/rc.conf.d/" + c.service + "/10-x", "/usr/local/etc/rc.conf.d/" + c.service + "/20-y",
+		"/opt/etc/rc.conf.d/" + c.service}
+	nfiles := 1 + rng.IntN(4)
+	for range nfiles {
+		p := place[rng.IntN(len(place))]
+		if strings.Count(p, "/") == 5 && c.files[filepath.Dir(p)] != "" {
+			continue // a file where a directory is wanted
+		}
+		if _, isDir := c.files[p+"/10-x"]; isDir {
+			continue
+		}
+		c.files[p] += genLines(rng, names)
+	}
+	switch rng.IntN(6) {
+	case 0: // rc.conf redefines rc_conf_files (source_rc_confs' second pass)
+		c.files["/etc/rc.conf"] += "rc_conf_files=\"/etc/rc.conf /etc/rc.conf.extra\"\n"
+		c.files["/etc/rc.conf.extra"] = genLines(rng, names)
+	case 1: // a port's local_startup elsewhere
+		c.files["/etc/rc.conf"] += "local_startup=\"/opt/etc/rc.d\"\n"
+	}
+	// no file may be both a file and a directory's parent
+	for p := range c.files {
+		if _, ok := c.files[filepath.Dir(p)]; ok {
+			delete(c.files, filepath.Dir(p))
+		}
+	}
+	return c
+}
+
+// genLines writes a few assignments with the quoting and expansions rc.conf
+// files use.
+func genLines(rng *rand.Rand, names []string) string {
+	var b strings.Builder
+	for range 1 + rng.IntN(5) {
+		n := names[rng.IntN(len(names))]
+		other := names[rng.IntN(len(names))]
+		forms := []string{
+			`%s="SYNCDHCP"`, `%s='inet 10.0.0.4/24 # not a comment'`, `%s=up`, `%s="inet6 2001:db8::4/64 accept_rtadv"`,
+			`%s="${` + other + `} lagg0"`, `%s="${` + other + `:-dflt value}"`, `%s=${` + other + `-x}`,
+			`%s="$` + other + `$` + other + `"`, `%s="a\"b\$c\\d"`, `%s=a\ b`, `%s=""`, `%s='it'\''s'`,
+			`%s="${` + other + `#inet }"`, `%s="${` + other + `%%/*}"`, `%s="line1
+line2"`, `%s="tab	in"`, `: ${%s:=defaulted}`, `%s="héllo"`, `# %s="commented out"`,
+			`%s=1 %s=2`,
+		}
+		f := forms[rng.IntN(len(forms))]
+		if strings.Count(f, "%s") == 2 {
+			fmt.Fprintf(&b, f+"\n", n, other)
+		} else {
+			fmt.Fprintf(&b, f+"\n", n)
+		}
+	}
+	return b.String()
+}
+
+// check writes the case into the machine, asks FreeBSD's load_rc_config
+// and hvnetconf vars, removes the files and returns how many names
+// differed.
+func (c varsCase) check(t *testing.T, m *conformance.Machine) int {
+	t.Helper()
+	for p, data := range c.files {
+		full := filepath.Join(m.Root, p)
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer func() {
+		for p := range c.files {
+			os.Remove(filepath.Join(m.Root, p))
+		}
+		for _, d := range []string{"etc/rc.conf.d", "usr/local/etc/rc.conf.d", "opt"} {
+			os.RemoveAll(filepath.Join(m.Root, d))
+		}
+	}()
+	script := ". /etc/rc.subr\n"
+	for _, s := range corpusServices[c.service] {
+		script += "load_rc_config " + s + "\n"
+	}
+	for _, n := range c.names {
+		script += fmt.Sprintf("if [ -n \"${%[1]s+x}\" ]; then printf 'set\\n%%s\\n\\000' \"$%[1]s\"; else printf 'unset\\n\\000'; fi\n", n)
+	}
+	r := m.Sh(script)
+	got := strings.Split(r.Stdout, "\x00")
+	bad := 0
+	for i, n := range c.names {
+		var shell string
+		if i < len(got) {
+			shell = got[i]
+		}
+		out, _, code := hvnetconf(t, "vars", "-R", m.Root, "-s", c.service, "-n", n)
+		ours := "unset\n"
+		if code == 0 {
+			ours = "set\n" + out
+		}
+		if ours != shell {
+			bad++
+			t.Errorf("%s -s %s: %s: load_rc_config gives %q, hvnetconf vars %q (exit %d)\nfiles: %q", m.Tree.Name, c.service, n, shell, ours, code, c.files)
+		}
+	}
+	return bad
+}
