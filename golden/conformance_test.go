@@ -1,8 +1,12 @@
 package golden
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hvnetconf/hvnetconf/hn"
@@ -33,8 +37,13 @@ func TestConformance(t *testing.T) {
 				m := conformance.New(t, tree, conformance.Options{Config: root, Hvnetconf: binary})
 				vfs := m.LoadSnapshot(snap)
 				m.Boot()
+				mark := m.Mark()
 				m.AttachVFs(vfs)
 				got[tree.Name] = m.Outcome()
+				if laggMode(sc) {
+					comparison.add(sc.name, tree.Name, "hvnetconf", m.MetricsSince(mark))
+					comparison.add(sc.name, tree.Name, "base scripts", baseWay(t, sc, tree, snap))
+				}
 			}
 			conformance.CompareOutcome(t, filepath.Join(sc.dir, "boot.txt"), got, *updateflag.Update)
 		})
@@ -51,4 +60,48 @@ func (sc scenario) rendered(t *testing.T) string {
 	sc.hvnetconf(t, root, "render")
 	os.Remove(filepath.Join(root, "etc/defaults/rc.conf"))
 	return root
+}
+
+// laggMode: the scenario renders failover laggs.
+func laggMode(sc scenario) bool {
+	b, err := os.ReadFile(filepath.Join(sc.dir, "want/usr/local/etc/rc.conf.d/network"))
+	return err == nil && strings.Contains(string(b), "laggproto failover")
+}
+
+// baseWay boots the scenario's input root as FreeBSD ships it (no
+// hvnetconf files: the base hyperv.conf rules run hyperv_vfattach and
+// hyperv_vfup), hot-plugs the VFs the same way, and measures.
+func baseWay(t *testing.T, sc scenario, tree conformance.Tree, snap *hn.Snapshot) conformance.Metrics {
+	m := conformance.New(t, tree, conformance.Options{Config: filepath.Join(sc.dir, "root")})
+	vfs := m.LoadSnapshot(snap)
+	m.Boot()
+	mark := m.Mark()
+	m.AttachVFs(vfs)
+	return m.MetricsSince(mark)
+}
+
+// comparison collects the table `make compare` writes (HVNETCONF_COMPARE
+// names the file).
+var comparison = &table{rows: map[string][]string{}}
+
+type table struct {
+	mu   sync.Mutex
+	rows map[string][]string // "scenario|tree|way" → cells
+}
+
+func (tb *table) add(scenario, tree, way string, x conformance.Metrics) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	tb.rows[scenario+"|"+tree+"|"+way] = append([]string{scenario, tree, way}, x.Row()...)
+}
+
+// write renders the table as Markdown, sorted by scenario, tree, way.
+func (tb *table) write(path string) error {
+	var b strings.Builder
+	b.WriteString("| scenario | FreeBSD tree | way | address moves after boot | DHCP leases | dhclient left on hn | addresses on the lagg | lagg ports at the end |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|\n")
+	for _, k := range slices.Sorted(maps.Keys(tb.rows)) {
+		b.WriteString("| " + strings.Join(tb.rows[k], " | ") + " |\n")
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }

@@ -8,6 +8,7 @@ package golden
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,6 +38,12 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	code := fakebsd.RunTests(m) // removes the emulated host's programs too
+	if path := os.Getenv("HVNETCONF_COMPARE"); path != "" && code == 0 {
+		if err := comparison.write(path); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
