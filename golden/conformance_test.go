@@ -12,6 +12,7 @@ import (
 	"github.com/hvnetconf/hvnetconf/hn"
 	"github.com/hvnetconf/hvnetconf/internal/conformance"
 	"github.com/hvnetconf/hvnetconf/internal/updateflag"
+	"github.com/hvnetconf/hvnetconf/render"
 )
 
 // TestConformance boots every scenario's root, as render left it, with
@@ -72,7 +73,12 @@ func laggMode(sc scenario) bool {
 // hvnetconf files: the base hyperv.conf rules run hyperv_vfattach and
 // hyperv_vfup), hot-plugs the VFs the same way, and measures.
 func baseWay(t *testing.T, sc scenario, tree conformance.Tree, snap *hn.Snapshot) conformance.Metrics {
-	m := conformance.New(t, tree, conformance.Options{Config: filepath.Join(sc.dir, "root")})
+	root := t.TempDir()
+	copyTree(t, filepath.Join(sc.dir, "root"), root)
+	for _, target := range render.Targets { // a previous render's files
+		os.Remove(filepath.Join(root, target))
+	}
+	m := conformance.New(t, tree, conformance.Options{Config: root})
 	vfs := m.LoadSnapshot(snap)
 	m.Boot()
 	mark := m.Mark()
