@@ -35,6 +35,9 @@ func firstboot(t *testing.T, tree conformance.Tree) *host {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := os.MkdirAll(filepath.Join(h.Root, "usr/local/etc/rc.d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(filepath.Join(h.Root, "usr/local/etc/rc.d/hvnetconf"), rcd, 0o755); err != nil {
 		t.Fatal(err)
 	}

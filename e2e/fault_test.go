@@ -51,11 +51,10 @@ func TestApplyFaultInjection(t *testing.T) {
 	}
 }
 
-// failedCommand is the first command hvnetconf ran since mark that
-// failed.
+// failedCommand is the command since mark that FailAt failed.
 func failedCommand(h *host, mark int) string {
 	for _, c := range h.Commands()[mark:] {
-		if c.Caller == "hvnetconf" && c.Exit != 0 {
+		if c.Injected {
 			return strings.Join(c.Argv, " ")
 		}
 	}

@@ -85,6 +85,7 @@ func (s *State) runKernel(prog string, args []string, stdout, stderr io.Writer, 
 		if s.FailAt == 0 {
 			fmt.Fprintf(stderr, "%s: injected failure (fakebsd FailAt)\n", prog)
 			code = 1
+			s.Commands[len(s.Commands)-1].Injected = true
 		}
 	}
 	if code == 0 {

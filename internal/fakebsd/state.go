@@ -51,9 +51,10 @@ type Kernel struct {
 
 // Command is one program run: its argv (argv[0] is the base name) and exit.
 type Command struct {
-	Argv   []string `json:"argv"`
-	Exit   int      `json:"exit"`
-	Caller string   `json:"caller,omitempty"` // the parent process's name ("hvnetconf", "bash"), where known
+	Argv     []string `json:"argv"`
+	Exit     int      `json:"exit"`
+	Caller   string   `json:"caller,omitempty"`   // the parent process's name ("hvnetconf", "bash"), where known
+	Injected bool     `json:"injected,omitempty"` // failed by FailAt
 }
 
 // Kinds of interface.
