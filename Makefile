@@ -19,7 +19,7 @@ BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  := $(PREFIX)/share/zsh/site-functions
 GOFILES      = $(shell find . -name '*.go' -not -path './dist/*' -not -path './bin/*')
 
-.PHONY: all build run test fmt-check vet staticcheck unit freebsd bench fuzz clean install dist
+.PHONY: all build run test fmt-check vet staticcheck unit freebsd conformance compare bench fuzz clean install dist
 
 all: build
 
@@ -41,8 +41,23 @@ vet:
 staticcheck:
 	$(GO) run $(STATICCHECK) ./...
 
+# Every package, the conformance suite included (FreeBSD's own rc scripts
+# judge the golden scenarios, the end-to-end tests and `vars`).
 unit:
 	$(GO) test -race -count=1 ./...
+
+# The conformance suite alone: FREEBSD_RC names the FreeBSD trees
+# (colon-separated directories laid out like /); unset, the folders of
+# ../shared/freebsd-rc. Needs root (a private mount/net/PID namespace).
+conformance:
+	$(GO) test -count=1 ./internal/conformance ./golden ./e2e
+	$(GO) test -count=1 -run TestVarsMatchLoadRCConfig ./cmd/hvnetconf
+
+# The measured comparison with the base hyperv scripts: docs/comparison.md,
+# spliced into README.md between its comparison markers.
+compare:
+	HVNETCONF_COMPARE=$(CURDIR)/docs/comparison.md $(GO) test -count=1 -run TestConformance ./golden
+	awk 'BEGIN{skip=0} /<!-- comparison:begin -->/{print; while ((getline line < "docs/comparison.md") > 0) print line; skip=1; next} /<!-- comparison:end -->/{skip=0} !skip{print}' README.md > README.md.tmp && mv README.md.tmp README.md
 
 # Live access exists only in FreeBSD builds: prove they compile.
 freebsd:

@@ -44,6 +44,16 @@ func firstboot(t *testing.T, tree conformance.Tree) *host {
 	h.AttachVF("hn0", "mce0")
 	h.Boot("/usr/local/etc/rc.d/hvnetconf")
 	h.addressStaysOnLagg()
+	// netif created the lagg from the rendered cloned_interfaces, not a
+	// handler repairing it afterwards.
+	for _, c := range h.Commands() {
+		if strings.Join(c.Argv, " ") == "ifconfig lagg0 create" {
+			if c.Caller != "bash" {
+				t.Fatalf("lagg0 was created by %s, want FreeBSD's netif (clone_up)", c.Caller)
+			}
+			break
+		}
+	}
 	if p := h.ports("lagg0"); !slices.Equal(p, []string{"hn0", "mce0"}) {
 		t.Fatalf("lagg0 ports %v:\n%s", p, h.Dump())
 	}

@@ -29,13 +29,16 @@ func TestVarsMatchLoadRCConfig(t *testing.T) {
 			t.Parallel()
 			m := conformance.New(t, tree, conformance.Options{})
 			rng := rand.New(rand.NewPCG(1, 2))
-			mismatches := 0
+			mismatches, set, compared := 0, 0, 0
 			for k := range corpusSize {
 				c := genCase(rng, k)
-				if mismatches += c.check(t, m); mismatches > 10 {
+				bad, s, n := c.check(t, m)
+				mismatches, set, compared = mismatches+bad, set+s, compared+n
+				if mismatches > 10 {
 					t.Fatal("too many mismatches")
 				}
 			}
+			t.Logf("%d configurations, %d variables compared, %d of them set", corpusSize, compared, set)
 		})
 	}
 }
@@ -121,8 +124,8 @@ line2"`, `%s="tab	in"`, `: ${%s:=defaulted}`, `%s="héllo"`, `# %s="commented ou
 
 // check writes the case into the machine, asks FreeBSD's load_rc_config
 // and hvnetconf vars, removes the files and returns how many names
-// differed.
-func (c varsCase) check(t *testing.T, m *conformance.Machine) int {
+// differed, how many FreeBSD has set and how many were compared.
+func (c varsCase) check(t *testing.T, m *conformance.Machine) (bad, set, compared int) {
 	t.Helper()
 	for p, data := range c.files {
 		full := filepath.Join(m.Root, p)
@@ -148,7 +151,6 @@ func (c varsCase) check(t *testing.T, m *conformance.Machine) int {
 	}
 	r := m.Sh(script)
 	got := strings.Split(r.Stdout, "\x00")
-	bad := 0
 	for i, n := range c.names {
 		var shell string
 		if i < len(got) {
@@ -159,10 +161,14 @@ func (c varsCase) check(t *testing.T, m *conformance.Machine) int {
 		if code == 0 {
 			ours = "set\n" + out
 		}
+		compared++
+		if strings.HasPrefix(shell, "set\n") {
+			set++
+		}
 		if ours != shell {
 			bad++
 			t.Errorf("%s -s %s: %s: load_rc_config gives %q, hvnetconf vars %q (exit %d)\nfiles: %q", m.Tree.Name, c.service, n, shell, ours, code, c.files)
 		}
 	}
-	return bad
+	return bad, set, compared
 }

@@ -288,6 +288,10 @@ type Result struct {
 	Code           int
 }
 
+// commandTimeout bounds one command in the sandbox (a boot of every
+// interface takes a few seconds).
+const commandTimeout = 45 * time.Second
+
 // Env is the environment every sandbox command starts with, as /etc/rc
 // sets it.
 var Env = []string{"PATH=/sbin:/bin:/usr/sbin:/usr/bin", "HOME=/", "LC_ALL=C"}
@@ -304,7 +308,7 @@ func (m *Machine) Run(argv ...string) Result {
 // RunEnv is Run with extra environment entries and no shell check.
 func (m *Machine) RunEnv(env []string, argv ...string) Result {
 	m.tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
 	defer cancel()
 	args := append([]string{"--target", strconv.Itoa(m.initPid), "--mount", "--net", "--pid", "--root", "--wd", "--"}, argv...)
 	cmd := exec.CommandContext(ctx, "nsenter", args...)
@@ -317,6 +321,9 @@ func (m *Machine) RunEnv(env []string, argv ...string) Result {
 	cmd.Stdout, cmd.Stderr = out, errf
 	err := cmd.Run()
 	r := Result{Stdout: readAll(out), Stderr: readAll(errf)}
+	if ctx.Err() != nil {
+		m.fail("conformance (%s): %q did not finish within %v\n%s", m.Tree.Name, argv, commandTimeout, r.Stderr)
+	}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.Code = ee.ExitCode()
 	} else if err != nil {
