@@ -90,9 +90,7 @@ func genCase(rng *rand.Rand, k int) varsCase {
 	}
 	// no file may be both a file and a directory's parent
 	for p := range c.files {
-		if _, ok := c.files[filepath.Dir(p)]; ok {
-			delete(c.files, filepath.Dir(p))
-		}
+		delete(c.files, filepath.Dir(p))
 	}
 	return c
 }

@@ -79,7 +79,13 @@ run_rc_script /etc/rc.d/devd faststart`)
 // event appears. devd must be running to see events.
 func (m *Machine) Settle() {
 	m.tb.Helper()
-	for {
+	deadline := time.Now().Add(settleTimeout)
+	for n := 0; ; n++ {
+		if n > maxEventRounds || time.Now().After(deadline) {
+			tail := m.Log[max(0, len(m.Log)-15):]
+			m.fail("conformance (%s): devd never settles (events keep coming for %v); last steps:\n%s",
+				m.Tree.Name, settleTimeout, strings.Join(tail, "\n"))
+		}
 		m.waitIdle()
 		events := m.Events()
 		if m.delivered >= len(events) || !m.devdRunning() {
@@ -91,6 +97,13 @@ func (m *Machine) Settle() {
 		}
 	}
 }
+
+// Bounds on Settle: a configuration whose handlers keep causing events
+// (a link that flaps for ever) fails the test instead of hanging it.
+const (
+	settleTimeout  = 90 * time.Second
+	maxEventRounds = 100
+)
 
 // Deliver hands one event line to devd: the rule devd would pick runs its
 // action through /bin/sh -c, and devd waits for it.

@@ -256,7 +256,7 @@ func (m *Machine) start() {
 	case <-time.After(20 * time.Second):
 		m.fail("conformance: sandbox did not start within 20 s: %s", errb.String())
 	}
-	children, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", cmd.Process.Pid, cmd.Process.Pid))
+	children, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", cmd.Process.Pid, cmd.Process.Pid))
 	if m.initPid, err = strconv.Atoi(strings.TrimSpace(string(children))); err != nil {
 		m.fail("conformance: finding the sandbox's init: %q", children)
 	}

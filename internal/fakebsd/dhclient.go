@@ -57,23 +57,9 @@ func dhclient(argv []string, _, stderr io.Writer, getenv func(string) string) in
 	if err != nil || code != 0 {
 		return max(code, 1)
 	}
-	null, err := os.OpenFile("/dev/null", os.O_RDWR, 0)
-	if err != nil {
-		fmt.Fprintf(stderr, "dhclient: %v\n", err)
-		return 1
-	}
-	defer null.Close()
 	// The daemon's argv is what FreeBSD's dhclient shows in ps(1)
 	// ("dhclient: IF"); rc.subr's _find_processes matches its first word.
-	self, _ := os.Executable()
-	p, err := os.StartProcess(self, []string{"dhclient:", ifname}, &os.ProcAttr{
-		Env: []string{EnvState + "=" + path}, Files: []*os.File{null, null, null},
-		Sys: &syscall.SysProcAttr{Setsid: true}})
-	if err == nil {
-		err = writePid(DhclientPidfile(ifname), p.Pid)
-		p.Release()
-	}
-	if err != nil {
+	if err := startDaemon([]string{"dhclient:", ifname}, []string{EnvState + "=" + path}, DhclientPidfile(ifname)); err != nil {
 		fmt.Fprintf(stderr, "dhclient: %v\n", err)
 		return 1
 	}

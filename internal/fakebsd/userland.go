@@ -368,25 +368,36 @@ func egrep(argv []string, _, stderr io.Writer, _ func(string) string) int {
 // /var/run/devd.pid. The events themselves are delivered by the test
 // harness (internal/conformance), which reads the rules again whenever
 // this pid changes, as a restarted devd would.
-func devd(argv []string, _, stderr io.Writer, _ func(string) string) int {
-	self, _ := os.Executable()
-	null, err := os.OpenFile("/dev/null", os.O_RDWR, 0)
-	if err != nil {
-		fmt.Fprintf(stderr, "devd: %v\n", err)
-		return 1
-	}
-	defer null.Close()
-	p, err := os.StartProcess(self, []string{"devd:"}, &os.ProcAttr{Files: []*os.File{null, null, null},
-		Sys: &syscall.SysProcAttr{Setsid: true}})
-	if err == nil {
-		err = writePid("/var/run/devd.pid", p.Pid)
-		p.Release()
-	}
-	if err != nil {
+func devd(_ []string, _, stderr io.Writer, _ func(string) string) int {
+	if err := startDaemon([]string{"devd:"}, nil, "/var/run/devd.pid"); err != nil {
 		fmt.Fprintf(stderr, "devd: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// startDaemon runs this program again as the daemon argv names (its
+// argv[0] is how ps(1) shows it and how Run dispatches it), in its own
+// session with stdio on /dev/null, and writes its pid to pidfile before
+// returning, so that rc.subr finds it at once. The sandbox's init reaps
+// it when it ends.
+func startDaemon(argv, env []string, pidfile string) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	null, err := os.OpenFile("/dev/null", os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	defer null.Close()
+	p, err := os.StartProcess(self, argv, &os.ProcAttr{Env: env, Files: []*os.File{null, null, null},
+		Sys: &syscall.SysProcAttr{Setsid: true}})
+	if err != nil {
+		return err
+	}
+	defer p.Release()
+	return writePid(pidfile, p.Pid)
 }
 
 // limits is limits(1) as rc.subr prepends it to every daemon's command
