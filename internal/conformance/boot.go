@@ -70,7 +70,7 @@ load_rc_config XXX
 ` + pre + `run_rc_script /etc/rc.d/netif faststart
 run_rc_script /etc/rc.d/routing faststart
 run_rc_script /etc/rc.d/devd faststart`)
-	m.Log = append(m.Log, "boot: "+strings.TrimSpace(r.Stdout+r.Stderr))
+	m.logf("boot: " + strings.TrimSpace(r.Stdout+r.Stderr))
 	m.Settle()
 }
 
@@ -114,12 +114,12 @@ func (m *Machine) Deliver(event string) {
 	vars["vm_guest"] = m.sysctl("kern.vm_guest")
 	rule := m.devd.Select(vars, m.media)
 	if rule == nil {
-		m.Log = append(m.Log, "devd "+event+": no rule")
+		m.logf("devd " + event + ": no rule")
 		return
 	}
 	action := Expand(rule.Action, vars)
 	r := m.Run("/bin/sh", "-c", action)
-	m.Log = append(m.Log, fmt.Sprintf("devd %s: %s: %s: exit %d", event, rule.File, action, r.Code))
+	m.logf(fmt.Sprintf("devd %s: %s: %s: exit %d", event, rule.File, action, r.Code))
 }
 
 // loadDevd reads the rules when devd (re)started since they were read.

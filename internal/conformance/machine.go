@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -33,8 +34,16 @@ type Machine struct {
 	devdPid   string // /var/run/devd.pid when devd was last read
 	delivered int    // events of the state's log already delivered
 	// Log is what happened, in order: each devd event with the rule that
-	// ran, each sandbox command with its exit status.
-	Log []string
+	// ran, each sandbox command with its exit status. logMu guards it
+	// (tests run commands from several goroutines).
+	Log   []string
+	logMu sync.Mutex
+}
+
+func (m *Machine) logf(line string) {
+	m.logMu.Lock()
+	defer m.logMu.Unlock()
+	m.Log = append(m.Log, line)
 }
 
 // Options say what goes into a machine besides the tree.
@@ -329,7 +338,7 @@ func (m *Machine) RunEnv(env []string, argv ...string) Result {
 	} else if err != nil {
 		m.fail("conformance: nsenter %q: %v", argv, err)
 	}
-	m.Log = append(m.Log, fmt.Sprintf("run %s: exit %d", strings.Join(argv, " "), r.Code))
+	m.logf(fmt.Sprintf("run %s: exit %d", strings.Join(argv, " "), r.Code))
 	return r
 }
 
