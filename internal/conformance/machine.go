@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -235,9 +234,7 @@ func (m *Machine) start() {
 	}
 	cmd := exec.Command(unshare, "--mount", "--net", "--pid", "--fork", "--kill-child",
 		filepath.Join(m.Root, ".fakebsd/bin/init"), m.Root)
-	// If the test process dies, unshare dies with it, and --kill-child
-	// ends the sandbox and every daemon in it.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = dieWithParent()
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		m.fail("conformance: %v", err)

@@ -1,0 +1,9 @@
+package conformance
+
+import "syscall"
+
+// dieWithParent: if the test process dies, unshare dies with it, and
+// --kill-child ends the sandbox and every daemon in it.
+func dieWithParent() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+}
