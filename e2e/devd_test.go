@@ -46,13 +46,15 @@ func firstboot(t *testing.T, tree conformance.Tree) *host {
 	h.addressStaysOnLagg()
 	// netif created the lagg from the rendered cloned_interfaces, not a
 	// handler repairing it afterwards.
+	created := ""
 	for _, c := range h.Commands() {
-		if strings.Join(c.Argv, " ") == "ifconfig lagg0 create" {
-			if c.Caller != "bash" {
-				t.Fatalf("lagg0 was created by %s, want FreeBSD's netif (clone_up)", c.Caller)
-			}
+		if len(c.Argv) >= 3 && c.Argv[0] == "ifconfig" && c.Argv[1] == "lagg0" && c.Argv[2] == "create" && c.Exit == 0 {
+			created = c.Caller
 			break
 		}
+	}
+	if created != "bash" {
+		t.Fatalf("lagg0 was created by %q, want FreeBSD's netif (clone_up)", created)
 	}
 	if p := h.ports("lagg0"); !slices.Equal(p, []string{"hn0", "mce0"}) {
 		t.Fatalf("lagg0 ports %v:\n%s", p, h.Dump())

@@ -42,7 +42,7 @@ func TestVarsOfEveryRoot(t *testing.T) {
 				for when, root := range roots {
 					m := conformance.New(t, tree, conformance.Options{Config: root})
 					for svc, loads := range varsServices {
-						checkVars(t, m, when, svc, loads)
+						checkVars(t, m, sc, when, svc, loads)
 					}
 				}
 			}
@@ -50,11 +50,14 @@ func TestVarsOfEveryRoot(t *testing.T) {
 	}
 }
 
-func checkVars(t *testing.T, m *conformance.Machine, when, svc string, loads []string) {
+func checkVars(t *testing.T, m *conformance.Machine, sc scenario, when, svc string, loads []string) {
 	t.Helper()
 	env, err := rcconf.Load(context.Background(), rcconf.Options{Root: m.Root, Services: loads})
 	if err != nil {
-		return // a scenario whose rc.conf hvnetconf refuses: nothing to compare
+		if !strings.HasPrefix(sc.name, "bad-rcconf") {
+			t.Errorf("%s root: %v", when, err)
+		}
+		return // an rc.conf hvnetconf refuses on purpose: nothing to compare
 	}
 	script := ". /etc/rc.subr\n"
 	for _, s := range loads {

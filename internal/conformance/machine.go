@@ -6,9 +6,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,6 +39,9 @@ type Machine struct {
 	// (tests run commands from several goroutines).
 	Log   []string
 	logMu sync.Mutex
+
+	outDir  string // where commands' stdout and stderr go
+	outOnce sync.Once
 }
 
 func (m *Machine) logf(line string) {
@@ -189,28 +194,12 @@ func (m *Machine) installTools(hvnetconf string) error {
 	if err := symlink("fakebsd", filepath.Join(m.Root, ".fakebsd/bin/init")); err != nil {
 		return err
 	}
-	tools := map[string]string{"bash": ""}
-	for k, v := range hostTools {
-		tools[k] = v
+	if _, err := hostToolsDir(m.tb); err != nil {
+		return err
 	}
-	for name, dir := range tools {
-		src, err := exec.LookPath(name)
-		if err != nil {
-			if name == "bash" {
-				return err
-			}
-			continue // the scripts' call then fails as "command not found"
-		}
-		if src, err = filepath.EvalSymlinks(src); err != nil {
+	for name, dir := range hostTools {
+		if err := symlink("/.fakebsd/host/"+name, filepath.Join(m.Root, dir, name)); err != nil {
 			return err
-		}
-		if err := linkOrCopy(src, filepath.Join(m.Root, ".fakebsd/host", name), 0o755); err != nil {
-			return err
-		}
-		if dir != "" {
-			if err := symlink("/.fakebsd/host/"+name, filepath.Join(m.Root, dir, name)); err != nil {
-				return err
-			}
 		}
 	}
 	if hvnetconf != "" {
@@ -232,8 +221,9 @@ func (m *Machine) start() {
 	if err != nil {
 		m.fail("conformance: unshare(1) (util-linux) is needed: %v", err)
 	}
-	cmd := exec.Command(unshare, "--mount", "--net", "--pid", "--fork", "--kill-child",
-		filepath.Join(m.Root, ".fakebsd/bin/init"), m.Root)
+	tools, _ := hostToolsDir(m.tb)
+	cmd := exec.Command(unshare, "--mount", "--propagation", "private", "--net", "--pid", "--fork", "--kill-child",
+		filepath.Join(m.Root, ".fakebsd/bin/init"), m.Root, tools)
 	cmd.SysProcAttr = dieWithParent()
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -268,10 +258,19 @@ func (m *Machine) start() {
 	}
 }
 
+// stop kills the sandbox and waits until its init is gone (the kernel
+// then ends every process in it), so the root can be removed.
 func (m *Machine) stop() {
-	if m.init != nil && m.init.Process != nil {
-		m.init.Process.Kill()
-		m.init.Wait()
+	if m.init == nil || m.init.Process == nil {
+		return
+	}
+	m.init.Process.Kill()
+	m.init.Wait()
+	for k := 0; k < 250 && m.initPid > 0; k++ {
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", m.initPid)); err != nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -286,6 +285,40 @@ func (m *Machine) checkUnknown() {
 func (m *Machine) fail(format string, a ...any) {
 	m.tb.Helper()
 	m.tb.Fatalf(format, a...)
+}
+
+var (
+	toolsOnce sync.Once
+	toolsDir  string
+	toolsErr  error
+)
+
+// hostToolsDir copies (never links: a link would let the sandbox write
+// the host's program) bash and hostTools into one directory per test
+// process, beside fakebsd's programs (removed with them by RunTests);
+// each sandbox mounts it read-only at /.fakebsd/host.
+func hostToolsDir(tb testing.TB) (string, error) {
+	toolsOnce.Do(func() {
+		toolsDir = filepath.Join(filepath.Dir(fakebsd.Binary(tb)), "host")
+		for _, name := range append([]string{"bash"}, slices.Sorted(maps.Keys(hostTools))...) {
+			src, err := exec.LookPath(name)
+			if err != nil {
+				if name == "bash" {
+					toolsErr = err
+					return
+				}
+				continue // the scripts' call then fails as "command not found"
+			}
+			if src, err = filepath.EvalSymlinks(src); err != nil {
+				toolsErr = err
+				return
+			}
+			if toolsErr = copyFile(src, filepath.Join(toolsDir, name), 0o755); toolsErr != nil {
+				return
+			}
+		}
+	})
+	return toolsDir, toolsErr
 }
 
 // Result is one finished command in the sandbox.
@@ -340,7 +373,8 @@ func (m *Machine) RunEnv(env []string, argv ...string) Result {
 }
 
 func (m *Machine) tempFile() *os.File {
-	f, err := os.CreateTemp(m.tb.TempDir(), "out")
+	m.outOnce.Do(func() { m.outDir = m.tb.TempDir() })
+	f, err := os.CreateTemp(m.outDir, "out")
 	if err != nil {
 		m.fail("conformance: %v", err)
 	}

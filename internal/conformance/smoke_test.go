@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -51,7 +52,7 @@ func TestDhclientThroughRCD(t *testing.T) {
 			}{
 				{"service dhclient status hn0", 0, running},
 				{"service dhclient start hn0", 1, regexp.MustCompile(`^$`)}, // already running (rc.subr says so on stderr)
-				{"service dhclient stop hn0", 0, regexp.MustCompile(`^Stopping dhclient\.\nWaiting for PIDS: [0-9]+\.\n$`)},
+				{"service dhclient stop hn0", 0, regexp.MustCompile(`^Stopping dhclient\.\nWaiting for PIDS: [0-9]+(, [0-9]+)*\.\n$`)},
 				{"service dhclient status hn0", 1, regexp.MustCompile(`^dhclient is not running\.\n$`)},
 				{"service dhclient start hn0", 0, regexp.MustCompile(`^Starting dhclient\.\n$`)},
 				{"service dhclient start hn1", 1, regexp.MustCompile(`^'hn1' is not a DHCP-enabled interface\n$`)},
@@ -79,8 +80,25 @@ func TestSandboxIsPrivate(t *testing.T) {
 	if r := m.RunEnv(nil, "/bin/ls", "/etc"); strings.Contains(r.Stdout, "passwd") || strings.Contains(r.Stdout, "os-release") {
 		t.Errorf("the sandbox sees the host's /etc:\n%s", r.Stdout)
 	}
-	if r := m.RunEnv(nil, "/bin/cat", "/proc/net/dev"); strings.Contains(r.Stdout, "eth0") {
+	// /proc/net/dev: two header lines, then lo alone in a network
+	// namespace of its own.
+	if r := m.RunEnv(nil, "/bin/cat", "/proc/net/dev"); strings.Count(r.Stdout, "\n") != 3 || !strings.Contains(r.Stdout, "lo:") {
 		t.Errorf("the sandbox sees the host's network:\n%s", r.Stdout)
+	}
+	// The host programs are read-only copies: writing one fails, and the
+	// host's bash is another file.
+	if r := m.RunEnv(nil, "/bin/sh", "-c", "echo x > /.fakebsd/host/cat"); r.Code == 0 {
+		t.Error("a sandbox could write its host programs")
+	}
+	hostBash, _ := exec.LookPath("bash")
+	a, errA := os.Stat(hostBash)
+	tools, _ := hostToolsDir(t)
+	b, errB := os.Stat(filepath.Join(tools, "bash"))
+	if errB != nil {
+		t.Errorf("no copy of bash for the sandbox: %v", errB)
+	}
+	if errA == nil && errB == nil && os.SameFile(a, b) {
+		t.Error("the sandbox's bash is the host's file")
 	}
 	var out, errb strings.Builder
 	if code := fakebsd.Run([]string{"service", "netif", "start"}, &out, &errb, func(string) string { return "" }); code != 69 {

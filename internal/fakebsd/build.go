@@ -17,7 +17,7 @@ var (
 )
 
 // Programs are the names the multi-call binary is installed under.
-var Programs = []string{"ifconfig", "service", "sysctl"}
+var Programs = []string{"ifconfig", "route", "sysctl"}
 
 // Binary is the built multi-call program (static, runs in a chroot).
 func Binary(tb testing.TB) string { return filepath.Join(binDir(tb), "fakebsd") }

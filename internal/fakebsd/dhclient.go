@@ -66,45 +66,53 @@ func dhclient(argv []string, _, stderr io.Writer, getenv func(string) string) in
 	return 0
 }
 
-// dhclientDaemon is the client left running: it takes a lease when link
-// comes back, and exits on SIGTERM or when its interface is destroyed.
+// dhclientDaemon is the client left running. What it does to the kernel
+// happens in the same state change as its cause (State.dhcpClients), so
+// outcomes never depend on timing; the process only has to end when the
+// kernel says the client has (interface gone, address deleted) or on
+// SIGTERM, and to be reaped.
 func dhclientDaemon(argv []string, _, _ io.Writer, getenv func(string) string) int {
 	ifname, path := argv[1], statePath(getenv)
-	leased := false // once leased, a lost address is not taken again
 	waitTerm(func() bool {
-		gone := false
-		if _, err := os.Stat(path); err != nil {
-			return true // the emulated host is gone
-		}
-		update(path, func(s *State) error {
-			if s.Ifaces[ifname] == nil {
-				gone = true
-				delete(s.Dhclient, ifname)
-				return nil
-			}
-			if s.Dhclient == nil {
-				s.Dhclient = map[string]bool{}
-			}
-			s.Dhclient[ifname] = true
-			i := s.Ifaces[ifname]
-			if !leased && !s.hasLease(i) {
-				s.takeLease(i, io.Discard)
-			}
-			leased = leased || s.hasLease(i)
-			return nil
-		})
-		return gone
+		s, err := read(path)
+		return err != nil || !s.Dhclient[ifname]
 	})
-	update(path, func(s *State) error { delete(s.Dhclient, ifname); return nil })
+	update(path, func(s *State) error {
+		delete(s.Dhclient, ifname)
+		delete(s.Leased, ifname)
+		return nil
+	})
 	return 0
 }
 
+// dhcpClients is what running dhclients do after any change to the
+// kernel (sbin/dhclient/dhclient.c): take the lease once the interface
+// has link; exit when the interface departs or when the leased address is
+// deleted ("My address ... was deleted, dhclient exiting"; dhclient's
+// 10-second grace after its own script runs is not modelled).
+func (s *State) dhcpClients() {
+	for n, on := range s.Dhclient {
+		i := s.Ifaces[n]
+		switch {
+		case !on:
+		case i == nil:
+			delete(s.Dhclient, n)
+			delete(s.Leased, n)
+		case s.Leased[n] && !s.hasLease(i):
+			delete(s.Dhclient, n)
+			delete(s.Leased, n)
+		case !s.Leased[n]:
+			s.takeLease(i, io.Discard)
+		}
+	}
+}
+
 // waitTerm returns on SIGTERM, SIGINT or SIGHUP, or once done reports
-// true (checked every 100 ms).
+// true (checked every 20 ms).
 func waitTerm(done func() bool) {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
-	tick := time.NewTicker(100 * time.Millisecond)
+	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		select {
@@ -147,6 +155,7 @@ func (s *State) startDhclient(ifname string, stderr io.Writer) int {
 		s.Dhclient = map[string]bool{}
 	}
 	s.Dhclient[ifname] = true
+	delete(s.Leased, ifname)
 	s.setUp(i, true)
 	return s.takeLease(i, stderr)
 }
@@ -178,9 +187,13 @@ func (s *State) takeLease(i *Iface, stderr io.Writer) int {
 		return 1
 	}
 	if s.Leases == nil {
-		s.Leases = map[string]int{}
+		s.Leases, s.Leased = map[string]int{}, map[string]bool{}
+	}
+	if s.Leased == nil {
+		s.Leased = map[string]bool{}
 	}
 	s.Leases[i.Name]++
+	s.Leased[i.Name] = true
 	r := &ifconfigRun{s: s, i: i, stdout: io.Discard, stderr: stderr, addr: addrReq{family: "inet", addr: a, plen: plen, given: true, alias: 1}}
 	if r.addr.commit(r) != nil {
 		return 1

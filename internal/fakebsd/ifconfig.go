@@ -261,10 +261,9 @@ func (r *ifconfigRun) rename(to string) error {
 			i.HN = to
 		}
 	}
-	if r.s.Dhclient[from] {
-		delete(r.s.Dhclient, from)
-		r.s.Dhclient[to] = true
-	}
+	// if_rename announces the old name's departure: a dhclient on it
+	// exits (dhclient.c routehandler, IFAN_DEPARTURE).
+	delete(r.s.Dhclient, from)
 	r.s.event("IFNET", from, "RENAME")
 	fmt.Fprintln(r.stdout, to)
 	return nil

@@ -4,6 +4,7 @@ package fakebsd
 
 import (
 	"fmt"
+	"golang.org/x/sys/unix"
 	"io"
 	"os"
 	"os/signal"
@@ -19,12 +20,12 @@ import (
 // that a daemon's pid disappears when it exits and rc.subr's
 // wait_for_pids ends. Killing it ends the sandbox and all in it.
 func sandboxInit(argv []string, stdout, stderr io.Writer, _ func(string) string) int {
-	if len(argv) != 2 || os.Getpid() != 1 {
-		fmt.Fprintln(stderr, "init: fakebsd: usage: init ROOT (as PID 1 of a new PID namespace)")
+	if len(argv) != 3 || os.Getpid() != 1 {
+		fmt.Fprintln(stderr, "init: fakebsd: usage: init ROOT HOSTTOOLS (as PID 1 of a new PID namespace)")
 		return 64
 	}
 	root := argv[1]
-	if err := mountSandbox(root); err != nil {
+	if err := mountSandbox(root, argv[2]); err != nil {
 		fmt.Fprintf(stderr, "init: fakebsd: %v\n", err)
 		return 71
 	}
@@ -47,7 +48,11 @@ func sandboxInit(argv []string, stdout, stderr io.Writer, _ func(string) string)
 	return 0
 }
 
-func mountSandbox(root string) error {
+// mountSandbox mounts proc, a /dev/null of its own (mknod: a bind of the
+// host's node would let a chmod inside reach it), and read-only binds of
+// the host's libraries and of HOSTTOOLS (copies of the host programs the
+// scripts use) at /.fakebsd/host: nothing inside can write a host file.
+func mountSandbox(root, hostTools string) error {
 	type bind struct{ src, dst string }
 	if err := os.MkdirAll(filepath.Join(root, "proc"), 0o755); err != nil {
 		return err
@@ -55,7 +60,13 @@ func mountSandbox(root string) error {
 	if err := syscall.Mount("proc", filepath.Join(root, "proc"), "proc", syscall.MS_NOSUID|syscall.MS_NODEV|syscall.MS_NOEXEC, ""); err != nil {
 		return fmt.Errorf("mount proc: %w", err)
 	}
-	binds := []bind{{"/dev/null", "dev/null"}}
+	null := filepath.Join(root, "dev/null")
+	os.MkdirAll(filepath.Dir(null), 0o755)
+	os.Remove(null)
+	if err := unix.Mknod(null, unix.S_IFCHR|0o666, int(unix.Mkdev(1, 3))); err != nil {
+		return fmt.Errorf("mknod /dev/null: %w", err)
+	}
+	binds := []bind{{hostTools, ".fakebsd/host"}}
 	for _, lib := range []string{"/lib", "/lib64", "/lib32", "/libx32", "/usr/lib", "/usr/lib64", "/usr/lib32"} {
 		fi, err := os.Lstat(lib)
 		switch {
@@ -87,10 +98,8 @@ func mountSandbox(root string) error {
 		if err := syscall.Mount(b.src, dst, "", syscall.MS_BIND|syscall.MS_REC, ""); err != nil {
 			return fmt.Errorf("bind %s: %w", b.src, err)
 		}
-		if b.src != "/dev/null" {
-			if err := syscall.Mount("", dst, "", syscall.MS_BIND|syscall.MS_REMOUNT|syscall.MS_RDONLY|syscall.MS_REC, ""); err != nil {
-				return fmt.Errorf("remount %s read-only: %w", b.src, err)
-			}
+		if err := syscall.Mount("", dst, "", syscall.MS_BIND|syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
+			return fmt.Errorf("remount %s read-only: %w", b.src, err)
 		}
 	}
 	return nil

@@ -14,6 +14,8 @@ type Route struct {
 	Dest    string `json:"dest"`   // "default" or an address/prefix
 	Gateway string `json:"gateway,omitempty"`
 	Iface   string `json:"iface,omitempty"` // -interface IF, or the scope of a link-local gateway
+
+	familyGiven bool // -inet or -inet6 on the command line
 }
 
 func (r Route) String() string {
@@ -72,7 +74,8 @@ func (s *State) route(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "delete %s %s\n", kind(r), r.Dest)
 		}
 	case "flush":
-		s.Routes = slices.DeleteFunc(s.Routes, func(x Route) bool { return r.Family == "" || x.Family == r.Family })
+		// without -inet/-inet6 route flush removes both families
+		s.Routes = slices.DeleteFunc(s.Routes, func(x Route) bool { return !r.familyGiven || x.Family == r.Family })
 	case "get":
 		k := slices.IndexFunc(s.Routes, func(x Route) bool { return x.Family == r.Family && x.Dest == r.Dest })
 		if k < 0 {
@@ -109,9 +112,9 @@ func parseRoute(args []string) (Route, bool) {
 	for k := 0; k < len(args); k++ {
 		switch a := args[k]; a {
 		case "-inet", "-4":
-			r.Family = "inet"
+			r.Family, r.familyGiven = "inet", true
 		case "-inet6", "-6":
-			r.Family = "inet6"
+			r.Family, r.familyGiven = "inet6", true
 		case "-net", "-host", "-blackhole", "-reject", "-static":
 		case "-interface", "-iface":
 			iface = true

@@ -32,6 +32,7 @@ type State struct {
 	DHCP        map[string]string `json:"dhcp,omitempty"`      // MAC → "10.0.0.4/24" handed out
 	Dhclient    map[string]bool   `json:"dhclient,omitempty"`  // interfaces with dhclient running
 	Leases      map[string]int    `json:"leases,omitempty"`    // leases obtained per interface
+	Leased      map[string]bool   `json:"leased,omitempty"`    // the dhclient on the interface holds its lease
 	Routes      []Route           `json:"routes,omitempty"`    // the routing table, in the order added
 	Modules     []string          `json:"modules,omitempty"`   // kernel modules loaded with kldload
 	Events      []string          `json:"events,omitempty"`    // devd events and service restarts
@@ -108,6 +109,7 @@ func update(path string, fn func(*State) error) error {
 			return err
 		}
 		s.linkEvents(before)
+		s.dhcpClients()
 		return save(f, s)
 	})
 }

@@ -11,10 +11,10 @@ import (
 	"time"
 )
 
-// sandboxOnly are the programs that act on absolute paths (pidfiles,
-// /etc/rc.d, directories): they refuse to run anywhere but inside a
-// sandbox, so that a test can never touch the test machine's own files.
-var sandboxOnly = map[string]bool{"service": true, "dhclient": true, "devd": true, "install": true, "init": false}
+// Every userland program but init (which builds the sandbox) refuses to
+// run anywhere but inside a sandbox: they act on absolute paths
+// (pidfiles, /etc/rc.d), exec other programs or leave daemons, and a
+// test must never do that to the test machine.
 
 // inSandbox: this process's / is a sandbox root.
 func inSandbox() bool {
