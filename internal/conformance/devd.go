@@ -29,9 +29,8 @@ type Match struct {
 
 // Devd is devd's configuration as devd(8) reads it: /etc/devd.conf, then
 // every *.conf in each `directory` it names, notify rules sorted by
-// priority, highest first (sbin/devd/devd.cc config::parse, sort_vector).
-// Rules of equal priority keep the order read (devd's std::sort leaves it
-// unspecified).
+// priority, highest first (sbin/devd/devd.cc config::parse, sort_vector;
+// rules of equal priority keep the order read, as a stable sort does).
 type Devd struct {
 	Rules []Rule
 	Vars  map[string]string // options { set NAME "VALUE"; }
@@ -191,18 +190,19 @@ func tokenize(s string) []token {
 			toks = append(toks, token{s: string(c), line: line})
 			i++
 		case c == '"':
+			// token.l: a string runs to the next quote (no escapes); a
+			// backslash-newline and the blanks after it are dropped, any
+			// other backslash is kept.
 			var b strings.Builder
 			start := line
 			i++
 			for i < len(s) && s[i] != '"' {
-				if s[i] == '\\' && i+1 < len(s) {
-					if s[i+1] == '\n' {
-						line++
-						i += 2
-						continue
-					}
-					b.WriteByte(s[i+1])
+				if s[i] == '\\' && i+1 < len(s) && s[i+1] == '\n' {
+					line++
 					i += 2
+					for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+						i++
+					}
 					continue
 				}
 				if s[i] == '\n' {
@@ -297,23 +297,23 @@ func (p *devdParser) statement(d *Devd, head token) (Rule, error) {
 		switch t.s {
 		case "}":
 			return r, p.expect(";")
-		case "match":
-			v, re := p.next(), p.next()
-			m := Match{Var: v.s}
-			pat := Expand(re.s, d.Vars)
-			if m.Negate = strings.HasPrefix(pat, "!"); m.Negate {
-				pat = pat[1:]
+		case "match", "device-name", "class", "subdevice":
+			// devd.y: device-name, class and subdevice are matches on the
+			// variable of that name.
+			v := t
+			if t.s == "match" {
+				v = p.next()
 			}
-			if m.RE, err = regexp.Compile("^(?:" + pat + ")$"); err != nil {
-				return r, p.errorf(re, "bad regex %q: %v", re.s, err)
+			re := p.next()
+			m, err := newMatch(v.s, re.s, d.Vars)
+			if err != nil {
+				return r, p.errorf(re, "%v", err)
 			}
 			r.Matches = append(r.Matches, m)
 		case "media-type":
 			r.Media = p.next().s
 		case "action":
 			r.Action = p.next().s
-		case "device-name", "class", "subdevice":
-			p.next() // attach/detach selectors: not used for notify events
 		default:
 			return r, p.errorf(t, "unknown statement %q", t.s)
 		}
@@ -321,6 +321,22 @@ func (p *devdParser) statement(d *Devd, head token) (Rule, error) {
 			return r, err
 		}
 	}
+}
+
+// newMatch is devd.cc's match constructor: a leading ! on the raw pattern
+// negates, the rest is expanded and anchored as "^" + RE + "$" (without a
+// group, as devd does: a top-level | binds looser than the anchors).
+func newMatch(v, raw string, vars map[string]string) (Match, error) {
+	m := Match{Var: v}
+	if m.Negate = strings.HasPrefix(raw, "!"); m.Negate {
+		raw = raw[1:]
+	}
+	re, err := regexp.Compile("^" + Expand(raw, vars) + "$")
+	if err != nil {
+		return m, fmt.Errorf("bad regex %q: %v", raw, err)
+	}
+	m.RE = re
+	return m, nil
 }
 
 // devdEvent is the variables of one notify event line

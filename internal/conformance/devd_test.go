@@ -68,3 +68,22 @@ notify 20 {
 		t.Errorf("Expand: %q", got)
 	}
 }
+
+// devd.conf's lexer (token.l): a backslash-newline joins lines and drops
+// the indentation after it; other backslashes stay.
+func TestDevdStrings(t *testing.T) {
+	toks := tokenize("set re \"(ath|\\\n\t\trun)[0-9]+\"; match \"x\" \"a\\.b\";")
+	var got []string
+	for _, tk := range toks {
+		if tk.quoted {
+			got = append(got, tk.s)
+		}
+	}
+	if len(got) != 3 || got[0] != "(ath|run)[0-9]+" || got[2] != `a\.b` {
+		t.Errorf("strings %q", got)
+	}
+	m, err := newMatch("subsystem", "!(usbus|wlan)[0-9]+", nil)
+	if err != nil || !m.Negate || !m.RE.MatchString("wlan0") || m.RE.MatchString("xwlan0") {
+		t.Errorf("negated match: %+v %v", m, err)
+	}
+}
