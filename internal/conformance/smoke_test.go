@@ -51,7 +51,7 @@ func TestDhclientThroughRCD(t *testing.T) {
 				stdout *regexp.Regexp
 			}{
 				{"service dhclient status hn0", 0, running},
-				{"service dhclient start hn0", 1, regexp.MustCompile(`^$`)}, // already running (rc.subr says so on stderr)
+				{"service dhclient start hn0", 1, regexp.MustCompile(`^$`)},                                                               // already running (rc.subr says so on stderr)
 				{"service dhclient stop hn0", 0, regexp.MustCompile(`^Stopping dhclient\.\n(Waiting for PIDS: [0-9]+(, [0-9]+)*\.\n)?$`)}, // no wait when the daemon is already reaped
 				{"service dhclient status hn0", 1, regexp.MustCompile(`^dhclient is not running\.\n$`)},
 				{"service dhclient start hn0", 0, regexp.MustCompile(`^Starting dhclient\.\n$`)},
