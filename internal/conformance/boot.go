@@ -191,7 +191,7 @@ func (m *Machine) busy() []string {
 		if other, err := os.Readlink("/proc/" + pid + "/ns/pid"); err != nil || other != ns {
 			continue
 		}
-		cmd := m.command(pid)
+		cmd, _ := fakebsd.ProcCommand(pid)
 		if cmd == "" || slices.Contains(daemonNames, strings.Fields(cmd + " x")[0]) {
 			continue
 		}
@@ -199,19 +199,6 @@ func (m *Machine) busy() []string {
 		out = append(out, cmd+" ["+pid+" "+string(wchan)+"]")
 	}
 	return out
-}
-
-// command is a host pid's argv, "" for a zombie or a gone process.
-func (m *Machine) command(pid string) string {
-	stat, err := os.ReadFile("/proc/" + pid + "/stat")
-	if err != nil {
-		return ""
-	}
-	if i := strings.LastIndexByte(string(stat), ')'); i < 0 || i+2 >= len(stat) || stat[i+2] == 'Z' {
-		return ""
-	}
-	b, _ := os.ReadFile("/proc/" + pid + "/cmdline")
-	return strings.TrimSpace(strings.ReplaceAll(string(b), "\x00", " "))
 }
 
 // running: a pid as the sandbox sees it names a live process there.

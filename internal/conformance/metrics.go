@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -28,20 +29,14 @@ func (m *Machine) MetricsSince(mark int) Metrics {
 	st := m.State()
 	var x Metrics
 	for _, c := range st.Commands[mark:] {
-		if c.Exit == 0 && removesHNAddress(st, c.Argv) {
+		if c.Exit == 0 && removesHNAddress(c.Argv) {
 			x.AddressMoves++
 		}
 	}
 	for _, n := range st.Leases {
 		x.Leases += n
 	}
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for n := range st.Ifaces {
-			if !yield(n) {
-				return
-			}
-		}
-	}) {
+	for _, name := range slices.Sorted(maps.Keys(st.Ifaces)) {
 		i := st.Ifaces[name]
 		switch {
 		case i.Kind == fakebsd.KindHN && st.Dhclient[name]:
@@ -60,7 +55,7 @@ func (m *Machine) MetricsSince(mark int) Metrics {
 }
 
 // removesHNAddress: `ifconfig hnN [inet|inet6] [ADDR] -alias|delete`.
-func removesHNAddress(st *fakebsd.State, argv []string) bool {
+func removesHNAddress(argv []string) bool {
 	if len(argv) < 3 || argv[0] != "ifconfig" || !strings.HasPrefix(argv[1], "hn") {
 		return false
 	}

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -93,13 +94,7 @@ func CompareOutcome(tb interface {
 	Fatalf(string, ...any)
 }, path string, got map[string]string, update bool) {
 	tb.Helper()
-	names := slices.Sorted(func(yield func(string) bool) {
-		for k := range got {
-			if !yield(k) {
-				return
-			}
-		}
-	})
+	names := slices.Sorted(maps.Keys(got))
 	text := got[names[0]]
 	for _, n := range names[1:] {
 		if got[n] != text {

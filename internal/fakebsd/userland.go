@@ -153,7 +153,7 @@ func ps(argv []string, stdout, stderr io.Writer, _ func(string) string) int {
 	}
 	found := false
 	for _, pid := range pids {
-		cmd, ok := procCommand(pid)
+		cmd, ok := ProcCommand(pid)
 		if !ok {
 			continue
 		}
@@ -179,8 +179,9 @@ func ps(argv []string, stdout, stderr io.Writer, _ func(string) string) int {
 	return 0
 }
 
-// procCommand is a live (not zombie) process's argv joined by spaces.
-func procCommand(pid string) (string, bool) {
+// ProcCommand is a live (not zombie) process's argv joined by spaces,
+// read from /proc (the sandbox's, or the host's for a host pid).
+func ProcCommand(pid string) (string, bool) {
 	stat, err := os.ReadFile("/proc/" + pid + "/stat")
 	if err != nil {
 		return "", false
@@ -197,7 +198,7 @@ func procCommand(pid string) (string, bool) {
 
 // alive is kill(pid, 0) == 0 for a process that is not a zombie.
 func alive(pid int) bool {
-	_, ok := procCommand(strconv.Itoa(pid))
+	_, ok := ProcCommand(strconv.Itoa(pid))
 	return ok && syscall.Kill(pid, 0) == nil
 }
 
