@@ -5,7 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"path"
-	"strings"
+	"syscall"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 )
@@ -24,95 +24,100 @@ type Change struct {
 	Remove bool
 }
 
-// target is a change checked against what is on disk now.
-type target struct {
-	Change
-	rel     string
-	old     []byte
-	existed bool
-	mode    fs.FileMode
-	missing []string // parent directories to create, outermost first
+// step is one file a transaction replaces or removes, checked against
+// the disk: rel is where the booted system finds Path (links resolved).
+type step struct {
+	logical, rel string
+	data         []byte // the new content (nil with remove)
+	remove       bool
+	mode         fs.FileMode
+	// What must be at rel just before the rename or removal: the
+	// content seen when the step was planned, or nothing.
+	expect       []byte
+	expectExists bool
+	expectMode   fs.FileMode
+	missing      []string // parent directories to create, outermost first
+	tmp          string   // the staged new content, once written
 }
 
-// Apply makes every change, or none. First it checks every target: one
-// that exists and was not written by hvnetconf (see Owned), or that is not
-// a regular file, is a conflict (exit 73) and nothing at all is written.
-// Then it writes each file atomically and removes each file to remove.
-// If a step fails, what was already changed is restored and the error
-// (exit 74) names the path. The Backup returned puts every touched path
-// back as it was, for a rollback after a later failure.
+// Apply makes every change, or none, as one transaction (see transact).
+// First it checks every target: one that exists and was not written by
+// hvnetconf (see Owned), or that is not a regular file, is a conflict
+// (exit 73) and nothing at all is written. A file that already has the
+// wanted content and mode is left alone, mtime included. If a step fails,
+// what was already changed is restored and the error (exit 74) names the
+// path. The Backup returned puts every touched path back as it was, for a
+// rollback after a later failure.
 func (r *Root) Apply(changes []Change) (*Backup, error) {
-	targets, err := r.check(changes)
+	steps, err := r.plan(changes)
 	if err != nil {
 		return nil, err
 	}
 	b := &Backup{r: r}
-	for _, t := range targets {
-		if err := r.apply(b, t); err != nil {
-			if rerr := b.Restore(); rerr != nil {
-				// One line, as every error hvnetconf prints.
-				msg := strings.ReplaceAll(rerr.Error(), "\n", "; ")
-				return nil, sysexits.Errorf(sysexits.IOErr, "%w; restoring the previous files failed too: %s", err, msg)
-			}
-			return nil, err
-		}
+	if err := r.transact(steps, &b.dirs); err != nil {
+		return nil, err
 	}
+	b.steps = steps
 	return b, nil
 }
 
-func (r *Root) check(changes []Change) ([]target, error) {
-	seen := map[string]bool{}
-	var out []target
+// plan checks every change and returns the steps that change something.
+func (r *Root) plan(changes []Change) ([]step, error) {
+	seen := map[string]string{}
+	var out []step
 	for _, c := range changes {
-		rel, err := relPath(c.Path, sysexits.CantCreate)
+		if _, err := relPath(c.Path, sysexits.CantCreate); err != nil {
+			return nil, err
+		}
+		rel, err := r.resolveTarget(c.Path)
 		if err != nil {
 			return nil, err
 		}
-		if seen[rel] {
-			return nil, sysexits.Errorf(sysexits.Software, "%s: changed twice in one apply", c.Path)
+		if first, dup := seen[rel]; dup {
+			return nil, sysexits.Errorf(sysexits.Software, "%s: changed twice in one apply (also as %s)", c.Path, first)
 		}
-		seen[rel] = true
-		t := target{Change: c, rel: rel}
-		if err := r.inspect(&t); err != nil {
+		seen[rel] = c.Path
+		s := step{logical: c.Path, rel: rel, data: c.Data, remove: c.Remove, mode: Mode}
+		if err := r.inspect(&s); err != nil {
 			return nil, err
 		}
-		out = append(out, t)
+		unchanged := s.expectExists && !s.remove && s.expectMode == Mode && bytes.Equal(s.expect, s.data)
+		if unchanged || (s.remove && !s.expectExists) {
+			continue
+		}
+		out = append(out, s)
 	}
 	return out, nil
 }
 
 // inspect records the target's present state and refuses to touch what
 // hvnetconf does not own.
-func (r *Root) inspect(t *target) error {
+func (r *Root) inspect(s *step) error {
 	conflict := func(format string, args ...any) error {
-		return sysexits.Errorf(sysexits.CantCreate, "%s: "+format, append([]any{t.Path}, args...)...)
+		return sysexits.Errorf(sysexits.CantCreate, "%s: "+format, append([]any{s.logical}, args...)...)
 	}
-	fi, err := r.ops.Lstat(t.rel)
+	fi, err := r.ops.Lstat(s.rel)
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		if t.Remove {
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+		if s.remove {
 			return nil
 		}
-		t.missing, err = r.missingDirs(t.Path, path.Dir(t.rel))
+		s.missing, err = r.missingDirs(s.logical, path.Dir(s.rel))
 		return err
 	case err != nil:
-		// Most likely a parent is a file or a link leaving the root:
-		// name the parent if so.
-		if _, perr := r.missingDirs(t.Path, path.Dir(t.rel)); perr != nil {
-			return perr
-		}
 		return conflict("%v", unwrapPath(err))
 	case fi.Mode()&fs.ModeSymlink != 0:
 		return conflict("is a symbolic link; hvnetconf writes only regular files")
 	case !fi.Mode().IsRegular():
-		return conflict("exists and is not a regular file")
+		return conflict("exists and is %s; hvnetconf writes only regular files", kind(fi.Mode()))
 	}
-	if t.old, err = r.ops.ReadFile(t.rel); err != nil {
-		return conflict("%v", unwrapPath(err))
+	old, err := r.ops.ReadRegular(s.rel, MaxFileSize)
+	if err != nil {
+		return readErr(s.logical, err)
 	}
-	t.existed, t.mode = true, fi.Mode().Perm()
-	if !Owned(t.old) {
-		if t.Remove {
+	s.expect, s.expectExists, s.expectMode = old, true, fi.Mode().Perm()
+	if !Owned(old) {
+		if s.remove {
 			return conflict("was not written by hvnetconf; it will not be removed")
 		}
 		return conflict("exists and was not written by hvnetconf; move it away or merge it by hand")
@@ -125,7 +130,7 @@ func (r *Root) inspect(t *target) error {
 func (r *Root) missingDirs(logical, dir string) ([]string, error) {
 	var missing []string
 	for ; dir != "."; dir = path.Dir(dir) {
-		fi, err := r.ops.Stat(dir)
+		fi, err := r.ops.Lstat(dir)
 		if errors.Is(err, fs.ErrNotExist) {
 			missing = append([]string{dir}, missing...)
 			continue
@@ -139,36 +144,6 @@ func (r *Root) missingDirs(logical, dir string) ([]string, error) {
 		break
 	}
 	return missing, nil
-}
-
-// apply makes one checked change. The backup entry is recorded first, so
-// that a change that fails halfway is restored too.
-func (r *Root) apply(b *Backup, t target) error {
-	if t.Remove {
-		if !t.existed {
-			return nil
-		}
-		b.saved = append(b.saved, t)
-		if err := r.ops.Remove(t.rel); err != nil {
-			return ioErr(t.Path, "remove", err)
-		}
-		return r.syncDir(t.Path, t.rel)
-	}
-	if t.existed && t.mode == Mode && bytes.Equal(t.old, t.Data) {
-		return nil // already right: leave it, and its mtime, alone
-	}
-	b.saved = append(b.saved, t)
-	for _, dir := range t.missing {
-		err := r.ops.Mkdir(dir, DirMode)
-		if errors.Is(err, fs.ErrExist) {
-			continue // made for an earlier target of this apply
-		}
-		if err != nil {
-			return ioErr(t.Path, "mkdir /"+dir, err)
-		}
-		b.dirs = append(b.dirs, dir)
-	}
-	return r.writeAtomic(t.Path, t.rel, t.Data, Mode)
 }
 
 func unwrapPath(err error) error {

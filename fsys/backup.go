@@ -1,46 +1,32 @@
 package fsys
 
-import (
-	"errors"
-	"io/fs"
-	"slices"
-)
+import "slices"
 
-// Backup holds what Apply replaced or removed, to put it back.
+// Backup is what one Apply changed, to put back.
 type Backup struct {
 	r     *Root
-	saved []target // in the order they were changed
+	steps []step   // in the order they were made
 	dirs  []string // directories Apply created, outermost first
 }
 
 // Restore puts every path Apply touched back to its exact previous bytes
-// and mode (written atomically, like Apply writes), removes the files that
-// did not exist before and then the directories Apply created, if they
-// are empty. It goes on after a failure and returns all failures.
+// and mode, as one transaction like Apply's (all or nothing, even across a
+// crash), and removes the directories Apply created if they are empty. A
+// path changed by someone else since Apply is left alone and makes the
+// whole restore fail (exit 73).
 func (b *Backup) Restore() error {
-	if b == nil {
+	if b == nil || b.r == nil {
 		return nil
 	}
-	var errs []error
-	for _, t := range slices.Backward(b.saved) {
-		errs = append(errs, b.r.restore(t))
+	var undo []step
+	for _, s := range slices.Backward(b.steps) {
+		undo = append(undo, s.inverse())
 	}
-	for _, dir := range slices.Backward(b.dirs) {
-		err := b.r.ops.Remove(dir)
-		// ErrExist (ENOTEMPTY): someone put a file there since; keep it.
-		if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrExist) {
-			errs = append(errs, ioErr("/"+dir, "remove directory", err))
-		}
+	var ignored []string
+	if err := b.r.transact(undo, &ignored); err != nil {
+		return err
 	}
-	return errors.Join(errs...)
-}
-
-func (r *Root) restore(t target) error {
-	if t.existed {
-		return r.writeAtomic(t.Path, t.rel, t.old, t.mode)
-	}
-	if err := r.ops.Remove(t.rel); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return ioErr(t.Path, "remove", err)
-	}
+	b.r.removeDirs(b.dirs)
+	b.steps, b.dirs = nil, nil
 	return nil
 }

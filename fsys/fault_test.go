@@ -134,6 +134,9 @@ func TestApplyFailsAtEveryStep(t *testing.T) {
 }
 
 func namesTarget(err error) bool {
+	if strings.HasPrefix(err.Error(), JournalPath+": ") {
+		return true
+	}
 	for _, c := range changes() {
 		if strings.HasPrefix(err.Error(), c.Path+": ") {
 			return true

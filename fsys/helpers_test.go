@@ -98,3 +98,12 @@ func open(t *testing.T, dir string) *Root {
 	t.Cleanup(func() { r.Close() })
 	return r
 }
+
+// copyFile replaces dst's content with src's, keeping dst's mode.
+func copyFile(src, dst string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, 0o644)
+}

@@ -14,7 +14,11 @@ import (
 type ops interface {
 	Lstat(name string) (fs.FileInfo, error)
 	Stat(name string) (fs.FileInfo, error)
-	ReadFile(name string) ([]byte, error)
+	Readlink(name string) (string, error)
+	// ReadRegular reads a regular file, at most limit bytes, without
+	// blocking and without following a last link (see readRegular).
+	ReadRegular(name string, limit int64) ([]byte, error)
+	ReadDir(name string) ([]fs.DirEntry, error)
 	Mkdir(name string, perm fs.FileMode) error
 	Rename(oldname, newname string) error
 	Remove(name string) error
@@ -51,6 +55,14 @@ func (o osOps) CreateTemp(dir, base string) (file, string, error) {
 		}
 		return f, name, nil
 	}
+}
+
+func (o osOps) ReadRegular(name string, limit int64) ([]byte, error) {
+	return readRegular(o.Root, name, limit)
+}
+
+func (o osOps) ReadDir(name string) ([]fs.DirEntry, error) {
+	return fs.ReadDir(o.FS(), name)
 }
 
 func (o osOps) SyncDir(dir string) error {

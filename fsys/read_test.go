@@ -1,46 +1,91 @@
 package fsys
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 )
 
+// TestReadFile reads through hostile trees: each path either reads what the
+// booted image would read, is missing, or is refused with one line naming
+// it, and never blocks or leaves the root.
 func TestReadFile(t *testing.T) {
+	outer := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outer, "secret"), []byte("host\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	dir := build(t, tree{
 		"etc/rc.conf":           {"a=1\n", 0},
 		"etc/link":              {"-> rc.conf", 0},
-		"etc/escape":            {"-> ../../outside", 0},
-		"etc/absolute":          {"-> /etc/passwd", 0},
+		"etc/escape":            {"-> ../../../../../../" + outer[1:] + "/secret", 0},
+		"etc/absolute":          {"-> " + outer + "/secret", 0},
+		"etc/rooted":            {"-> /etc/rc.conf", 0},
+		"etc/loop":              {"-> loop2", 0},
+		"etc/loop2":             {"-> loop", 0},
+		"etc/self":              {"-> .", 0},
 		"usr/home":              {"-> ../etc", 0}, // like FreeBSD's /home -> usr/home
+		"usr/local/etc":         {"-> /var/etc", 0},
+		"var/etc/x.toml":        {"x\n", 0},
 		"etc/rc.conf.d/netif/x": {"dir", 0},
+		"etc/big":               {strings.Repeat("x", MaxFileSize+1), 0},
+		"etc/cap":               {strings.Repeat("x", MaxFileSize), 0},
 	})
+	if err := syscall.Mkfifo(filepath.Join(dir, "etc/fifo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("fifo", filepath.Join(dir, "etc/to-fifo")); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		path   string
 		data   string
 		exists bool
 		code   int
+		msg    string
 	}{
-		{"/etc/rc.conf", "a=1\n", true, 0},
-		{"/etc/link", "a=1\n", true, 0},
-		{"/usr/home/rc.conf", "a=1\n", true, 0},
-		{"/etc/missing", "", false, 0},
-		{"/nodir/missing", "", false, 0},
-		{"/etc/escape", "", false, sysexits.IOErr},
-		{"/etc/absolute", "", false, sysexits.IOErr},
-		{"/etc/rc.conf.d/netif", "", false, sysexits.IOErr},
-		{"/etc/../etc/rc.conf", "", false, sysexits.DataErr},
-		{"/../etc/rc.conf", "", false, sysexits.DataErr},
-		{"etc/rc.conf", "", false, sysexits.DataErr},
+		{"/etc/rc.conf", "a=1\n", true, 0, ""},
+		{"/etc/link", "a=1\n", true, 0, ""},
+		{"/usr/home/rc.conf", "a=1\n", true, 0, ""},
+		{"/etc/rooted", "a=1\n", true, 0, ""},
+		{"/usr/local/etc/x.toml", "x\n", true, 0, ""},
+		{"/etc/../etc/rc.conf", "a=1\n", true, 0, ""},
+		{"/../etc/rc.conf", "a=1\n", true, 0, ""},
+		{"/etc/self/self/rc.conf", "a=1\n", true, 0, ""},
+		{"/etc/missing", "", false, 0, ""},
+		{"/nodir/missing", "", false, 0, ""},
+		{"/etc/rc.conf/x", "", false, 0, ""},
+		{"/etc/escape", "", false, 0, ""},   // ROOT/tmp/.../secret: absent
+		{"/etc/absolute", "", false, 0, ""}, // likewise
+		{"/etc/loop", "", false, sysexits.IOErr, "/etc/loop: lookup: too many levels of symbolic links"},
+		{"/etc/rc.conf.d/netif", "", false, sysexits.DataErr, "/etc/rc.conf.d/netif: is a directory, not a regular file"},
+		{"/etc/fifo", "", false, sysexits.DataErr, "/etc/fifo: is a FIFO, not a regular file"},
+		{"/etc/to-fifo", "", false, sysexits.DataErr, "/etc/to-fifo: is a FIFO, not a regular file"},
+		{"/etc/big", "", false, sysexits.DataErr, "/etc/big: larger than the 1024 KiB limit on files hvnetconf reads"},
+		{"etc/rc.conf", "", false, sysexits.DataErr, "etc/rc.conf: not an absolute path"},
 	}
 	r := open(t, dir)
 	for _, tt := range tests {
 		data, exists, err := r.ReadFile(tt.path)
-		if string(data) != tt.data || exists != tt.exists || sysexits.Code(err) != tt.code {
-			t.Errorf("ReadFile(%q) = %q, %v, %v (exit %d); want %q, %v, exit %d",
-				tt.path, data, exists, err, sysexits.Code(err), tt.data, tt.exists, tt.code)
+		if string(data) != tt.data || exists != tt.exists || sysexits.Code(err) != tt.code ||
+			(err != nil && !strings.HasPrefix(err.Error(), tt.msg)) || strings.Contains(errString(err), "\n") {
+			t.Errorf("ReadFile(%q) = %.20q, %v, %v (exit %d); want %q, %v, exit %d, %q",
+				tt.path, data, exists, err, sysexits.Code(err), tt.data, tt.exists, tt.code, tt.msg)
 		}
 	}
+	if data, ok, err := r.ReadFile("/etc/cap"); len(data) != MaxFileSize || !ok || err != nil {
+		t.Errorf("a file of exactly the cap: %d bytes, %v, %v", len(data), ok, err)
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 func TestOwned(t *testing.T) {

@@ -1,10 +1,13 @@
-// Package fsys is the only way hvnetconf touches files under its root
-// directory (-R). Every path is logical ("/usr/local/etc/rc.conf.d/network")
-// and resolved inside the root through os.Root, so neither ".." nor a
-// symbolic link can reach outside it. Writes are atomic (temporary file,
-// fsync, rename, fsync of the directory) and only ever replace or remove
-// files that carry hvnetconf's header; fsys never runs programs and never
-// decides what to write.
+// Package fsys is the only way hvnetconf reaches a file under its root
+// directory (-R): the rc.conf family, the policy file, firewall and loader
+// files, its targets, temporary files, the lock and the journal. Every path
+// is logical ("/usr/local/etc/rc.conf.d/network") and resolved the way the
+// booted system would (Resolve: links followed, absolute targets taken from
+// the root), then reached through os.Root, so nothing outside the root is
+// ever read or written. Reads refuse anything but regular files and are
+// capped; writes are transactions (see transact) that only ever replace or
+// remove files carrying hvnetconf's header. fsys never runs programs and
+// never decides what to write.
 package fsys
 
 import (
@@ -13,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 )
@@ -28,46 +32,63 @@ func Owned(data []byte) bool {
 
 // Root is a directory tree that hvnetconf reads and writes.
 type Root struct {
-	dir string
-	os  *os.Root
-	ops ops // the real os.Root, or a failing one in tests
+	dir   string
+	image bool
+	os    *os.Root
+	ops   ops // the real os.Root, or a failing one in tests
 }
 
 // Open opens dir as the root of all later paths.
 func Open(dir string) (*Root, error) {
 	r, err := os.OpenRoot(dir)
 	if err != nil {
-		return nil, sysexits.New(sysexits.NoInput, err)
+		return nil, sysexits.Errorf(sysexits.NoInput, "root %s: %v", dir, unwrapPath(err))
 	}
-	return &Root{dir: dir, os: r, ops: osOps{r}}, nil
+	image, err := isImage(r)
+	if err != nil {
+		r.Close()
+		return nil, sysexits.Errorf(sysexits.NoInput, "root %s: %v", dir, err)
+	}
+	return &Root{dir: dir, image: image, os: r, ops: osOps{r}}, nil
+}
+
+// isImage reports whether the root is not the running system's "/": the
+// same directory (device and inode) as "/" is the live system, however
+// it was named (-R /, -R /., a link to /).
+func isImage(r *os.Root) (bool, error) {
+	here, err := r.Stat(".")
+	if err != nil {
+		return false, err
+	}
+	slash, err := os.Stat("/")
+	if err != nil {
+		return false, err
+	}
+	return !os.SameFile(here, slash), nil
 }
 
 // Dir is the directory the root was opened on.
 func (r *Root) Dir() string { return r.dir }
 
+// IsImage reports whether the root is an image (not the running system):
+// then only files are written, and nothing on this host is changed.
+func (r *Root) IsImage() bool { return r.image }
+
+// Host is the path on this host of a logical path, for messages that must
+// name the file the user can open (e.g. ROOT/etc/rc.conf in an image).
+func (r *Root) Host(logical string) string {
+	if !r.image {
+		return logical
+	}
+	return filepath.Join(r.dir, filepath.FromSlash(logical))
+}
+
 // Close releases the root's directory handle.
 func (r *Root) Close() error { return r.os.Close() }
 
-// ReadFile returns the content of the file at the logical path and whether
-// it exists; a missing file is (nil, false, nil).
-func (r *Root) ReadFile(logical string) ([]byte, bool, error) {
-	rel, err := relPath(logical, sysexits.DataErr)
-	if err != nil {
-		return nil, false, err
-	}
-	data, err := r.ops.ReadFile(rel)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, ioErr(logical, "read", err)
-	}
-	return data, true, nil
-}
-
 // relPath turns a logical path into one relative to the root. Only clean
-// absolute paths are accepted: "/a/../b" would be harmless under os.Root,
-// but it means the caller built a path it did not intend.
+// absolute paths are accepted: "/a/../b" would be harmless, but it means
+// the caller built a path it did not intend.
 func relPath(logical string, code int) (string, error) {
 	if logical == "" || logical[0] != '/' || path.Clean(logical) != logical || logical == "/" {
 		return "", sysexits.Errorf(code, "%s: not a clean absolute path below the root", logical)

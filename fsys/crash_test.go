@@ -1,0 +1,156 @@
+package fsys
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+	"testing"
+)
+
+func filesOnly(snap string) string {
+	var keep []string
+	for _, l := range strings.Split(snap, "\n") {
+		if !strings.HasSuffix(l, "/") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
+
+// dead stands for a process killed at step k: that step and every later
+// change fail, so nothing the dying run would do afterwards (restores,
+// clean-up) reaches the disk. Reads still work, as they change nothing.
+type dead struct {
+	faulty
+}
+
+var errDead = errors.New("killed")
+
+func (d *dead) step(what string) error {
+	if d.failed != "" {
+		return errDead
+	}
+	return d.faulty.step(what)
+}
+
+func (d *dead) Mkdir(name string, perm fs.FileMode) error {
+	if err := d.step("mkdir " + name); err != nil {
+		return err
+	}
+	return d.ops.Mkdir(name, perm)
+}
+
+func (d *dead) Rename(oldname, newname string) error {
+	if err := d.step("rename " + newname); err != nil {
+		return err
+	}
+	return d.ops.Rename(oldname, newname)
+}
+
+func (d *dead) Remove(name string) error {
+	if err := d.step("remove " + name); err != nil {
+		return err
+	}
+	return d.ops.Remove(name)
+}
+
+func (d *dead) SyncDir(dir string) error {
+	if err := d.step("fsync " + dir); err != nil {
+		return err
+	}
+	return d.ops.SyncDir(dir)
+}
+
+func (d *dead) CreateTemp(dir, base string) (file, string, error) {
+	if err := d.step("create in " + dir); err != nil {
+		return nil, "", err
+	}
+	return d.ops.CreateTemp(dir, base) // the write itself is not a step here
+}
+
+// TestCrashAtEveryStep kills an apply of several files at each of its
+// steps in turn; the next run's Recover must then leave exactly the old
+// tree or exactly the new one, without a journal or temporary file.
+func TestCrashAtEveryStep(t *testing.T) {
+	// Files only: a crash may leave a directory made for a new file
+	// (empty, and as FreeBSD has it anyway); the README says so.
+	oldTree := filesOnly(snapshot(t, build(t, base())))
+	newDir := build(t, base())
+	if _, err := open(t, newDir).Apply(changes()); err != nil {
+		t.Fatal(err)
+	}
+	newTree := filesOnly(snapshot(t, newDir))
+	targets := []string{network, routing, devd, loader}
+	sawOld, sawNew := 0, 0
+	for k := 1; ; k++ {
+		dir := build(t, base())
+		r := open(t, dir)
+		d := &dead{faulty: faulty{ops: r.ops, failAt: k}}
+		r.ops = d
+		_, err := r.Apply(changes())
+		if d.failed == "" {
+			if err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+		did, err := open(t, dir).Recover(targets)
+		if err != nil {
+			t.Fatalf("crash at %s (step %d): recover: %v", d.failed, k, err)
+		}
+		switch filesOnly(snapshot(t, dir)) {
+		case oldTree:
+			sawOld++
+		case newTree:
+			sawNew++
+		default:
+			t.Errorf("crash at %s (step %d), recovered (%q):\n%s\nwant the old tree:\n%s\nor the new:\n%s", d.failed, k, did, snapshot(t, dir), oldTree, newTree)
+		}
+	}
+	if sawOld == 0 || sawNew == 0 {
+		t.Errorf("recovered to the old tree %d times, to the new %d times: the test no longer covers both", sawOld, sawNew)
+	}
+	t.Logf("%d crashes recovered to the old tree, %d to the new", sawOld, sawNew)
+}
+
+// TestRecoverKeepsForeignFile: after a crash, a target an admin replaced
+// with a file of their own is left alone while the rest is finished.
+func TestRecoverKeepsForeignFile(t *testing.T) {
+	dir := build(t, base())
+	r := open(t, dir)
+	// Stop after the journal is written (its directory fsync) and the
+	// first rename: step numbers from TestCrashAtEveryStep's order.
+	d := &dead{faulty: faulty{ops: r.ops, failAt: -1}}
+	r.ops = d
+	steps, err := r.plan(changes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created []string
+	if err := r.stage(steps, &created); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.writeJournal(steps); err != nil {
+		t.Fatal(err)
+	}
+	// The admin's file replaces the network target before recovery.
+	mine := build(t, tree{"x": {"mine\n", 0}})
+	if err := copyFile(mine+"/x", dir+"/usr/local/etc/rc.conf.d/network"); err != nil {
+		t.Fatal(err)
+	}
+	did, err := open(t, dir).Recover([]string{network, routing, devd, loader})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := snapshot(t, dir)
+	want := build(t, tree{
+		"usr/local/etc/rc.conf.d/network":   {"mine\n", 0o600},
+		"usr/local/etc/devd/hvnetconf.conf": {owned("notify 100 {};\n"), 0o644},
+		"boot/loader.conf.d/hvnetconf.conf": {owned("hw.hn.vf_transparent=\"0\"\n"), 0o644},
+		"etc/rc.conf":                       {"hostname=\"vm\"\n", 0},
+		"var/db":                            {"dir", 0},
+	})
+	if got != snapshot(t, want) {
+		t.Errorf("recovered (%q):\n%s\nwant:\n%s", did, got, snapshot(t, want))
+	}
+}

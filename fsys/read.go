@@ -1,0 +1,136 @@
+package fsys
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"syscall"
+
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+)
+
+// MaxFileSize caps every file hvnetconf reads: rc.conf files, the policy,
+// firewall rule files and its own targets are a few KiB, so anything near
+// the cap is a mistake (or an attack on the memory of a boot-time run).
+const MaxFileSize = 1 << 20
+
+// ReadFile returns the content of the regular file the booted system
+// reaches at logical (see Resolve) and whether it exists; a missing file
+// is (nil, false, nil). Anything else at the path (a FIFO, a device, a
+// socket, a directory) is refused without opening it, so a read never
+// blocks; a file over MaxFileSize is refused without reading past the cap.
+func (r *Root) ReadFile(logical string) ([]byte, bool, error) {
+	rel, err := r.resolveRel(logical)
+	if err != nil {
+		return nil, false, err
+	}
+	fi, err := r.ops.Lstat(rel)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, ioErr(logical, "read", err)
+	}
+	if err := regular(logical, fi); err != nil {
+		return nil, false, err
+	}
+	data, err := r.ops.ReadRegular(rel, MaxFileSize)
+	if err != nil {
+		return nil, false, readErr(logical, err)
+	}
+	return data, true, nil
+}
+
+// Stat describes what the booted system reaches at logical, links
+// followed (test -f, test -d); missing is an error wrapping fs.ErrNotExist.
+func (r *Root) Stat(logical string) (fs.FileInfo, error) {
+	rel, err := r.resolveRel(logical)
+	if err != nil {
+		return nil, err
+	}
+	return r.ops.Lstat(rel)
+}
+
+// ReadDir lists the directory the booted system reaches at logical,
+// sorted by name.
+func (r *Root) ReadDir(logical string) ([]fs.DirEntry, error) {
+	rel, err := r.resolveRel(logical)
+	if err != nil {
+		return nil, err
+	}
+	return r.ops.ReadDir(rel)
+}
+
+// regular refuses everything but a regular file, by what Lstat saw.
+func regular(logical string, fi fs.FileInfo) error {
+	if fi.Mode().IsRegular() {
+		return nil
+	}
+	return sysexits.Errorf(sysexits.DataErr, "%s: is %s, not a regular file; hvnetconf reads only regular files", logical, kind(fi.Mode()))
+}
+
+// kind names a file type for a message.
+func kind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	}
+	return "not a regular file"
+}
+
+// errTooBig marks a file over the cap.
+var errTooBig = fmt.Errorf("larger than the %d KiB limit on files hvnetconf reads", MaxFileSize>>10)
+
+// IsTooBig reports whether err is a read refused for its size.
+func IsTooBig(err error) bool { return errors.Is(err, errTooBig) }
+
+func readErr(logical string, err error) error {
+	var se *sysexits.Error
+	if errors.As(err, &se) {
+		return err
+	}
+	if errors.Is(err, errTooBig) {
+		return sysexits.Errorf(sysexits.DataErr, "%s: %w", logical, errTooBig)
+	}
+	return ioErr(logical, "read", err)
+}
+
+// readRegular opens name without following a last link and without
+// blocking (O_NONBLOCK: a FIFO swapped in after the Lstat still does not
+// wait for a writer), checks again on the open file that it is regular,
+// and reads at most limit bytes.
+func readRegular(root *os.Root, name string, limit int64) ([]byte, error) {
+	f, err := root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, sysexits.Errorf(sysexits.DataErr, "/%s: is %s, not a regular file", name, kind(fi.Mode()))
+	}
+	if fi.Size() > limit {
+		return nil, errTooBig
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, errTooBig
+	}
+	return data, nil
+}
