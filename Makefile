@@ -45,6 +45,7 @@ staticcheck:
 # judge the golden scenarios, the end-to-end tests and `vars`).
 unit:
 	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -tags fakebsd ./host ./apply
 
 # The conformance suite alone: FREEBSD_RC names the FreeBSD trees
 # (colon-separated directories laid out like /); unset, the folders of

@@ -7,11 +7,6 @@ package config
 
 import (
 	_ "embed"
-	"errors"
-	"io/fs"
-	"os"
-
-	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 )
 
 // Mode is the VF mode hvnetconf configures for.
@@ -77,17 +72,11 @@ func (c *Config) Interface(hn string) Interface {
 	return c.Interfaces[hn]
 }
 
-// Load reads path. A missing file gives Default() unless mustExist (a file
-// named on the command line), which makes it exit 66.
-func Load(path string, mustExist bool) (*Config, error) {
-	data, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist) && !mustExist:
+// Load parses the policy file read by the caller (data, named name for
+// messages); exists false gives Default().
+func Load(name string, data []byte, exists bool) (*Config, error) {
+	if !exists {
 		return Default(), nil
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, sysexits.Errorf(sysexits.NoInput, "%s: no such file", path)
-	case err != nil:
-		return nil, sysexits.New(sysexits.NoInput, err)
 	}
-	return Parse(path, data)
+	return Parse(name, data)
 }

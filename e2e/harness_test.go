@@ -39,7 +39,7 @@ func build(dir string) error {
 	if os.Getenv("GOROOT") == "" {
 		gotool = "go"
 	}
-	cmd := exec.Command(gotool, "build", "-o", filepath.Join(dir, "hvnetconf"), "../cmd/hvnetconf")
+	cmd := exec.Command(gotool, "build", "-tags", "fakebsd", "-o", filepath.Join(dir, "hvnetconf"), "../cmd/hvnetconf")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build ../cmd/hvnetconf: %v\n%s", err, b)

@@ -68,7 +68,8 @@ func regular(logical string, fi fs.FileInfo) error {
 	if fi.Mode().IsRegular() {
 		return nil
 	}
-	return sysexits.Errorf(sysexits.DataErr, "%s: is %s, not a regular file; hvnetconf reads only regular files", logical, kind(fi.Mode()))
+	return sysexits.New(sysexits.DataErr, &PathError{Path: logical,
+		Err: fmt.Errorf("is %s, not a regular file; hvnetconf reads only regular files", kind(fi.Mode()))})
 }
 
 // kind names a file type for a message.
@@ -100,7 +101,7 @@ func readErr(logical string, err error) error {
 		return err
 	}
 	if errors.Is(err, errTooBig) {
-		return sysexits.Errorf(sysexits.DataErr, "%s: %w", logical, errTooBig)
+		return sysexits.New(sysexits.DataErr, &PathError{Path: logical, Err: errTooBig})
 	}
 	return ioErr(logical, "read", err)
 }
@@ -131,6 +132,43 @@ func readRegular(root *os.Root, name string, limit int64) ([]byte, error) {
 	}
 	if int64(len(data)) > limit {
 		return nil, errTooBig
+	}
+	return data, nil
+}
+
+// ReadHostFile reads a file the user named on the command line (--state,
+// --config, a --golden tree's files): a host path, not one under the root,
+// with the same rules as ReadFile: links followed, a regular file only
+// (checked before opening, and again on the open file), at most
+// MaxFileSize bytes.
+func ReadHostFile(name string) ([]byte, error) {
+	fi, err := os.Stat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, sysexits.Errorf(sysexits.NoInput, "%s: no such file", name)
+	}
+	if err != nil {
+		return nil, sysexits.Errorf(sysexits.NoInput, "%s: %v", name, unwrapPath(err))
+	}
+	if err := regular(name, fi); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, sysexits.Errorf(sysexits.NoInput, "%s: %v", name, unwrapPath(err))
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, sysexits.Errorf(sysexits.DataErr, "%s: not a regular file", name)
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, sysexits.Errorf(sysexits.DataErr, "%s: %v", name, errTooBig)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, sysexits.Errorf(sysexits.IOErr, "%s: read: %v", name, unwrapPath(err))
+	}
+	if len(data) > MaxFileSize {
+		return nil, sysexits.Errorf(sysexits.DataErr, "%s: %v", name, errTooBig)
 	}
 	return data, nil
 }

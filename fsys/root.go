@@ -13,6 +13,7 @@ package fsys
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -107,5 +108,15 @@ func ioErr(logical, step string, err error) error {
 	if errors.As(err, &le) {
 		err = le.Err
 	}
-	return sysexits.Errorf(sysexits.IOErr, "%s: %s: %w", logical, step, err)
+	return sysexits.New(sysexits.IOErr, &PathError{Path: logical, Err: fmt.Errorf("%s: %w", step, err)})
 }
+
+// PathError is an error about one logical path: "PATH: cause". Callers
+// that name the file themselves (rcconf, with a line number) take Err.
+type PathError struct {
+	Path string
+	Err  error
+}
+
+func (e *PathError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *PathError) Unwrap() error { return e.Err }

@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 	}
 	binary = filepath.Join(dir, "hvnetconf")
 	// Static, so that it also runs inside the conformance sandbox.
-	build := exec.Command("go", "build", "-o", binary, "../cmd/hvnetconf")
+	build := exec.Command("go", "build", "-tags", "fakebsd", "-o", binary, "../cmd/hvnetconf")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	out, err := build.CombinedOutput()
 	if err != nil {

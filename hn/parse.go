@@ -1,11 +1,9 @@
 package hn
 
 import (
-	"errors"
-	"io/fs"
-	"os"
 	"strings"
 
+	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/internal/tomlpos"
 )
@@ -13,12 +11,9 @@ import (
 // ReadFile reads a snapshot file (format: package doc). A missing file is
 // exit 66, a bad one exit 65, each naming the file.
 func ReadFile(path string) (*Snapshot, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, sysexits.Errorf(sysexits.NoInput, "%s: no such file", path)
-	}
+	data, err := fsys.ReadHostFile(path)
 	if err != nil {
-		return nil, sysexits.New(sysexits.NoInput, err)
+		return nil, err
 	}
 	return Parse(path, data)
 }

@@ -13,6 +13,4 @@ var (
 	Ifconfig = "ifconfig"
 	// Service runs rc.d scripts: service(8) (netif, dhclient, routing, devd).
 	Service = "service"
-	// LockFile serialises hvnetconf runs (apply, vf-up) on one host.
-	LockFile = "/var/run/hvnetconf.lock"
 )

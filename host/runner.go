@@ -55,6 +55,9 @@ func (r ExecRunner) Run(ctx context.Context, argv ...string) ([]byte, error) {
 	if len(argv) == 0 {
 		return nil, sysexits.Errorf(sysexits.Software, "run: empty argv")
 	}
+	if err := RequireLive(argv[0]); err != nil {
+		return nil, err // never a host program that is not FreeBSD's
+	}
 	prog, err := lookPath(argv[0], r.searchPath())
 	if err != nil {
 		return nil, sysexits.New(sysexits.Unavailable, err)

@@ -1,3 +1,5 @@
+//go:build freebsd || fakebsd
+
 package host
 
 import (

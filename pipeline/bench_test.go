@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"github.com/hvnetconf/hvnetconf/fsys"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,7 +57,12 @@ func benchRoot(b *testing.B, n int) (root, state string) {
 func BenchmarkRender(b *testing.B) {
 	for _, n := range []int{1, 8, 64} {
 		b.Run(fmt.Sprintf("hn=%d", n), func(b *testing.B) {
-			root, state := benchRoot(b, n)
+			dir, state := benchRoot(b, n)
+			root, err := fsys.Open(dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer root.Close()
 			b.ReportAllocs()
 			for b.Loop() {
 				res, err := Prepare(context.Background(), Options{Root: root, StatePath: state})

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/hvnetconf/hvnetconf/config"
@@ -26,7 +25,7 @@ const DefaultConfig = "/usr/local/etc/hvnetconf.toml"
 
 // Options name the inputs.
 type Options struct {
-	Root       string       // "/" when empty
+	Root       *fsys.Root   // opened (and locked) by the caller
 	ConfigPath string       // a host path; "" = ROOT/usr/local/etc/hvnetconf.toml if it exists
 	StatePath  string       // a TOML snapshot; "" = Snapshot, else the live kernel (FreeBSD only)
 	Snapshot   *hn.Snapshot // an hn state already read (apply reads it through its Runner)
@@ -65,13 +64,7 @@ type Result struct {
 // Prepare reads every input, renders and self-checks the plan, and computes
 // the changes. It writes nothing.
 func Prepare(ctx context.Context, o Options) (*Result, error) {
-	if o.Root == "" {
-		o.Root = "/"
-	}
-	root, err := fsys.Open(o.Root)
-	if err != nil {
-		return nil, sysexits.New(sysexits.NoInput, err)
-	}
+	root := o.Root
 	disk, err := readTargets(root)
 	if err != nil {
 		return nil, err
@@ -144,7 +137,7 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	}
 	mask := ownMask(disk)
 	load := func(services []string) (*rcconf.Env, error) {
-		return rcconf.Load(ctx, rcconf.Options{Root: o.Root, Services: services, Overlay: mask, Lenient: o.Lenient})
+		return rcconf.Load(ctx, rcconf.Options{Files: o.Root, Services: services, Overlay: mask, Lenient: o.Lenient})
 	}
 	if in.Netif, err = load(rcconf.ServiceNetif); err != nil {
 		return in, nil, err
@@ -172,19 +165,24 @@ func routingOnly(netif, routing *rcconf.Env) []finding.Finding {
 	return out
 }
 
-// LoadConfig reads the policy the way Prepare does: -c FILE (required), or
-// ROOT/usr/local/etc/hvnetconf.toml when present, else the defaults.
+// LoadConfig reads the policy the way Prepare does: -c FILE (a host path,
+// required), or ROOT/usr/local/etc/hvnetconf.toml when present, else the
+// defaults.
 func LoadConfig(o Options) (*config.Config, error) {
 	if o.ConfigPath != "" {
-		return config.Load(o.ConfigPath, true)
+		data, err := fsys.ReadHostFile(o.ConfigPath)
+		if err != nil {
+			return nil, err
+		}
+		return config.Load(o.ConfigPath, data, true)
 	}
-	c, err := config.Load(filepath.Join(o.Root, filepath.FromSlash(DefaultConfig)), false)
-	if err == nil && c.Source != "" {
-		// Rendered comments name the file as the system sees it, not as
-		// the image build's host does.
-		c.Source = DefaultConfig
+	// Messages and rendered comments name the file as the booted system
+	// sees it, not as the image build's host does.
+	data, ok, err := o.Root.ReadFile(DefaultConfig)
+	if err != nil {
+		return nil, err
 	}
-	return c, err
+	return config.Load(DefaultConfig, data, ok)
 }
 
 // diffTargets compares every target with the plan. A file hvnetconf did not

@@ -27,7 +27,7 @@ func selfCheck(ctx context.Context, o Options, plan *render.Plan) error {
 		env, ok := envs[key]
 		if !ok {
 			var err error
-			env, err = rcconf.Load(ctx, rcconf.Options{Root: o.Root, Services: e.Services, Overlay: overlay, Lenient: o.Lenient})
+			env, err = rcconf.Load(ctx, rcconf.Options{Files: o.Root, Services: e.Services, Overlay: overlay, Lenient: o.Lenient})
 			if err != nil {
 				return err
 			}

@@ -30,6 +30,8 @@ package rcconf
 import (
 	"fmt"
 	"time"
+
+	confined "github.com/hvnetconf/hvnetconf/fsys"
 )
 
 // Origin is where a variable got its final value: the logical path of the
@@ -49,6 +51,9 @@ func (o Origin) String() string {
 
 // Options say what to evaluate.
 type Options struct {
+	// Files is the confined root to read (see package fsys); when nil,
+	// Root is opened as one.
+	Files *confined.Root
 	// Root is the directory that stands for / (default "/").
 	Root string
 	// Services are the names given to load_rc_config, in order, all in one

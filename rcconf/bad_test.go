@@ -28,7 +28,7 @@ func TestBadInput(t *testing.T) {
 		{"missing sourced file", rcOnly("a=1\n. /etc/nope.conf"), "/etc/rc.conf:2:1: . /etc/nope.conf: no such file"},
 		{"source loop", map[string]string{"/etc/rc.conf": ". /etc/a", "/etc/a": ". /etc/b", "/etc/b": "\n. /etc/a"},
 			"/etc/a:1:1: . /etc/b: files nest deeper than 16 levels"},
-		{"2 MiB file", rcOnly(strings.Repeat("# padding\n", 2<<20/10+1)), "/etc/rc.conf: file is larger than 1 MiB"},
+		{"2 MiB file", rcOnly(strings.Repeat("# padding\n", 2<<20/10+1)), "/etc/rc.conf: file is larger than the 1 MiB limit"},
 		{"binary garbage", rcOnly("a=1\nb=2\n\x7fELF\x02\x01\x00\x00junk"), "/etc/rc.conf:3: binary data (NUL byte)"},
 		{"invalid UTF-8", rcOnly("a=1\nv=\"caf\xe9\"\n"), "/etc/rc.conf:2: invalid UTF-8"},
 		{"bash-only [[", rcOnly("[[ -n x ]] && v=1"), "/etc/rc.conf:1:1: "},

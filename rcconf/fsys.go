@@ -12,28 +12,32 @@ import (
 	"strings"
 	"time"
 
+	confined "github.com/hvnetconf/hvnetconf/fsys"
 	"mvdan.cc/sh/v3/interp"
 )
 
 // maxFileSize bounds every file rcconf reads: rc.conf files are a few KiB,
-// so anything bigger is a mistake (or an attack on the evaluator).
-const maxFileSize = 1 << 20
+// so anything bigger is a mistake (or an attack on the evaluator). It is
+// the confined root's cap.
+const maxFileSize = confined.MaxFileSize
 
-// fsys resolves logical absolute paths (/etc/rc.conf) under the root,
-// through os.Root so that no path or symlink can escape it, with the
-// Overlay map taking precedence over the files on disk.
+// fsys reads logical absolute paths (/etc/rc.conf) through the confined
+// root (links resolved as the booted system would, never out of the root,
+// regular files only, capped), with the Overlay map taking precedence over
+// the files on disk. Overlay keys are resolved paths, so a file reached
+// through a link is masked too.
 type fsys struct {
-	root    *os.Root
+	root    *confined.Root
 	overlay map[string][]byte
 }
 
-// rel turns a logical path into the name os.Root wants.
-func rel(logical string) string {
-	p := strings.TrimPrefix(path.Clean("/"+logical), "/")
-	if p == "" {
-		return "."
+// resolve is the overlay key for logical: its path on the booted system.
+func (f *fsys) resolve(logical string) (string, error) {
+	p, err := f.root.Resolve(path.Clean("/" + logical))
+	if err != nil {
+		return "", pathCause(err)
 	}
-	return p
+	return p, nil
 }
 
 // overlayDir reports whether some overlay file lives below dir, which makes
@@ -50,28 +54,34 @@ func (f *fsys) overlayDir(dir string) bool {
 
 // stat follows symlinks, like test -f and test -d.
 func (f *fsys) stat(logical string) (fs.FileInfo, error) {
-	logical = path.Clean("/" + logical)
-	if data, ok := f.overlay[logical]; ok {
+	p, err := f.resolve(logical)
+	if err != nil {
+		return nil, &fs.PathError{Op: "stat", Path: logical, Err: err}
+	}
+	if data, ok := f.overlay[p]; ok {
 		if data == nil {
 			return nil, &fs.PathError{Op: "stat", Path: logical, Err: fs.ErrNotExist}
 		}
-		return memInfo{name: path.Base(logical), size: int64(len(data))}, nil
+		return memInfo{name: path.Base(p), size: int64(len(data))}, nil
 	}
-	info, err := f.root.Stat(rel(logical))
-	if err != nil && f.overlayDir(logical) {
-		return memInfo{name: path.Base(logical), dir: true}, nil
+	info, err := f.root.Stat(p)
+	if err != nil && f.overlayDir(p) {
+		return memInfo{name: path.Base(p), dir: true}, nil
 	}
 	if err != nil {
-		return nil, &fs.PathError{Op: "stat", Path: logical, Err: unwrapPathErr(err)}
+		return nil, &fs.PathError{Op: "stat", Path: logical, Err: pathCause(err)}
 	}
 	return info, nil
 }
 
-// readFile returns a regular file's content, refusing directories and
-// anything larger than maxFileSize.
+// readFile returns a regular file's content, refusing directories, other
+// non-regular files and anything larger than maxFileSize.
 func (f *fsys) readFile(logical string) ([]byte, error) {
-	logical = path.Clean("/" + logical)
-	if data, ok := f.overlay[logical]; ok {
+	p, err := f.resolve(logical)
+	if err != nil {
+		return nil, err
+	}
+	if data, ok := f.overlay[p]; ok {
 		if data == nil {
 			return nil, fs.ErrNotExist
 		}
@@ -80,27 +90,16 @@ func (f *fsys) readFile(logical string) ([]byte, error) {
 		}
 		return data, nil
 	}
-	info, err := f.stat(logical)
-	if err != nil {
-		return nil, unwrapPathErr(err)
-	}
-	if info.IsDir() {
+	data, ok, err := f.root.ReadFile(p)
+	switch {
+	case confined.IsTooBig(err):
+		return nil, errTooBig
+	case err != nil:
+		return nil, pathCause(err)
+	case !ok && f.overlayDir(p):
 		return nil, errIsDir
-	}
-	if info.Size() > maxFileSize {
-		return nil, errTooBig
-	}
-	fh, err := f.root.Open(rel(logical))
-	if err != nil {
-		return nil, unwrapPathErr(err)
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, maxFileSize+1))
-	if err != nil {
-		return nil, unwrapPathErr(err)
-	}
-	if len(data) > maxFileSize {
-		return nil, errTooBig
+	case !ok:
+		return nil, fs.ErrNotExist
 	}
 	return data, nil
 }
@@ -108,18 +107,21 @@ func (f *fsys) readFile(logical string) ([]byte, error) {
 // readDir lists a directory, disk entries merged with the overlay, sorted
 // by name as sh sorts a glob.
 func (f *fsys) readDir(logical string) ([]fs.DirEntry, error) {
-	logical = path.Clean("/" + logical)
+	p, err := f.resolve(logical)
+	if err != nil {
+		return nil, &fs.PathError{Op: "readdir", Path: logical, Err: err}
+	}
 	byName := map[string]fs.DirEntry{}
-	disk, err := fs.ReadDir(f.root.FS(), rel(logical))
-	if err != nil && !f.overlayDir(logical) {
-		return nil, &fs.PathError{Op: "readdir", Path: logical, Err: unwrapPathErr(err)}
+	disk, err := f.root.ReadDir(p)
+	if err != nil && !f.overlayDir(p) {
+		return nil, &fs.PathError{Op: "readdir", Path: logical, Err: pathCause(err)}
 	}
 	for _, d := range disk {
 		byName[d.Name()] = d
 	}
-	prefix := strings.TrimSuffix(logical, "/") + "/"
-	for p, data := range f.overlay {
-		rest, ok := strings.CutPrefix(p, prefix)
+	prefix := strings.TrimSuffix(p, "/") + "/"
+	for op, data := range f.overlay {
+		rest, ok := strings.CutPrefix(op, prefix)
 		if !ok || rest == "" {
 			continue
 		}
@@ -141,8 +143,18 @@ func (f *fsys) readDir(logical string) ([]fs.DirEntry, error) {
 	return out, nil
 }
 
+// pathCause drops the path the confined root puts in front of its errors
+// (rcconf names the file itself, with a line) and os.Root's relative one.
+func pathCause(err error) error {
+	var pe *confined.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return unwrapPathErr(err)
+}
+
 var (
-	errTooBig = errors.New("file is larger than 1 MiB")
+	errTooBig = errors.New("file is larger than the 1 MiB limit")
 	errIsDir  = errors.New("is a directory")
 )
 

@@ -3,11 +3,11 @@ package rcconf
 import (
 	"context"
 	"io"
-	"os"
 	"runtime/metrics"
 	"strings"
 	"time"
 
+	confined "github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/internal/finding"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"mvdan.cc/sh/v3/expand"
@@ -39,17 +39,26 @@ func Load(ctx context.Context, opts Options) (*Env, error) {
 	if len(opts.Services) == 0 {
 		opts.Services = ServiceNetwork
 	}
-	if opts.Root == "" {
-		opts.Root = "/"
+	root := opts.Files
+	if root == nil {
+		if opts.Root == "" {
+			opts.Root = "/"
+		}
+		var err error
+		if root, err = confined.Open(opts.Root); err != nil {
+			return nil, err
+		}
+		defer root.Close()
 	}
-	root, err := os.OpenRoot(opts.Root)
-	if err != nil {
-		return nil, sysexits.Errorf(sysexits.NoInput, "root %s: %v", opts.Root, unwrapPathErr(err))
-	}
-	defer root.Close()
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
-	ev, err := newEvaluator(ctx, opts, &fsys{root: root, overlay: cleanOverlay(opts.Overlay)})
+	files := &fsys{root: root}
+	overlay, err := files.resolveOverlay(opts.Overlay)
+	if err != nil {
+		return nil, err
+	}
+	files.overlay = overlay
+	ev, err := newEvaluator(ctx, opts, files)
 	if err != nil {
 		return nil, err
 	}
@@ -59,17 +68,18 @@ func Load(ctx context.Context, opts Options) (*Env, error) {
 	return ev.env(), nil
 }
 
-// cleanOverlay keys the overlay by cleaned absolute paths.
-func cleanOverlay(in map[string][]byte) map[string][]byte {
+// resolveOverlay keys the overlay by the paths the booted system reaches
+// (see fsys.resolve), so a file reached through a link is masked too.
+func (f *fsys) resolveOverlay(in map[string][]byte) (map[string][]byte, error) {
 	out := make(map[string][]byte, len(in))
 	for p, data := range in {
-		out[rel("/"+p)] = data
+		r, err := f.resolve(p)
+		if err != nil {
+			return nil, sysexits.Errorf(sysexits.IOErr, "%s: %v", p, err)
+		}
+		out[r] = data
 	}
-	clean := make(map[string][]byte, len(out))
-	for p, data := range out {
-		clean["/"+strings.TrimPrefix(p, ".")] = data
-	}
-	return clean
+	return out, nil
 }
 
 func newEvaluator(ctx context.Context, opts Options, fsys *fsys) (*evaluator, error) {

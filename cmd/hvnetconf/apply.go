@@ -30,7 +30,7 @@ func applyCommand() *command {
 			fs.BoolVarP(&f.dryRun, "dry-run", "n", false, "print the file changes and the exact commands, change nothing")
 			fs.BoolVar(&f.filesOnly, "files-only", false, "write the files and stop (firstboot, image builds)")
 			fs.BoolVar(&f.noVer, "no-verify", false, "do not verify the runtime afterwards")
-			fs.DurationVar(&f.lockWait, "lock-wait", apply.LockWait, "wait at most `DURATION` for another hvnetconf (then exit 75)")
+			fs.DurationVar(&f.lockWait, "lock-wait", lockWait, "wait at most `DURATION` for another hvnetconf (then exit 75)")
 		},
 		run: func(ctx context.Context, inv *invocation) error {
 			if len(inv.args) > 0 {
@@ -42,15 +42,19 @@ func applyCommand() *command {
 }
 
 func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
-	if !f.dryRun {
-		unlock, err := apply.Lock(f.in.root, f.lockWait)
-		if err != nil {
+	o, err := f.in.open(inv, f.lockWait)
+	if err != nil {
+		return err
+	}
+	// An image is files only: nothing on the host building it changes.
+	image := o.Root.IsImage()
+	if !f.filesOnly && !image {
+		if err := host.RequireLive("apply"); err != nil {
 			return err
 		}
-		defer unlock()
 	}
 	r := host.ExecRunner{}
-	res, err := prepareLive(ctx, &f.in, r)
+	res, err := prepareLive(ctx, o, r)
 	if err != nil {
 		return err
 	}
@@ -59,7 +63,10 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 		log = nil
 	}
 	out, err := apply.Apply(ctx, apply.Env{Runner: r, Log: log}, applyInput(res),
-		apply.Options{DryRun: f.dryRun, FilesOnly: f.filesOnly, NoVerify: f.noVer, Retry: apply.DefaultRetry})
+		apply.Options{DryRun: f.dryRun, FilesOnly: f.filesOnly || image, NoVerify: f.noVer, Retry: apply.DefaultRetry})
+	if image && out != nil && err == nil {
+		out.Note = "-R " + f.in.root + " is an image: files only, nothing on this running system was changed"
+	}
 	if f.in.json {
 		if jerr := writeJSON(inv.stdout, struct {
 			*report
@@ -116,8 +123,7 @@ func (f *applyFlags) print(w io.Writer, res *pipeline.Result, out *apply.Result)
 // prepareLive renders from the inputs; without --state the hn snapshot is
 // read from the running system through the same seams as ifconfig
 // (apply.Live).
-func prepareLive(ctx context.Context, in *inputFlags, r host.Runner) (*pipeline.Result, error) {
-	o := in.options()
+func prepareLive(ctx context.Context, o pipeline.Options, r host.Runner) (*pipeline.Result, error) {
 	if o.StatePath == "" {
 		s, err := apply.Live(ctx, r)
 		if err != nil {

@@ -5,11 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/hvnetconf/hvnetconf/apply"
+	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/host"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/pipeline"
@@ -33,7 +33,16 @@ func checkCommand() *command {
 			}
 			r := host.ExecRunner{}
 			live := in.state == "" && golden == ""
-			res, err := prepareLive(ctx, in, r)
+			if in.state == "" {
+				if err := host.RequireLive("check without --state"); err != nil {
+					return err
+				}
+			}
+			o, err := in.open(inv, lockWait)
+			if err != nil {
+				return err
+			}
+			res, err := prepareLive(ctx, o, r)
 			if err != nil {
 				return err
 			}
@@ -101,7 +110,7 @@ func checkGolden(res *pipeline.Result, dir string) ([]string, error) {
 		if err != nil || !d.Type().IsRegular() {
 			return err
 		}
-		data, err := os.ReadFile(path)
+		data, err := fsys.ReadHostFile(path)
 		rel, _ := filepath.Rel(dir, path)
 		onDisk["/"+filepath.ToSlash(rel)] = data
 		return err

@@ -25,7 +25,12 @@ type invocation struct {
 	cmd            *command
 	args           []string
 	stdout, stderr io.Writer
+	atExit         []func() // run (last first) when the command returns
 }
+
+// onExit registers f to run when the command has returned (before the
+// exit code is printed): releasing the root's lock, for one.
+func (inv *invocation) onExit(f func()) { inv.atExit = append(inv.atExit, f) }
 
 func commands() []*command {
 	return []*command{

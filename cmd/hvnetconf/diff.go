@@ -17,7 +17,7 @@ func diffCommand() *command {
 			if len(inv.args) > 0 {
 				return sysexits.Errorf(sysexits.Usage, "diff: unexpected argument %q", inv.args[0])
 			}
-			res, err := in.prepare(ctx)
+			res, err := in.prepare(ctx, inv)
 			if err != nil {
 				return err
 			}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/hvnetconf/hvnetconf/internal/finding"
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/internal/version"
 	"github.com/hvnetconf/hvnetconf/pipeline"
 	"github.com/spf13/pflag"
@@ -30,12 +32,34 @@ func (f *inputFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "do not print findings")
 }
 
-func (f *inputFlags) options() pipeline.Options {
-	return pipeline.Options{Root: f.root, ConfigPath: f.config, StatePath: f.state, Lenient: f.lenient, Version: version.Version}
+// lockWait bounds how long a command waits for another hvnetconf to let
+// go of the root: an apply takes about a second; a devd handler queued
+// behind it must still end well before devd's patience does.
+const lockWait = 30 * time.Second
+
+// open opens (and locks, see openRoot) the root and says what to read.
+// An image's NICs are not this host's: with an image root the hn snapshot
+// must come from --state, never from the running system.
+func (f *inputFlags) open(inv *invocation, wait time.Duration) (pipeline.Options, error) {
+	root, err := openRoot(inv, f.root, wait)
+	if err != nil {
+		return pipeline.Options{}, err
+	}
+	if root.IsImage() && f.state == "" {
+		return pipeline.Options{}, sysexits.Errorf(sysexits.Usage,
+			"-R %s is an image, not this running system: give its hn state with --state FILE (hvnetconf snapshot on the VM)", f.root)
+	}
+	return pipeline.Options{Root: root, ConfigPath: f.config, StatePath: f.state, Lenient: f.lenient, Version: version.Version}, nil
 }
 
-func (f *inputFlags) prepare(ctx context.Context) (*pipeline.Result, error) {
-	return pipeline.Prepare(ctx, f.options())
+// prepare renders from the inputs; without --state the hn snapshot is
+// read from the running system (hn.Live).
+func (f *inputFlags) prepare(ctx context.Context, inv *invocation) (*pipeline.Result, error) {
+	o, err := f.open(inv, lockWait)
+	if err != nil {
+		return nil, err
+	}
+	return pipeline.Prepare(ctx, o)
 }
 
 // printFindings writes findings one per line, after the main output, on

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
@@ -54,7 +55,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hvnetconf %s: %v\n", cmd.name, err)
 		return sysexits.Usage
 	}
-	err := cmd.run(ctx, &invocation{cmd: cmd, args: fs.Args(), stdout: stdout, stderr: stderr})
+	inv := &invocation{cmd: cmd, args: fs.Args(), stdout: stdout, stderr: stderr}
+	err := cmd.run(ctx, inv)
+	for _, f := range slices.Backward(inv.atExit) {
+		f()
+	}
 	if err == nil {
 		return sysexits.OK
 	}

@@ -25,7 +25,7 @@ func renderCommand() *command {
 			if len(inv.args) > 0 {
 				return sysexits.Errorf(sysexits.Usage, "render: unexpected argument %q", inv.args[0])
 			}
-			res, err := in.prepare(ctx)
+			res, err := in.prepare(ctx, inv)
 			if err != nil {
 				return err
 			}

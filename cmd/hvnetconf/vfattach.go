@@ -28,7 +28,10 @@ func vfAttachCommand() *command {
 			if err != nil {
 				return err
 			}
-			h := f.handler(ctx, inv.stderr)
+			if err := f.refuseImage("vf-attach"); err != nil {
+				return err
+			}
+			h := f.handler(ctx, inv)
 			if !detached {
 				// Every Ethernet attach (lagg, vlan, hn) comes here: decide
 				// fast, and detach only for a VF in lagg mode.
@@ -65,7 +68,9 @@ const minVFDelay = 2 * time.Second
 
 // vfDelay is hyperv_vf_delay as netif sees it (rc.conf, then the rendered
 // rc.conf.d/network), in seconds, at least 2. An unreadable rc.conf gives
-// the default: the VF must still come up.
+// the default: the VF must still come up. It is read without the lock,
+// which the handler takes only after the delay: a value read during a
+// render is the old or the new one, both fine for a delay.
 func vfDelay(ctx context.Context, root string) time.Duration {
 	env, err := rcconf.Load(ctx, rcconf.Options{Root: root, Services: []string{"network"}, Lenient: true})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
+	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/host"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/pipeline"
@@ -18,32 +19,33 @@ type handlerFlags struct {
 	in       inputFlags
 	verbose  bool
 	lockWait time.Duration
+	opts     pipeline.Options // the root, once the handler holds its lock
 }
 
 func (f *handlerFlags) register(fs *pflag.FlagSet) {
 	f.in.register(fs)
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "also log to stderr (devd discards it; syslog always gets it)")
-	fs.DurationVar(&f.lockWait, "lock-wait", apply.LockWait, "wait at most `DURATION` for another hvnetconf (then exit 75)")
+	fs.DurationVar(&f.lockWait, "lock-wait", lockWait, "wait at most `DURATION` for another hvnetconf (then exit 75)")
 }
 
 // handler builds the devd handler: syslog (tag hvnetconf) is the log, plus
 // stderr with -v.
-func (f *handlerFlags) handler(ctx context.Context, stderr io.Writer) *apply.Handler {
+func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *apply.Handler {
 	r := host.ExecRunner{}
 	var logs []io.Writer
 	if w := apply.Syslog(); w != nil {
 		logs = append(logs, w)
 	}
 	if f.verbose {
-		logs = append(logs, stderr)
+		logs = append(logs, inv.stderr)
 	}
 	return &apply.Handler{
 		Env:      apply.Env{Runner: r, Log: io.MultiWriter(logs...)},
 		Sysctls:  apply.Sysctls(ctx, r),
-		Lock:     func() (func() error, error) { return apply.Lock(f.in.root, f.lockWait) },
+		Lock:     func() (func() error, error) { return f.lock(inv) },
 		LaggName: f.laggName,
 		Prepare: func(ctx context.Context) (apply.Input, error) {
-			res, err := prepareLive(ctx, &f.in, r)
+			res, err := prepareLive(ctx, f.opts, r)
 			if err != nil {
 				return apply.Input{}, err
 			}
@@ -64,10 +66,42 @@ func vfUpCommand() *command {
 			if err != nil {
 				return err
 			}
-			h := f.handler(ctx, inv.stderr)
+			if err := f.refuseImage("vf-up"); err != nil {
+				return err
+			}
+			h := f.handler(ctx, inv)
 			return logged(h, "vf-up "+name, h.VFUp(ctx, name))
 		},
 	}
+}
+
+// refuseImage: the handlers act on the running system only, never on an
+// image (-R): devd runs them for this host's own interfaces. The check
+// comes first, so nothing is read or run for a refused call.
+func (f *handlerFlags) refuseImage(what string) error {
+	if err := host.RequireLive(what); err != nil {
+		return err
+	}
+	root, err := fsys.Open(f.in.root)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	if root.IsImage() {
+		return sysexits.Errorf(sysexits.Usage, "%s: -R %s is an image; the devd handlers act on the running system only", what, f.in.root)
+	}
+	return nil
+}
+
+// lock opens and locks the root (held until the command returns; the
+// handler's unlock is then a no-op) and keeps it for Prepare and laggName.
+func (f *handlerFlags) lock(inv *invocation) (func() error, error) {
+	o, err := f.in.open(inv, f.lockWait)
+	if err != nil {
+		return nil, err
+	}
+	f.opts = o
+	return func() error { return nil }, nil
 }
 
 // handlerArg takes the one interface name devd passes and refuses a bad
@@ -91,7 +125,10 @@ func logged(h *apply.Handler, what string, err error) error {
 // path stays fast; an unreadable policy falls back to laggN, and the slow
 // path's full render then reports the policy error.
 func (f *handlerFlags) laggName(hnName string) string {
-	c, err := pipeline.LoadConfig(f.in.options())
+	if f.opts.Root == nil {
+		return ""
+	}
+	c, err := pipeline.LoadConfig(f.opts)
 	if err != nil {
 		return ""
 	}

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hvnetconf/hvnetconf/fsys"
+	"github.com/hvnetconf/hvnetconf/render"
+)
+
+// openRoot opens the -R root for a command that reads its files: it takes
+// the root's lock (held until the command returns, so that a render never
+// reads a tree another run is changing) and finishes or undoes a change a
+// killed run left half done (fsys.Root.Recover), saying so on stderr.
+func openRoot(inv *invocation, dir string, wait time.Duration) (*fsys.Root, error) {
+	root, err := fsys.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := root.Lock(wait)
+	if err != nil {
+		root.Close()
+		return nil, err
+	}
+	inv.onExit(func() {
+		unlock()
+		root.Close()
+	})
+	did, err := root.Recover(render.Targets)
+	for _, d := range did {
+		fmt.Fprintln(inv.stderr, "hvnetconf: "+d)
+	}
+	return root, err
+}
