@@ -8,9 +8,12 @@ import (
 )
 
 // firewallFiles reads the rule files rc.conf enables, for the render to scan
-// for hn names. Missing files are simply not scanned.
-func firewallFiles(env *rcconf.Env, root *fsys.Root) map[string][]byte {
+// for hn names. Missing files are simply not scanned; one that cannot be
+// read (not a regular file, over the cap) is an error, as the rules would
+// go unchecked.
+func firewallFiles(env *rcconf.Env, root *fsys.Root) (map[string][]byte, error) {
 	files := map[string][]byte{}
+	var first error
 	enabled := func(name string) bool {
 		v, _ := env.Get(name)
 		return strings.EqualFold(v, "YES")
@@ -26,7 +29,11 @@ func firewallFiles(env *rcconf.Env, root *fsys.Root) map[string][]byte {
 		if !strings.HasPrefix(path, "/") {
 			return // a firewall_type keyword such as "workstation", not a file
 		}
-		if data, ok, err := root.ReadFile(path); err == nil && ok {
+		data, ok, err := root.ReadFile(path)
+		if err != nil && first == nil {
+			first = err
+		}
+		if ok {
 			files[path] = data
 		}
 	}
@@ -34,5 +41,5 @@ func firewallFiles(env *rcconf.Env, root *fsys.Root) map[string][]byte {
 	add("firewall_enable", "firewall_type", "")
 	add("firewall_enable", "firewall_script", "/etc/rc.firewall")
 	add("ipfilter_enable", "ipfilter_rules", "/etc/ipf.rules")
-	return files
+	return files, first
 }

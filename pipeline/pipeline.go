@@ -99,7 +99,7 @@ func readTargets(root *fsys.Root) (map[string]diskFile, error) {
 	for _, path := range render.Targets {
 		data, ok, err := root.ReadFile(path)
 		if err != nil {
-			return nil, sysexits.New(sysexits.IOErr, err)
+			return nil, err
 		}
 		disk[path] = diskFile{data: data, exists: ok, owned: ok && fsys.Owned(data)}
 	}
@@ -145,7 +145,9 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	if in.Routing, err = load(rcconf.ServiceRouting); err != nil {
 		return in, nil, err
 	}
-	in.Firewall = firewallFiles(in.Netif, root)
+	if in.Firewall, err = firewallFiles(in.Netif, root); err != nil {
+		return in, nil, err
+	}
 	return in, append(in.Netif.Findings(), routingOnly(in.Netif, in.Routing)...), nil
 }
 

@@ -83,6 +83,12 @@ func (c *checker) walk(node syntax.Node, inFunc bool) {
 			c.stmtFlags(n)
 		case *syntax.CallExpr:
 			c.call(n, inFunc)
+		case *syntax.Word:
+			if tildeUser(n) {
+				// sh looks the user up in the password database; the
+				// interpreter would read the host's, not the image's.
+				c.refuse(n.Pos(), "~user needs the password database, which hvnetconf does not read")
+			}
 		default:
 			if msg := refusedNode(n); msg != "" {
 				c.refuse(n.Pos(), "%s", msg)
@@ -217,4 +223,33 @@ func validName(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// tildeUser reports a tilde-prefix naming a user (~name, also after a
+// colon as in PATH-like assignments): sh(1) "Tilde Expansion". A bare ~ or
+// ~/ is $HOME, which the evaluation sets itself.
+func tildeUser(w *syntax.Word) bool {
+	for i, part := range w.Parts {
+		lit, ok := part.(*syntax.Lit)
+		if !ok {
+			continue
+		}
+		v := lit.Value
+		if i == 0 && named(v) {
+			return true
+		}
+		for j := strings.Index(v, ":~"); j >= 0; j = strings.Index(v, ":~") {
+			v = v[j+1:]
+			if named(v) {
+				return true
+			}
+			v = v[1:]
+		}
+	}
+	return false
+}
+
+// named: v starts with ~ and a user name (anything but / or the end).
+func named(v string) bool {
+	return strings.HasPrefix(v, "~") && len(v) > 1 && v[1] != '/' && v[1] != ':'
 }

@@ -42,16 +42,21 @@ func applyCommand() *command {
 }
 
 func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
-	o, err := f.in.open(inv, f.lockWait)
+	// An image is files only: nothing on the host building it changes.
+	// Decided before the root is locked, so that a refused run touches
+	// nothing at all.
+	image, err := isImage(f.in.root)
 	if err != nil {
 		return err
 	}
-	// An image is files only: nothing on the host building it changes.
-	image := o.Root.IsImage()
-	if !f.filesOnly && !image {
+	if (!f.filesOnly && !image) || f.in.state == "" {
 		if err := host.RequireLive("apply"); err != nil {
 			return err
 		}
+	}
+	o, err := f.in.open(inv, f.lockWait)
+	if err != nil {
+		return err
 	}
 	r := host.ExecRunner{}
 	res, err := prepareLive(ctx, o, r)

@@ -32,3 +32,14 @@ func openRoot(inv *invocation, dir string, wait time.Duration) (*fsys.Root, erro
 	}
 	return root, err
 }
+
+// isImage says whether dir is an image rather than this running system
+// (see fsys.Root.IsImage), without locking anything.
+func isImage(dir string) (bool, error) {
+	root, err := fsys.Open(dir)
+	if err != nil {
+		return false, err
+	}
+	defer root.Close()
+	return root.IsImage(), nil
+}

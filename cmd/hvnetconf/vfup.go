@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
-	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/host"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/pipeline"
@@ -82,12 +81,11 @@ func (f *handlerFlags) refuseImage(what string) error {
 	if err := host.RequireLive(what); err != nil {
 		return err
 	}
-	root, err := fsys.Open(f.in.root)
+	image, err := isImage(f.in.root)
 	if err != nil {
 		return err
 	}
-	defer root.Close()
-	if root.IsImage() {
+	if image {
 		return sysexits.Errorf(sysexits.Usage, "%s: -R %s is an image; the devd handlers act on the running system only", what, f.in.root)
 	}
 	return nil
