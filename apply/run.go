@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hvnetconf/hvnetconf/host"
 )
@@ -42,8 +43,17 @@ type executor struct {
 	failed *Step // a Partial step that failed: undone first, best effort
 }
 
+// rollbackTimeout bounds a rollback: about 20 commands, each a few
+// milliseconds, or a service restart of a few seconds.
+const rollbackTimeout = 60 * time.Second
+
 func (x *executor) run(ctx context.Context, steps []Step) error {
 	for _, s := range steps {
+		if err := ctx.Err(); err != nil {
+			// SIGTERM or SIGINT (main cancels ctx): stop here; the
+			// caller rolls back what ran.
+			return &StepError{Step: s, Err: fmt.Errorf("not started: %w", context.Cause(ctx))}
+		}
 		x.env.logf("[started]  %s", s)
 		if _, err := x.env.Runner.Run(ctx, s.Argv...); err != nil {
 			x.env.logf("[failed]   %s: %v", s, err)
@@ -62,6 +72,10 @@ func (x *executor) run(ctx context.Context, steps []Step) error {
 // failure, so that as much as possible is put back, and returns what it
 // ran and every failure.
 func (x *executor) rollback(ctx context.Context) (undone []string, err error) {
+	// A rollback runs to its end even when the run was interrupted (that
+	// is when it matters most), within its own bound.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
 	if x.failed != nil {
 		// It may have done part of its work; undo failures here only mean
 		// that part was not done.

@@ -98,3 +98,45 @@ func liveState(h *fakeHost) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// cancelAt cancels the run's context (what SIGTERM or SIGINT does through
+// main) when the host is about to run argv.
+type cancelAt struct {
+	*fakeHost
+	argv   string
+	cancel context.CancelFunc
+}
+
+func (c *cancelAt) Run(ctx context.Context, argv ...string) ([]byte, error) {
+	if strings.Join(argv, " ") == c.argv {
+		c.cancel()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // exec.CommandContext kills or never starts it
+	}
+	return c.fakeHost.Run(ctx, argv...)
+}
+
+// TestInterruptRollsBack: a signal in the middle of apply stops it before
+// the next command and rolls everything back (files first, then the
+// steps that ran), with commands that still run although the run's
+// context is cancelled; the runtime ends as before.
+func TestInterruptRollsBack(t *testing.T) {
+	plan := laggPlan(false, true)
+	h := newFake(t)
+	h.do(t, "service dhclient start hn0")
+	before := liveState(h)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := &cancelAt{fakeHost: h, argv: "service netif start lagg0", cancel: cancel}
+	_, err := Apply(ctx, Env{Runner: r}, h.input(plan), Options{NoVerify: true})
+	if err == nil || !strings.Contains(err.Error(), "rolled back") {
+		t.Fatalf("err = %v, want a rollback", err)
+	}
+	if !slices.Contains(h.log, "restore files") || !slices.Contains(h.log, "ifconfig lagg0 destroy") {
+		t.Errorf("rollback incomplete: %q", h.log)
+	}
+	if after := liveState(h); after != before {
+		t.Errorf("runtime not restored:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
