@@ -44,8 +44,8 @@ staticcheck:
 # Every package, the conformance suite included (FreeBSD's own rc scripts
 # judge the golden scenarios, the end-to-end tests and `vars`).
 unit:
-	$(GO) test -race -count=1 ./...
-	$(GO) test -race -count=1 -tags fakebsd ./host ./apply
+	$(GO) test -race -count=1 -timeout 30m ./...
+	$(GO) test -race -count=1 -tags fakebsd ./host ./apply ./internal/fakebsd
 
 # The conformance suite alone: FREEBSD_RC names the FreeBSD trees
 # (colon-separated directories laid out like /); unset, the folders of
