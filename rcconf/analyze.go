@@ -113,22 +113,43 @@ func stmtBound(node syntax.Node, u int) int {
 }
 
 // growth is how many times one run of node may multiply the longest value:
-// the product over its assignments of their number of references.
+// the product, over the words whose value is stored (assignments,
+// ${v:=word}, here-documents that read may store), of their references.
 func growth(node syntax.Node) int {
 	g := 1
 	syntax.Walk(node, func(n syntax.Node) bool {
-		if as, ok := n.(*syntax.Assign); ok && as.Value != nil {
-			refs := 0
-			for m := range syntax.Preorder(as.Value) {
-				if _, ok := m.(*syntax.ParamExp); ok {
-					refs++
-				}
-			}
-			g = satMul(g, max(1, refs))
+		if w := storedWord(n); w != nil {
+			g = satMul(g, max(1, refCount(w)))
 		}
 		return true
 	})
 	return g
+}
+
+func storedWord(n syntax.Node) *syntax.Word {
+	switch n := n.(type) {
+	case *syntax.Assign:
+		return n.Value
+	case *syntax.Redirect:
+		return n.Hdoc
+	case *syntax.ParamExp:
+		if n.Exp != nil && (n.Exp.Op == syntax.AssignUnset || n.Exp.Op == syntax.AssignUnsetOrNull) {
+			return n.Exp.Word
+		}
+	}
+	return nil
+}
+
+// refCount counts the parameter expansions in node: each may copy or scan
+// a whole value.
+func refCount(node syntax.Node) int {
+	refs := 0
+	for n := range syntax.Preorder(node) {
+		if _, ok := n.(*syntax.ParamExp); ok {
+			refs++
+		}
+	}
+	return refs
 }
 
 func satMul(a, b int) int {
@@ -144,7 +165,7 @@ func satAdd(a, b int) int { return min(a+b, 1<<50) }
 // loop body and function body, so that endless loops, runaway growth and
 // runaway recursion are caught; and unquoted literals rewritten (see
 // fixWord) where the interpreter differs from FreeBSD's sh.
-func instrument(f *syntax.File) {
+func (ev *evaluator) instrument(f *syntax.File) {
 	hdocs := map[*syntax.Word]bool{}
 	for n := range syntax.Preorder(f) {
 		if r, ok := n.(*syntax.Redirect); ok && r.Hdoc != nil {
@@ -154,13 +175,16 @@ func instrument(f *syntax.File) {
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.WhileClause:
-			n.Do = prepend(n.Do, cmdTick, growth(n))
+			n.Do = append([]*syntax.Stmt{ev.tickStmt(cmdTick, n)}, n.Do...)
 		case *syntax.ForClause:
-			n.Do = prepend(n.Do, cmdTick, growth(n))
+			n.Do = append([]*syntax.Stmt{ev.tickStmt(cmdTick, n)}, n.Do...)
 		case *syntax.FuncDecl:
-			if b, ok := n.Body.Cmd.(*syntax.Block); ok {
-				b.Stmts = prepend(b.Stmts, cmdEnter, growth(n))
-			}
+			// Any compound command may be a body (f() if ...; fi); wrap it
+			// so that both ends count. A return skips the leave tick, so
+			// the call handler counts return itself.
+			body := n.Body
+			n.Body = &syntax.Stmt{Position: body.Position, Cmd: &syntax.Block{Lbrace: body.Position, Rbrace: body.End(),
+				Stmts: []*syntax.Stmt{ev.tickStmt(cmdEnter, n), body, ev.tickStmt(cmdLeave, n)}}}
 		case *syntax.Word:
 			if !hdocs[n] {
 				fixWord(n)
@@ -171,9 +195,12 @@ func instrument(f *syntax.File) {
 	})
 }
 
-func prepend(stmts []*syntax.Stmt, name string, g int) []*syntax.Stmt {
-	call := &syntax.CallExpr{Args: []*syntax.Word{litWord(name), litWord(strconv.Itoa(g))}}
-	return append([]*syntax.Stmt{{Cmd: call}}, stmts...)
+// tickStmt calls an internal command with node's growth factor and its
+// index in ev.bodies (for its expansion cost).
+func (ev *evaluator) tickStmt(name string, node syntax.Node) *syntax.Stmt {
+	ev.bodies = append(ev.bodies, node)
+	call := &syntax.CallExpr{Args: []*syntax.Word{litWord(name), litWord(strconv.Itoa(growth(node))), litWord(strconv.Itoa(len(ev.bodies) - 1))}}
+	return &syntax.Stmt{Cmd: call}
 }
 
 func litWord(s string) *syntax.Word {

@@ -23,8 +23,13 @@
 // attributed to the statement that called the function.
 //
 // Limits, each an error naming FILE:LINE: files over 1 MiB, NUL bytes,
-// invalid UTF-8, . nested deeper than 16, more than a million commands,
-// runaway recursion or value growth, and Options.Timeout.
+// invalid UTF-8, and Options.Timeout; and counters that stop hostile input
+// the same way on every run, each error starting "limit:" (limits.go):
+// . nested deeper than 16, a million commands, 1000 nested function calls,
+// eval nested 64 deep or over 1 MiB of text, values or positional
+// parameters over 1 MiB, 100000 parameters or words, 4 MiB of words in one
+// command, 64 MiB of expansion work, 20 million variable checks, and 10000
+// directory listings for globs.
 package rcconf
 
 import (

@@ -29,6 +29,7 @@ var allowedBuiltins = map[string]bool{
 const (
 	cmdTick  = "rcconf:tick"  // top of every loop body: steps, memory, time
 	cmdEnter = "rcconf:enter" // top of every function body: nesting depth
+	cmdLeave = "rcconf:leave" // end of every function body: nesting depth
 	cmdProbe = "rcconf:probe" // captures a live view of the global variables
 )
 

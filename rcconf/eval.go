@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"strings"
 
@@ -17,15 +15,6 @@ import (
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
-)
-
-// Limits that keep a hostile or broken file from hanging or exhausting the
-// process. FreeBSD's sh has none of them, but no real rc.conf comes near.
-const (
-	maxDepth    = 16        // nested . files
-	maxSteps    = 1_000_000 // commands run in one Load
-	maxFrames   = 4096      // Go stack frames: runaway recursion
-	maxHeapGrow = 512 << 20 // heap growth during one Load
 )
 
 // frame is a file being run and the top-level statement running in it.
@@ -51,10 +40,24 @@ type evaluator struct {
 	files   []string
 	finds   []finding.Finding
 	fatal   error
-	steps   int
-	heap0   uint64
-	pcs     []uintptr
-	sample  []metrics.Sample
+	// Counters behind the limits (limits.go).
+	steps      int
+	calls      int // function calls in progress
+	evals      int // eval in progress
+	expanded   int
+	scanned    int
+	dirReads   int
+	dirEntries int
+	bodies     []syntax.Node // loop and function bodies, for tick's cost
+}
+
+// bodyCost is the expansion cost of the body a tick stands in.
+func (ev *evaluator) bodyCost(ctx context.Context, index string) int {
+	i, err := strconv.Atoi(index)
+	if err != nil || i < 0 || i >= len(ev.bodies) {
+		return 0
+	}
+	return ev.cost(ev.bodies[i], interp.HandlerCtx(ctx).Env)
 }
 
 // where is the innermost statement running, for messages.
@@ -122,41 +125,58 @@ func (ev *evaluator) call(ctx context.Context, args []string) ([]string, error) 
 		return nil, ev.fatal
 	}
 	if ev.steps++; ev.steps > maxSteps {
-		return nil, ev.stop(ev.here("more than %d commands run (endless loop?)", maxSteps))
+		return nil, ev.limit("more than %d commands run (endless loop?)", maxSteps)
+	}
+	if err := ev.checkArgs(args); err != nil {
+		return nil, err
 	}
 	name := args[0]
 	switch {
 	case name == cmdProbe:
 		ev.global = interp.HandlerCtx(ctx).Env
 		return []string{":"}, nil
-	case name == cmdTick || name == cmdEnter:
+	case name == cmdTick || name == cmdEnter || name == cmdLeave:
 		return ev.tick(ctx, args)
 	case name == "." || name == "source":
 		return ev.dot(args)
 	case name == "eval":
-		return ev.eval(args)
+		return ev.eval(ctx, args)
+	case name == "return":
+		ev.calls-- // the checker only lets return stand in a function body
+		return args, nil
 	case ev.r.Funcs[name] != nil, allowedBuiltins[name]:
 		return args, nil
 	}
 	return ev.refuse(notAllowed(name))
 }
 
-// tick runs at the top of loop and function bodies: it bounds recursion
-// and memory, and keeps $? as the body would have seen it (zero or not).
+// tick runs at the top of loop bodies and at both ends of function bodies:
+// it counts function calls in progress, checks the values against their
+// limits, charges the body's expansions, and keeps $? (see statusArgs).
+// args are the name, the body's growth factor, and its index in ev.bodies.
 func (ev *evaluator) tick(ctx context.Context, args []string) ([]string, error) {
-	if args[0] == cmdEnter && runtime.Callers(0, ev.pcs) >= len(ev.pcs) {
-		return nil, ev.stop(ev.here("functions nest too deeply (endless recursion?)"))
+	switch args[0] {
+	case cmdEnter:
+		if ev.calls++; ev.calls > maxCallDepth {
+			return nil, ev.limit("functions nest deeper than %d calls (endless recursion?)", maxCallDepth)
+		}
+	case cmdLeave:
+		ev.calls--
 	}
-	g, _ := strconv.Atoi(args[len(args)-1])
-	metrics.Read(ev.sample)
-	grown := max(ev.sample[0].Value.Uint64(), ev.heap0) - ev.heap0
-	if satMul(int(max(grown, 1<<20)>>10), max(g, 1)) > maxHeapGrow>>10 {
-		return nil, ev.stop(ev.here("values grow without bound in a loop or function"))
+	longest, err := ev.measure(interp.HandlerCtx(ctx).Env)
+	if err != nil {
+		return nil, err
 	}
-	if interp.HandlerCtx(ctx).LastExitStatus != 0 {
-		return []string{"false"}, nil
+	g, _ := strconv.Atoi(args[1])
+	if satMul(longest, max(g, 1)) > maxValue {
+		return nil, ev.limit("values could grow over %d MiB in one pass of a loop or function", maxValue>>20)
 	}
-	return []string{":"}, nil
+	if args[0] != cmdLeave {
+		if err := ev.charge(ev.bodyCost(ctx, args[2])); err != nil {
+			return nil, err
+		}
+	}
+	return statusArgs(ctx, args[0] == cmdLeave), nil
 }
 
 // dot runs ". FILE" itself, so that the file is checked before it runs and
@@ -175,10 +195,20 @@ func (ev *evaluator) dot(args []string) ([]string, error) {
 	return []string{":"}, nil
 }
 
-// eval checks the text like a file, then runs it in place.
-func (ev *evaluator) eval(args []string) ([]string, error) {
+// eval checks the text like a file, then runs it in place. Unlike a file,
+// its text is built while running, so each statement is bounded by the
+// values as they are when it starts.
+func (ev *evaluator) eval(ctx context.Context, args []string) ([]string, error) {
 	file, _ := ev.where()
 	src := []byte(strings.Join(args[1:], " "))
+	if len(src) > maxFileSize {
+		return nil, ev.limit("eval text over %d MiB", maxFileSize>>20)
+	}
+	if ev.evals >= maxEvalDepth {
+		return nil, ev.limit("eval nests deeper than %d levels", maxEvalDepth)
+	}
+	ev.evals++
+	defer func() { ev.evals-- }()
 	parsed, err := ev.parse(file+" (eval)", src)
 	if err != nil {
 		return nil, ev.stop(err)
@@ -186,11 +216,18 @@ func (ev *evaluator) eval(args []string) ([]string, error) {
 	if refs := checkFile(parsed, ev.funcs); len(refs) > 0 {
 		return ev.refuse("eval: " + refs[0].msg)
 	}
-	instrument(parsed)
+	ev.instrument(parsed)
+	env := interp.HandlerCtx(ctx).Env
 	for _, st := range parsed.Stmts {
+		if err := ev.guard(env, st); err != nil {
+			return nil, err
+		}
 		if err := ev.runOne(st); err != nil {
 			return nil, ev.stop(err)
 		}
+	}
+	if _, err := ev.measure(env); err != nil {
+		return nil, err
 	}
 	return []string{":"}, nil
 }
@@ -236,4 +273,17 @@ func (ev *evaluator) lenientFile(err error) error {
 	}
 	ev.finds = append(ev.finds, finding.Finding{Severity: finding.Warning, Message: "skipped: " + err.Error()})
 	return nil
+}
+
+// guard bounds one eval statement before it runs, from the values as they
+// are now: what it could build, and what its expansions may scan.
+func (ev *evaluator) guard(env expand.Environ, st *syntax.Stmt) error {
+	longest, err := ev.measure(env)
+	if err != nil {
+		return err
+	}
+	if stmtBound(st, longest) > maxValue {
+		return ev.limit("values could grow over %d MiB", maxValue>>20)
+	}
+	return ev.charge(ev.cost(st, env))
 }

@@ -179,7 +179,7 @@ func (m memInfo) Name() string       { return m.name }
 func (m memInfo) Size() int64        { return m.size }
 func (m memInfo) ModTime() time.Time { return time.Time{} }
 func (m memInfo) IsDir() bool        { return m.dir }
-func (m memInfo) Sys() any           { return nil }
+func (m memInfo) Sys() any           { return ownerSys() }
 func (m memInfo) Mode() fs.FileMode {
 	if m.dir {
 		return fs.ModeDir | 0o755
@@ -210,12 +210,27 @@ func (h handlers) open(_ context.Context, p string, flag int, _ os.FileMode) (io
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: p, Err: err}
 	}
+	// Only read consumes an opened file, and FreeBSD's read skips NUL
+	// bytes (bin/sh/miscbltin.c, readcmd): no sh variable can hold one.
+	// mvdan's read would keep them, and its set -x tracing panics on them.
+	if bytes.IndexByte(data, 0) >= 0 {
+		data = bytes.ReplaceAll(data, []byte{0}, nil)
+	}
 	return memFile{bytes.NewReader(data)}, nil
 }
 
 func (h handlers) stat(_ context.Context, p string, _ bool) (fs.FileInfo, error) {
-	return h.fs.stat(p)
+	info, err := h.fs.stat(p)
+	if err != nil {
+		return nil, err
+	}
+	return ownedInfo{info}, nil
 }
+
+// ownedInfo reports every file as the current user's: see ownerSys.
+type ownedInfo struct{ fs.FileInfo }
+
+func (ownedInfo) Sys() any { return ownerSys() }
 
 func (h handlers) access(_ context.Context, p string, mode interp.AccessMode) error {
 	info, err := h.fs.stat(p)

@@ -3,7 +3,6 @@ package rcconf
 import (
 	"context"
 	"io"
-	"runtime/metrics"
 	"strings"
 	"time"
 
@@ -86,11 +85,7 @@ func newEvaluator(ctx context.Context, opts Options, fsys *fsys) (*evaluator, er
 	ev := &evaluator{
 		ctx: ctx, opts: opts, fs: fsys,
 		known: map[string]string{}, origins: map[string]Origin{}, funcs: map[string]bool{},
-		pcs:    make([]uintptr, maxFrames),
-		sample: []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}},
 	}
-	metrics.Read(ev.sample)
-	ev.heap0 = ev.sample[0].Value.Uint64()
 	h := handlers{fs: fsys}
 	r, err := interp.New(
 		interp.Env(expand.ListEnviron()),
@@ -101,7 +96,7 @@ func newEvaluator(ctx context.Context, opts Options, fsys *fsys) (*evaluator, er
 		interp.OpenHandler(h.open),
 		interp.StatHandler(h.stat),
 		interp.AccessHandler(h.access),
-		interp.ReadDirHandler2(h.readDir),
+		interp.ReadDirHandler2(ev.readDir),
 	)
 	if err != nil {
 		return nil, sysexits.New(sysexits.Software, err)

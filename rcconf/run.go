@@ -24,7 +24,7 @@ func (ev *evaluator) runFile(logical string, f *syntax.File) error {
 		skip[ref.stmt] = true
 		ev.warn(logical, int(ref.pos.Line()), "skipped: "+ref.msg)
 	}
-	instrument(f)
+	ev.instrument(f)
 	ev.stack = append(ev.stack, frame{file: logical})
 	defer func() { ev.stack = ev.stack[:len(ev.stack)-1] }()
 	top := &ev.stack[len(ev.stack)-1]
@@ -40,24 +40,30 @@ func (ev *evaluator) runFile(logical string, f *syntax.File) error {
 			j = ev.batchEnd(stmts, i, skip)
 		}
 		if j == i && stmtBound(stmts[i], ev.maxLen) > maxValue {
-			if err := ev.skipOrFail(logical, stmts[i], "values could grow beyond 16 MiB"); err != nil {
+			if err := ev.skipOrFail(logical, stmts[i], "limit: values could grow over 16 MiB"); err != nil {
 				return err
 			}
 			i++
 			continue
+		}
+		if err := ev.charge(ev.cost(&syntax.File{Stmts: stmts[i:max(j, i+1)]}, ev.global)); err != nil {
+			return err
 		}
 		if j > i {
 			if err := ev.runBatch(logical, stmts[i:j]); err != nil {
 				return err
 			}
 			i = j
-			continue
+		} else {
+			if err := ev.runOne(stmts[i]); err != nil {
+				return err
+			}
+			ev.diff(Origin{File: logical, Line: int(stmts[i].Pos().Line())})
+			i++
 		}
-		if err := ev.runOne(stmts[i]); err != nil {
-			return err
+		if ev.maxLen > maxValueLen {
+			return ev.limit("values over %d MiB", maxValueLen>>20)
 		}
-		ev.diff(Origin{File: logical, Line: int(stmts[i].Pos().Line())})
-		i++
 	}
 	return nil
 }

@@ -1,0 +1,36 @@
+package pipeline
+
+import (
+	"context"
+	"github.com/hvnetconf/hvnetconf/fsys"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestSelfCheckOwnerTests: an rc.conf testing the owner of a file that the
+// self-check overlays (it exists only in memory) evaluates instead of
+// panicking in the interpreter's test -O / -G.
+func TestSelfCheckOwnerTests(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../examples/azure")); err != nil {
+		t.Fatal(err)
+	}
+	rc := filepath.Join(dir, "etc", "rc.conf")
+	data, err := os.ReadFile(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = append(data, "[ -O /usr/local/etc/rc.conf.d/network ] && owned=YES\n[ -G /usr/local/etc/rc.conf.d/network ] && grouped=YES\n"...)
+	if err := os.WriteFile(rc, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root, err := fsys.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	if _, err := Prepare(context.Background(), Options{Root: root, StatePath: "../examples/azure-state.toml"}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,106 @@
+package rcconf
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// hostile are rc.conf files built to exhaust the evaluator. Each must end
+// with an error naming the limit it hit and the file:line where.
+var hostile = []struct {
+	name, rc string
+	want     string // prefix of the error
+}{
+	{"eval-doubling", "a=x\neval \"" + strings.Repeat(`a=\$a\$a;`, 40) + "\"", "/etc/rc.conf:2:1: "},
+	{"set-doubling", "set -- x\nwhile :; do set -- \"$@\" \"$@\"; done", "/etc/rc.conf:2:"},
+	{"recursion", "f() { f; }\nf", "/etc/rc.conf:"},
+	{"loop-growth", "a=x\nwhile :; do a=$a$a; done", "/etc/rc.conf:2:"},
+	{"func-growth", "a=x\nf() { a=$a$a; f; }\nf", "/etc/rc.conf:"},
+	{"many-refs", "a=" + strings.Repeat("x", 4096) + "\nwhile :; do b=" + strings.Repeat("$a", 2000) + "; done", "/etc/rc.conf:2:"},
+	{"strip-big", "a=" + strings.Repeat("xy", 400<<10) + "\nwhile :; do b=${a%%*x} c=${a#*y}; done", "/etc/rc.conf:2:"},
+	{"pattern-big", "a=" + strings.Repeat("x", 400<<10) + "\nwhile :; do b=${a#\"$a\"}; done", "/etc/rc.conf:2:"},
+	{"heredoc", "a=" + strings.Repeat("x", 1<<10) + "\nwhile :; do read b <<EOF\n" + strings.Repeat("$a", 1000) + "\nEOF\na=$b; done", "/etc/rc.conf:2:"},
+	{"many-vars", "i=0\nwhile :; do eval \"v$i=$i\"; i=$((i+1)); done", "/etc/rc.conf:2:"},
+	{"glob-loop", "for f in /etc/d/*/*/*/*/*/*/*/*/*; do :; done", "/etc/rc.conf:1:"},
+	{"positional-refs", "set -- " + strings.Repeat("x", 1<<10) + "\nwhile :; do a=\"$*$*$*$*\"; set -- \"$a\"; done", "/etc/rc.conf:2:"},
+}
+
+// hostileRoot builds a root with cfg as rc.conf and a directory whose ten
+// symlinks point back at itself.
+func hostileRoot(t *testing.T, rc string) string {
+	root := writeRoot(t, rcOnly(rc))
+	d := filepath.Join(root, "etc", "d")
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"a", "b", "c", "e", "f", "g", "h", "i", "j", "k"} {
+		if err := os.Symlink(".", filepath.Join(d, n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+// TestHostileChild is the child process of TestHostile: it loads one root.
+func TestHostileChild(t *testing.T) {
+	root := os.Getenv("RCCONF_HOSTILE_ROOT")
+	if root == "" {
+		t.Skip("run by TestHostile")
+	}
+	_, err := Load(context.Background(), Options{Root: root, Timeout: 60 * time.Second})
+	if err == nil {
+		os.Stdout.WriteString("RESULT: no error\n")
+		return
+	}
+	os.Stdout.WriteString("RESULT: " + err.Error() + "\n")
+}
+
+// TestHostile runs each hostile input in a child process and checks the
+// error and the child's peak memory (rusage, not wall time).
+func TestHostile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	for _, tt := range hostile {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestHostileChild$", "-test.v")
+			cmd.Env = append(os.Environ(), "RCCONF_HOSTILE_ROOT="+hostileRoot(t, tt.rc))
+			start := time.Now()
+			out, err := cmd.CombinedOutput()
+			wall := time.Since(start)
+			ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+			var msg string
+			if _, rest, ok := strings.Cut(string(out), "RESULT: "); ok {
+				msg, _, _ = strings.Cut(rest, "\n")
+			}
+			rss := int64(0)
+			if ru != nil {
+				rss = ru.Maxrss >> 10 // KiB on Linux and FreeBSD
+			}
+			t.Logf("%-16s wall %6.2fs cpu %6.2fs maxrss %5d MiB: %.150s", tt.name, wall.Seconds(),
+				cpuSeconds(ru), rss, msg)
+			if err != nil && msg == "" {
+				t.Fatalf("child failed: %v\n%.2000s", err, out)
+			}
+			if !strings.HasPrefix(msg, tt.want) || !strings.Contains(msg, "limit: ") {
+				t.Errorf("error %q, want %q... naming a limit", msg, tt.want)
+			}
+			if rss > 512 {
+				t.Errorf("peak RSS %d MiB, want under 512", rss)
+			}
+		})
+	}
+}
+
+func cpuSeconds(ru *syscall.Rusage) float64 {
+	if ru == nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
