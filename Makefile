@@ -66,6 +66,16 @@ freebsd:
 	CGO_ENABLED=0 GOOS=freebsd GOARCH=arm64 $(GO) build -o /dev/null ./...
 	@echo "freebsd amd64, arm64: ok"
 
+# Each fuzz target in turn, FUZZTIME each (go test fuzzes one target at a
+# time). New crashers land in the package's testdata/fuzz/.
+FUZZTIME ?= 10m
+FUZZ     := hn:FuzzParseSnapshot config:FuzzParsePolicy pipeline:FuzzRenderRCConf rcconf:FuzzEvaluate
+fuzz:
+	@for t in $(FUZZ); do \
+		echo "fuzz ./$${t%%:*} $${t#*:} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) ./$${t%%:*}/ || exit 1; \
+	done
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 

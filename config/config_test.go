@@ -49,6 +49,7 @@ func TestParseErrors(t *testing.T) {
 		{"syntax", "mode = \"lagg\"\nvf_delay = \n", "h.toml:2:"},
 		{"unknown top", "mode = \"lagg\"\nvf_dealy = 3\n", "h.toml:2: vf_dealy: unknown key (known: mode, vf_delay, devd_priority, xpnt_attwait, interface)"},
 		{"unknown table", "[interfaces.hn0]\n", "h.toml:1: interfaces: unknown key"},
+		{"nested too deep", "mode = " + strings.Repeat("[", 40), "h.toml:1: nested too deep (limit: nesting deeper than 32)"},
 		{"unknown in interface", "[interface.hn0]\nskip = true\nlag = \"lagg1\"\n", "h.toml:3: interface.hn0.lag: unknown key (known: skip, lagg)"},
 		{"mode value", "mode = \"failover\"\n", `h.toml:1: mode: "failover": want "auto", "transparent" or "lagg"`},
 		{"mode case", "mode = \"Lagg\"\n", "h.toml:1: mode: \"Lagg\""},

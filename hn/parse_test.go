@@ -1,6 +1,7 @@
 package hn
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -52,6 +53,9 @@ func TestParseErrors(t *testing.T) {
 			"s.toml:1: vfmap.mce0: mce0 maps to hn1, but hn.hn1.vf is mce1"},
 		{"vfmap hn without vf", "vfmap = { mce0 = \"hn0\" }\n[hn.hn0]\n", "s.toml:1: vfmap.mce0: mce0 maps to hn0, but hn.hn0 has no vf"},
 		{"vfmap unknown hn", "vfmap = { mce0 = \"hn3\" }\n[hn.hn0]\n", "s.toml:1: vfmap.mce0: hn3 is not one of the hn devices"},
+		// The limits themselves are tested in internal/tomlpos.
+		{"nested too deep", "\nvfmap = " + strings.Repeat("{a=", 10000) + strings.Repeat("}", 10000), "s.toml:2: nested too deep (limit: nesting deeper than 32)"},
+		{"first of many unknown keys", "[hn.hn0]\n" + manyKeys(1000), "s.toml:2: hn.hn0.k0: unknown key"},
 	}
 	for _, tt := range tests {
 		_, err := Parse("s.toml", []byte(tt.src))
@@ -66,6 +70,15 @@ func TestParseErrors(t *testing.T) {
 			t.Errorf("%s: error is not one line: %q", tt.name, err)
 		}
 	}
+}
+
+// manyKeys is n lines "kN = 1" (Only once probed every one: quadratic).
+func manyKeys(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "k%d = 1\n", i)
+	}
+	return b.String()
 }
 
 func TestParseExample(t *testing.T) {

@@ -26,7 +26,10 @@
 // values of the wrong type or out of range, names that are not interface
 // names (ValidIfName), [hn.X] tables whose X is not hnN, a VF paired with two
 // hn, a vfmap entry that contradicts an hn's vf or names an hn not listed,
-// and a VF missing from vflist when vflist is given.
+// and a VF missing from vflist when vflist is given. Before decoding, it
+// refuses a file over tomlpos's limits (1 MiB, nesting deeper than 32, more
+// than 1024 keys or 4096 array elements, a key over 128 bytes, a string
+// over 1024) with "FILE:LINE: what (limit: ...)".
 package hn
 
 import "slices"

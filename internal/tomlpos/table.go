@@ -2,7 +2,6 @@ package tomlpos
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -37,21 +36,19 @@ func (t Table) Errorf(k string, format string, args ...any) error {
 	return t.doc.Errorf(t.Path(k), format, args...)
 }
 
-// Only rejects the first key (by line) that is not among known.
+// Only rejects the first key (in document order) that is not among known.
 func (t Table) Only(known ...string) error {
-	var bad string
-	first := math.MaxInt
-	for k := range t.m {
-		if slices.Contains(known, k) {
-			continue
-		}
-		line := t.doc.Line(t.Path(k)...)
-		if line < first || (line == first && k < bad) {
-			bad, first = k, line
-		}
+	unknown := func(k string) bool {
+		_, in := t.m[k]
+		return in && !slices.Contains(known, k)
 	}
-	if first == math.MaxInt {
+	i := slices.IndexFunc(t.Keys(), unknown)
+	if i < 0 {
 		return nil
+	}
+	bad := t.Keys()[i]
+	if first := t.doc.first(t.path, unknown); first != nil {
+		bad = first[len(t.path)]
 	}
 	return t.Errorf(bad, "unknown key (known: %s)", strings.Join(known, ", "))
 }

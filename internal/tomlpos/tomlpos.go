@@ -8,7 +8,8 @@ package tomlpos
 import (
 	"errors"
 	"fmt"
-	"math"
+	"slices"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
@@ -19,12 +20,21 @@ type Doc struct {
 	name string // the file name errors are reported against
 	code int    // the exit code every error about this document carries
 	data string
+	// positions decodes the document once more, keeping each value's
+	// position, the first time a line is asked for.
+	positions func() *positions
 }
 
 // Parse parses data and returns its root table. A syntax error (including a
-// duplicate key) is reported as "name:line:col: message" with code.
+// duplicate key) is reported as "name:line:col: message" with code, a
+// document over the limits (MaxSize, MaxDepth, MaxKey, MaxString) as
+// "name:line: what (limit: ...)", before the decoder sees it.
 func Parse(name string, data []byte, code int) (*Doc, Table, error) {
+	if err := scan(name, data, code); err != nil {
+		return nil, Table{}, err
+	}
 	d := &Doc{name: name, code: code, data: string(data)}
+	d.positions = sync.OnceValue(d.decodePositions)
 	var root map[string]any
 	if _, err := toml.Decode(d.data, &root); err != nil {
 		var pe toml.ParseError
@@ -60,52 +70,96 @@ func (probe) UnmarshalTOML(any) error { return errProbe }
 
 // Line is the line on which key was set: the line of its value for
 // "key = value", of the header for "[table]". An implicit table ("a" in
-// "a.b = 1" or "[a.b]") takes the first line of its contents. 0 if the key
-// does not exist. Errors are rare, so this re-decodes the document each time.
+// "a.b = 1" or "[a.b]") takes the line of its first key in the document. A
+// missing key takes the line of its nearest existing parent; 0 if there is
+// none. The first call decodes the document again (errors are rare); every
+// call then costs a few probes, each a copy of the document made by the
+// library, so callers ask for one line per error, not one per key.
 func (d *Doc) Line(key ...string) int {
+	pos := d.positions()
+	if pos == nil {
+		return 0
+	}
+	n, p := pos.deepest(key)
+	if n == 0 {
+		return 0
+	}
+	if line := pos.md.probeLine(p); line > 0 {
+		return line
+	}
+	first := pos.first(key[:n], nil)
+	if first == nil {
+		return 0
+	}
+	_, p = pos.deepest(first)
+	return pos.md.probeLine(p)
+}
+
+// positions is the document decoded with every value kept as a
+// toml.Primitive, which is what a position probe needs.
+type positions struct {
+	md   *metaData
+	root map[string]toml.Primitive
+}
+
+// metaData adds the position probe to the decoder's MetaData.
+type metaData struct{ toml.MetaData }
+
+func (d *Doc) decodePositions() *positions {
 	var root map[string]toml.Primitive
 	md, err := toml.Decode(d.data, &root)
-	if err != nil || len(key) == 0 {
-		return 0
+	if err != nil {
+		return nil
 	}
-	return lineIn(&md, root, key)
+	return &positions{md: &metaData{md}, root: root}
 }
 
-func lineIn(md *toml.MetaData, m map[string]toml.Primitive, key []string) int {
-	p, ok := m[key[0]]
-	if !ok {
-		return 0
+// deepest returns how many leading parts of key exist, and the value of
+// the last of them.
+func (pos *positions) deepest(key []string) (int, toml.Primitive) {
+	var last toml.Primitive
+	m := pos.root
+	for n, k := range key {
+		p, ok := m[k]
+		if !ok {
+			return n, last
+		}
+		last = p
+		var sub map[string]toml.Primitive // fresh: decoding into m would merge
+		if n+1 < len(key) && pos.md.PrimitiveDecode(p, &sub) != nil {
+			return n + 1, last // an array or a value: nothing below it
+		}
+		m = sub
 	}
-	if len(key) > 1 {
-		var sub map[string]toml.Primitive
-		if md.PrimitiveDecode(p, &sub) == nil {
-			if line := lineIn(md, sub, key[1:]); line > 0 {
-				return line
-			}
+	return len(key), last
+}
+
+// first returns the first key in document order below prefix whose next
+// part passes ok (any part if ok is nil), or nil. The decoder lists only
+// the keys that were set (no implicit tables), in the order it met them.
+func (pos *positions) first(prefix []string, ok func(string) bool) []string {
+	for _, k := range pos.md.Keys() {
+		if len(k) > len(prefix) && slices.Equal(k[:len(prefix)], prefix) && (ok == nil || ok(k[len(prefix)])) {
+			return k
 		}
 	}
-	return primLine(md, p)
+	return nil
 }
 
-// primLine is the line of one value, or the first line inside an implicit
-// table (which the parser records no position for).
-func primLine(md *toml.MetaData, p toml.Primitive) int {
+// probeLine is the line of one value, 0 for an implicit table (the parser
+// records no position for it).
+func (md *metaData) probeLine(p toml.Primitive) int {
 	var pe toml.ParseError
-	if err := md.PrimitiveDecode(p, probe{}); errors.As(err, &pe) && pe.Position.Line > 0 {
+	if err := md.PrimitiveDecode(p, probe{}); errors.As(err, &pe) {
 		return pe.Position.Line
 	}
-	var sub map[string]toml.Primitive
-	if md.PrimitiveDecode(p, &sub) != nil {
-		return 0
+	return 0
+}
+
+// first is positions.first for the document, nil if it does not decode.
+func (d *Doc) first(prefix []string, ok func(string) bool) []string {
+	if pos := d.positions(); pos != nil {
+		return pos.first(prefix, ok)
 	}
-	first := math.MaxInt
-	for _, c := range sub {
-		if line := primLine(md, c); line > 0 && line < first {
-			first = line
-		}
-	}
-	if first == math.MaxInt {
-		return 0
-	}
-	return first
+	return nil
 }
