@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"github.com/hvnetconf/hvnetconf/fsys"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,9 +51,14 @@ func FuzzRenderRCConf(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, rc []byte) {
-		root := t.TempDir()
-		writeFile(t, root, "etc/defaults/rc.conf", defaults)
-		writeFile(t, root, "etc/rc.conf", rc)
+		dir := t.TempDir()
+		writeFile(t, dir, "etc/defaults/rc.conf", defaults)
+		writeFile(t, dir, "etc/rc.conf", rc)
+		root, err := fsys.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer root.Close()
 		// Endless loops in rc.conf end at this deadline, not rcconf's 5 s.
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
