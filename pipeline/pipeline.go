@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hvnetconf/hvnetconf/config"
 	"github.com/hvnetconf/hvnetconf/fsys"
@@ -22,6 +23,10 @@ import (
 
 // DefaultConfig is where hvnetconf.toml lives under the root.
 const DefaultConfig = "/usr/local/etc/hvnetconf.toml"
+
+// prepareTimeout bounds reading and rendering in one run. A real
+// configuration takes milliseconds (see the README's timings).
+const prepareTimeout = 8 * time.Second
 
 // Options name the inputs.
 type Options struct {
@@ -64,6 +69,11 @@ type Result struct {
 // Prepare reads every input, renders and self-checks the plan, and computes
 // the changes. It writes nothing.
 func Prepare(ctx context.Context, o Options) (*Result, error) {
+	// One bound for every evaluation of one run (up to five: netif,
+	// routing and the self-check's), so that a run ends within seconds
+	// whatever rc.conf holds, not five times rcconf's own bound.
+	ctx, cancel := context.WithTimeout(ctx, prepareTimeout)
+	defer cancel()
 	root := o.Root
 	disk, err := readTargets(root)
 	if err != nil {

@@ -1,9 +1,11 @@
 package rcconf
 
 import (
+	"context"
 	"errors"
 	"strings"
 
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -122,8 +124,12 @@ func (ev *evaluator) afterRun(err error) error {
 	if ev.fatal != nil {
 		return ev.fatal
 	}
-	if ev.ctx.Err() != nil {
-		return ev.stop(ev.here("evaluation did not finish in time (endless loop?)"))
+	if err := ev.ctx.Err(); err != nil {
+		if errors.Is(err, context.Canceled) {
+			// main cancels on SIGTERM and SIGINT: nothing is written.
+			return ev.stop(sysexits.New(sysexits.TempFail, ev.here("interrupted; nothing was written")))
+		}
+		return ev.stop(ev.here("limit: evaluation did not finish in time (endless loop?)"))
 	}
 	var status interp.ExitStatus
 	if err != nil && !errors.As(err, &status) {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -236,4 +237,32 @@ func exitCode(err error) int {
 		return -1
 	}
 	return 0
+}
+
+// TestTermEndsARun: SIGTERM (and SIGINT alike) in the middle of a long
+// evaluation ends the run with exit 75 and one line, nothing written.
+func TestTermEndsARun(t *testing.T) {
+	state, _ := filepath.Abs(exampleState)
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		root := exampleRoot(t)
+		// Legal and slow: about a second of evaluation.
+		appendRCAt(t, filepath.Join(root, "etc/rc.conf"), "i=0\nwhile [ $i -lt 400000 ]; do i=$((i+1)); done\n")
+		before := treeState(t, root)
+		cmd := exec.Command(releaseBinary(t), "render", "-R", root, "--state", state)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+		cmd.Process.Signal(sig)
+		err := cmd.Wait()
+		if code := exitCode(err); code != 75 || strings.Count(stderr.String(), "\n") != 1 ||
+			!strings.Contains(stderr.String(), "interrupted; nothing was written") {
+			t.Errorf("%v: exit %d, stderr %q; want 75 and one line saying it was interrupted", sig, code, stderr.String())
+		}
+		if got := treeState(t, root); got != before {
+			t.Errorf("%v: root changed:\n%s", sig, got)
+		}
+	}
 }
