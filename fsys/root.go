@@ -17,7 +17,6 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 )
@@ -68,21 +67,9 @@ func isImage(r *os.Root) (bool, error) {
 	return !os.SameFile(here, slash), nil
 }
 
-// Dir is the directory the root was opened on.
-func (r *Root) Dir() string { return r.dir }
-
 // IsImage reports whether the root is an image (not the running system):
 // then only files are written, and nothing on this host is changed.
 func (r *Root) IsImage() bool { return r.image }
-
-// Host is the path on this host of a logical path, for messages that must
-// name the file the user can open (e.g. ROOT/etc/rc.conf in an image).
-func (r *Root) Host(logical string) string {
-	if !r.image {
-		return logical
-	}
-	return filepath.Join(r.dir, filepath.FromSlash(logical))
-}
 
 // Close releases the root's directory handle.
 func (r *Root) Close() error { return r.os.Close() }
