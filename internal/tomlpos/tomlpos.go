@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/BurntSushi/toml"
@@ -40,9 +41,9 @@ func Parse(name string, data []byte, code int) (*Doc, Table, error) {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			return nil, Table{}, sysexits.Errorf(code, "%s:%d:%d: %s",
-				name, pe.Position.Line, pe.Position.Col, pe.Message)
+				name, pe.Position.Line, pe.Position.Col, oneLine(pe.Message))
 		}
-		return nil, Table{}, sysexits.Errorf(code, "%s: %v", name, err)
+		return nil, Table{}, sysexits.Errorf(code, "%s: %s", name, oneLine(err.Error()))
 	}
 	return d, Table{doc: d, m: root}, nil
 }
@@ -51,7 +52,7 @@ func Parse(name string, data []byte, code int) (*Doc, Table, error) {
 // Without a known line (which the parser always provides for keys that are
 // set) it falls back to "name: key: msg" rather than inventing one.
 func (d *Doc) Errorf(key []string, format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
+	msg := oneLine(fmt.Sprintf(format, args...))
 	if line := d.Line(key...); line > 0 {
 		return sysexits.Errorf(d.code, "%s:%d: %s: %s", d.name, line, toml.Key(key), msg)
 	}
@@ -162,4 +163,10 @@ func (d *Doc) first(prefix []string, ok func(string) bool) []string {
 		return pos.first(prefix, ok)
 	}
 	return nil
+}
+
+// oneLine keeps an error on one line: the decoder quotes the offending
+// input in its messages, and that input may hold line breaks.
+func oneLine(s string) string {
+	return strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(s)
 }
