@@ -1,6 +1,7 @@
 package fsys
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -166,7 +167,7 @@ func TestApplyFollowsLinksAsTheBootedSystem(t *testing.T) {
 func TestApplyLeavesNothingElse(t *testing.T) {
 	dir := build(t, tree{"etc": {"dir", 0}})
 	r := open(t, dir)
-	unlock, err := r.Lock(0)
+	unlock, err := r.Lock(context.Background(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@
 package fsys
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,18 +18,18 @@ func TestLock(t *testing.T) {
 	dir := build(t, tree{"etc": {"dir", 0}})
 	before := snapshot(t, dir)
 	r := open(t, dir)
-	unlock, err := r.Lock(time.Second)
+	unlock, err := r.Lock(context.Background(), time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = open(t, dir).Lock(100 * time.Millisecond)
+	_, err = open(t, dir).Lock(context.Background(), 100*time.Millisecond)
 	want := dir + ": locked by another hvnetconf (waited 100ms)"
 	if err == nil || err.Error() != want || sysexits.Code(err) != sysexits.TempFail {
 		t.Fatalf("second Lock: err = %v, want %s (75)", err, want)
 	}
 	done := make(chan error, 1)
 	go func() {
-		u, err := open(t, dir).Lock(5 * time.Second)
+		u, err := open(t, dir).Lock(context.Background(), 5*time.Second)
 		if err == nil {
 			err = u()
 		}
@@ -42,5 +44,22 @@ func TestLock(t *testing.T) {
 	}
 	if got := snapshot(t, dir); got != before {
 		t.Errorf("locking an image changed it:\n%s", got)
+	}
+}
+
+// TestLockInterrupted: a signal (a cancelled context) ends the wait at
+// once, exit 75, instead of after the whole wait.
+func TestLockInterrupted(t *testing.T) {
+	dir := build(t, tree{"etc": {"dir", 0}})
+	unlock, err := open(t, dir).Lock(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = open(t, dir).Lock(ctx, time.Hour)
+	if sysexits.Code(err) != sysexits.TempFail || !strings.Contains(err.Error(), "interrupted") {
+		t.Errorf("got %v, want exit 75 saying it was interrupted", err)
 	}
 }

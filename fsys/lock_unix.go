@@ -3,6 +3,7 @@
 package fsys
 
 import (
+	"context"
 	"errors"
 	"os"
 	"syscall"
@@ -28,7 +29,8 @@ const pollInterval = 20 * time.Millisecond
 // flock(2) on the root directory itself, so nothing is created in the
 // image. flock is dropped by the kernel when the process dies: a crashed
 // run never leaves the root locked.
-func (r *Root) Lock(wait time.Duration) (unlock func() error, err error) {
+// A cancelled ctx (SIGTERM, SIGINT) ends the wait at once, exit 75.
+func (r *Root) Lock(ctx context.Context, wait time.Duration) (unlock func() error, err error) {
 	f, name, err := r.lockFile()
 	if err != nil {
 		return nil, err
@@ -47,7 +49,12 @@ func (r *Root) Lock(wait time.Duration) (unlock func() error, err error) {
 			f.Close()
 			return nil, sysexits.Errorf(sysexits.TempFail, "%s: locked by another hvnetconf (waited %s)", name, wait)
 		}
-		time.Sleep(pollInterval)
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, sysexits.Errorf(sysexits.TempFail, "%s: interrupted while waiting for another hvnetconf; nothing was written", name)
+		case <-time.After(pollInterval):
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+	"time"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 )
@@ -92,6 +93,9 @@ func kind(m fs.FileMode) string {
 // errTooBig marks a file over the cap.
 var errTooBig = fmt.Errorf("larger than the %d KiB limit on files hvnetconf reads", MaxFileSize>>10)
 
+// errWaits marks a read that would block: not a file on disk.
+var errWaits = errors.New("a read from it waits for data: not a file on disk")
+
 // IsTooBig reports whether err is a read refused for its size.
 func IsTooBig(err error) bool { return errors.Is(err, errTooBig) }
 
@@ -102,6 +106,9 @@ func readErr(logical string, err error) error {
 	}
 	if errors.Is(err, errTooBig) {
 		return sysexits.New(sysexits.DataErr, &PathError{Path: logical, Err: errTooBig})
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return sysexits.New(sysexits.DataErr, &PathError{Path: logical, Err: errWaits})
 	}
 	return ioErr(logical, "read", err)
 }
@@ -126,6 +133,7 @@ func readRegular(root *os.Root, name string, limit int64) ([]byte, error) {
 	if fi.Size() > limit {
 		return nil, errTooBig
 	}
+	bound(f)
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
@@ -163,7 +171,11 @@ func ReadHostFile(name string) ([]byte, error) {
 	if fi.Size() > MaxFileSize {
 		return nil, sysexits.Errorf(sysexits.DataErr, "%s: %v", name, errTooBig)
 	}
+	bound(f)
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return nil, sysexits.Errorf(sysexits.DataErr, "%s: %v", name, errWaits)
+	}
 	if err != nil {
 		return nil, sysexits.Errorf(sysexits.IOErr, "%s: read: %v", name, unwrapPath(err))
 	}
@@ -171,4 +183,16 @@ func ReadHostFile(name string) ([]byte, error) {
 		return nil, sysexits.Errorf(sysexits.DataErr, "%s: %v", name, errTooBig)
 	}
 	return data, nil
+}
+
+// readTimeout bounds one file read. A file on disk never waits; one that
+// only looks regular (Linux's /proc/kmsg, a pseudo-file that waits for
+// data) is pollable, and its read fails after this instead of blocking
+// the run forever (even past SIGTERM: a blocked read is not interrupted).
+const readTimeout = 2 * time.Second
+
+// bound sets the read deadline. For a plain disk file, which the runtime
+// poller does not handle, it is refused (os.ErrNoDeadline) and needed not.
+func bound(f *os.File) {
+	_ = f.SetReadDeadline(time.Now().Add(readTimeout))
 }

@@ -27,9 +27,10 @@
 // the same way on every run, each error starting "limit:" (limits.go):
 // . nested deeper than 16, a million commands, 1000 nested function calls,
 // eval nested 64 deep or over 1 MiB of text, values or positional
-// parameters over 1 MiB, 100000 parameters or words, 4 MiB of words in one
-// command, 64 MiB of expansion work, 20 million variable checks, and 10000
-// directory listings for globs.
+// parameters over 64 KiB, patterns over 4 KiB of text or with more than two
+// expansions, 100000 parameters or words, 4 MiB of words in one command,
+// 64 MiB of expansion work (pattern expansions weigh 256 per byte), 20
+// million variable checks, and 10000 directory listings for globs.
 package rcconf
 
 import (

@@ -84,6 +84,31 @@ func (c *checker) walk(node syntax.Node, inFunc bool) {
 			c.stmtFlags(n)
 		case *syntax.CallExpr:
 			c.call(n, inFunc)
+		case *syntax.CaseItem:
+			for _, w := range n.Patterns {
+				if msg := patternLimit(w); msg != "" {
+					c.refuse(w.Pos(), "%s", msg)
+				}
+			}
+		case *syntax.ParamExp:
+			var pats []*syntax.Word
+			if n.Exp != nil {
+				switch n.Exp.Op {
+				case syntax.RemSmallPrefix, syntax.RemLargePrefix, syntax.RemSmallSuffix, syntax.RemLargeSuffix:
+					pats = append(pats, n.Exp.Word)
+				}
+			}
+			if n.Repl != nil {
+				pats = append(pats, n.Repl.Orig)
+			}
+			for _, w := range pats {
+				if msg := patternLimit(w); msg != "" {
+					c.refuse(n.Pos(), "%s", msg)
+				}
+			}
+			if msg := refusedNode(n); msg != "" {
+				c.refuse(n.Pos(), "%s", msg)
+			}
 		case *syntax.Word:
 			if tildeUser(n) {
 				// sh looks the user up in the password database; the

@@ -23,11 +23,17 @@ var hostile = []struct {
 	{"loop-growth", "a=x\nwhile :; do a=$a$a; done", "/etc/rc.conf:2:"},
 	{"func-growth", "a=x\nf() { a=$a$a; f; }\nf", "/etc/rc.conf:"},
 	{"many-refs", "a=" + strings.Repeat("x", 4096) + "\nwhile :; do b=" + strings.Repeat("$a", 2000) + "; done", "/etc/rc.conf:2:"},
-	{"strip-big", "a=" + strings.Repeat("xy", 400<<10) + "\nwhile :; do b=${a%%*x} c=${a#*y}; done", "/etc/rc.conf:2:"},
-	{"pattern-big", "a=" + strings.Repeat("x", 400<<10) + "\nwhile :; do b=${a#\"$a\"}; done", "/etc/rc.conf:2:"},
+	{"strip-big", "a=" + strings.Repeat("xy", 16<<10) + "\nwhile :; do b=${a%%*x} c=${a#*y}; done", "/etc/rc.conf:2:"},
+	{"pattern-big", "a=" + strings.Repeat("x", 32<<10) + "\nwhile :; do b=${a#\"$a\"}; done", "/etc/rc.conf:2:"},
 	{"heredoc", "a=" + strings.Repeat("x", 1<<10) + "\nwhile :; do read b <<EOF\n" + strings.Repeat("$a", 1000) + "\nEOF\na=$b; done", "/etc/rc.conf:2:"},
 	{"many-vars", "i=0\nwhile :; do eval \"v$i=$i\"; i=$((i+1)); done", "/etc/rc.conf:2:"},
 	{"glob-loop", "for f in /etc/d/*/*/*/*/*/*/*/*/*; do :; done", "/etc/rc.conf:1:"},
+	{"case-pattern-big", "case aaaa in " + strings.Repeat("**", 500000) + ") ;; esac", "/etc/rc.conf:1:"},
+	{"strip-pattern-big", "y=a\nz=${y%%" + strings.Repeat("*a", 500000) + "}", "/etc/rc.conf:2:"},
+	{"case-pattern-expansions", "p=" + strings.Repeat("*a", 30000) + "\ncase x in $p$p$p) ;; esac", "/etc/rc.conf:2:"},
+	// The largest pattern that passes: two expansions of the largest value.
+	{"case-pattern-at-limits", "p=" + strings.Repeat("*a", 32000) + "\nwhile :; do case x in $p$p) ;; esac; done", "/etc/rc.conf:2:"},
+	{"value-too-big", "a=" + strings.Repeat("*a", 20000) + "\nb=$a$a", "/etc/rc.conf:1:1: limit: values over 64 KiB"},
 	{"positional-refs", "set -- " + strings.Repeat("x", 1<<10) + "\nwhile :; do a=\"$*$*$*$*\"; set -- \"$a\"; done", "/etc/rc.conf:2:"},
 }
 

@@ -20,7 +20,9 @@ const (
 	maxSteps      = 1_000_000  // commands run in one Load
 	maxCallDepth  = 1000       // function calls in progress (recursion)
 	maxEvalDepth  = 64         // eval inside eval
-	maxValueLen   = 1 << 20    // one variable, or all positional parameters together
+	maxValueLen   = 64 << 10   // one variable, or all positional parameters together
+	maxPattern    = 4 << 10    // literal bytes of one pattern (case, ${v#...}, ${v/...})
+	maxPatternExp = 2          // expansions in one pattern
 	maxParams     = 100_000    // positional parameters, or words of one command
 	maxArgBytes   = 4 << 20    // bytes in the words of one command
 	maxExpand     = 64 << 20   // bytes that expansions may scan in one Load
@@ -64,9 +66,9 @@ func (ev *evaluator) measure(env expand.Environ) (int, error) {
 	case len(ev.r.Params) > maxParams:
 		return 0, ev.limit("more than %d positional parameters", maxParams)
 	case params > maxValueLen:
-		return 0, ev.limit("positional parameters over %d MiB", maxValueLen>>20)
+		return 0, ev.limit("positional parameters over %d KiB", maxValueLen>>10)
 	case longest > maxValueLen:
-		return 0, ev.limit("values over %d MiB", maxValueLen>>20)
+		return 0, ev.limit("values over %d KiB", maxValueLen>>10)
 	}
 	longest = max(longest, params)
 	ev.maxLen = max(ev.maxLen, longest)
@@ -128,6 +130,16 @@ const patternWeight = 16
 func (ev *evaluator) cost(node syntax.Node, env expand.Environ) int {
 	total := 0
 	for n := range syntax.Preorder(node) {
+		switch n := n.(type) {
+		case *syntax.CaseItem:
+			for _, w := range n.Patterns {
+				total = satAdd(total, ev.patternCost(w, env))
+			}
+		case *syntax.ParamExp:
+			if n.Exp != nil && isPattern(n.Exp.Op) {
+				total = satAdd(total, ev.patternCost(n.Exp.Word, env))
+			}
+		}
 		pe, ok := n.(*syntax.ParamExp)
 		if !ok || pe.Param == nil {
 			continue
@@ -148,10 +160,62 @@ func (ev *evaluator) cost(node syntax.Node, env expand.Environ) int {
 	return total
 }
 
+// compileWeight is what one byte of an expanded pattern costs, in the
+// units of charge: the interpreter compiles every pattern it matches into
+// a regular expression, hundreds of times the work of scanning a byte.
+const compileWeight = 256
+
+// patternCost charges the expansions inside a pattern word by the size of
+// the pattern they make, which the interpreter compiles each time.
+func (ev *evaluator) patternCost(w *syntax.Word, env expand.Environ) int {
+	total := 0
+	if w == nil {
+		return 0
+	}
+	for n := range syntax.Preorder(w) {
+		if pe, ok := n.(*syntax.ParamExp); ok && pe.Param != nil {
+			total = satAdd(total, satMul(len(env.Get(pe.Param.Value).Str), compileWeight))
+		}
+	}
+	return total
+}
+
 func isPattern(op syntax.ParExpOperator) bool {
 	switch op {
 	case syntax.RemSmallPrefix, syntax.RemLargePrefix, syntax.RemSmallSuffix, syntax.RemLargeSuffix:
 		return true
 	}
 	return false
+}
+
+// patternLimit refuses a pattern the interpreter could not match within
+// the memory bound: it compiles each pattern to a regular expression at
+// about a kilobyte of memory per pattern byte, so a 1 MiB pattern costs
+// gigabytes before any counter here sees work. A pattern's literal text
+// and its expansions (each a value of at most maxValueLen) are bounded
+// statically instead. Real rc.conf patterns are a few bytes.
+func patternLimit(w *syntax.Word) string {
+	if w == nil {
+		return ""
+	}
+	lits, exps := 0, 0
+	syntax.Walk(w, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Lit:
+			lits += len(n.Value)
+		case *syntax.SglQuoted:
+			lits += len(n.Value)
+		case *syntax.ParamExp, *syntax.CmdSubst, *syntax.ArithmExp:
+			exps++
+			return false
+		}
+		return true
+	})
+	switch {
+	case lits > maxPattern:
+		return "limit: a pattern over " + strconv.Itoa(maxPattern>>10) + " KiB"
+	case exps > maxPatternExp:
+		return "limit: a pattern with more than " + strconv.Itoa(maxPatternExp) + " expansions"
+	}
+	return ""
 }

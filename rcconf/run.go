@@ -64,7 +64,7 @@ func (ev *evaluator) runFile(logical string, f *syntax.File) error {
 			i++
 		}
 		if ev.maxLen > maxValueLen {
-			return ev.limit("values over %d MiB", maxValueLen>>20)
+			return ev.limit("values over %d KiB", maxValueLen>>10)
 		}
 	}
 	return nil

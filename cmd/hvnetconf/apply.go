@@ -49,12 +49,12 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return err
 	}
-	if (!f.filesOnly && !image) || f.in.state == "" {
+	if !f.filesOnly && !image {
 		if err := host.RequireLive("apply"); err != nil {
 			return err
 		}
 	}
-	o, err := f.in.open(inv, f.lockWait)
+	o, err := f.in.open(ctx, inv, f.lockWait)
 	if err != nil {
 		return err
 	}

@@ -33,12 +33,7 @@ func checkCommand() *command {
 			}
 			r := host.ExecRunner{}
 			live := in.state == "" && golden == ""
-			if in.state == "" {
-				if err := host.RequireLive("check without --state"); err != nil {
-					return err
-				}
-			}
-			o, err := in.open(inv, lockWait)
+			o, err := in.open(ctx, inv, lockWait)
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/hvnetconf/hvnetconf/host"
 	"github.com/hvnetconf/hvnetconf/internal/finding"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/internal/version"
@@ -39,15 +40,26 @@ const lockWait = 30 * time.Second
 
 // open opens (and locks, see openRoot) the root and says what to read.
 // An image's NICs are not this host's: with an image root the hn snapshot
-// must come from --state, never from the running system.
-func (f *inputFlags) open(inv *invocation, wait time.Duration) (pipeline.Options, error) {
-	root, err := openRoot(inv, f.root, wait)
+// must come from --state, never from the running system; without --state
+// on the running system, a build without live access refuses. Both are
+// decided before the root is locked, so a refused run touches nothing.
+func (f *inputFlags) open(ctx context.Context, inv *invocation, wait time.Duration) (pipeline.Options, error) {
+	image, err := isImage(f.root)
 	if err != nil {
 		return pipeline.Options{}, err
 	}
-	if root.IsImage() && f.state == "" {
+	switch {
+	case image && f.state == "":
 		return pipeline.Options{}, sysexits.Errorf(sysexits.Usage,
 			"-R %s is an image, not this running system: give its hn state with --state FILE (hvnetconf snapshot on the VM)", f.root)
+	case f.state == "":
+		if err := host.RequireLive(inv.cmd.name + " without --state"); err != nil {
+			return pipeline.Options{}, err
+		}
+	}
+	root, err := openRoot(ctx, inv, f.root, wait)
+	if err != nil {
+		return pipeline.Options{}, err
 	}
 	return pipeline.Options{Root: root, ConfigPath: f.config, StatePath: f.state, Lenient: f.lenient, Version: version.Version}, nil
 }
@@ -55,7 +67,7 @@ func (f *inputFlags) open(inv *invocation, wait time.Duration) (pipeline.Options
 // prepare renders from the inputs; without --state the hn snapshot is
 // read from the running system (hn.Live).
 func (f *inputFlags) prepare(ctx context.Context, inv *invocation) (*pipeline.Result, error) {
-	o, err := f.open(inv, lockWait)
+	o, err := f.open(ctx, inv, lockWait)
 	if err != nil {
 		return nil, err
 	}

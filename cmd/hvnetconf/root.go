@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -12,12 +13,12 @@ import (
 // the root's lock (held until the command returns, so that a render never
 // reads a tree another run is changing) and finishes or undoes a change a
 // killed run left half done (fsys.Root.Recover), saying so on stderr.
-func openRoot(inv *invocation, dir string, wait time.Duration) (*fsys.Root, error) {
+func openRoot(ctx context.Context, inv *invocation, dir string, wait time.Duration) (*fsys.Root, error) {
 	root, err := fsys.Open(dir)
 	if err != nil {
 		return nil, err
 	}
-	unlock, err := root.Lock(wait)
+	unlock, err := root.Lock(ctx, wait)
 	if err != nil {
 		root.Close()
 		return nil, err

@@ -41,7 +41,7 @@ func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *apply.Hand
 	return &apply.Handler{
 		Env:      apply.Env{Runner: r, Log: io.MultiWriter(logs...)},
 		Sysctls:  apply.Sysctls(ctx, r),
-		Lock:     func() (func() error, error) { return f.lock(inv) },
+		Lock:     func() (func() error, error) { return f.lock(ctx, inv) },
 		LaggName: f.laggName,
 		Prepare: func(ctx context.Context) (apply.Input, error) {
 			res, err := prepareLive(ctx, f.opts, r)
@@ -93,8 +93,8 @@ func (f *handlerFlags) refuseImage(what string) error {
 
 // lock opens and locks the root (held until the command returns; the
 // handler's unlock is then a no-op) and keeps it for Prepare and laggName.
-func (f *handlerFlags) lock(inv *invocation) (func() error, error) {
-	o, err := f.in.open(inv, f.lockWait)
+func (f *handlerFlags) lock(ctx context.Context, inv *invocation) (func() error, error) {
+	o, err := f.in.open(ctx, inv, f.lockWait)
 	if err != nil {
 		return nil, err
 	}
