@@ -38,6 +38,10 @@ func TestBadInput(t *testing.T) {
 		{"subshell", rcOnly("(v=1)"), "/etc/rc.conf:1:1: subshells are not allowed"},
 		{"background", rcOnly("v=1 &"), "/etc/rc.conf:1:1: background commands (&) are not allowed"},
 		{"exit", rcOnly("exit 0"), "/etc/rc.conf:1:1: builtin exit is not allowed"},
+		{"RANDOM", rcOnly("a=1\nv=x$RANDOM"), "/etc/rc.conf:2:4: $RANDOM differs on every run"},
+		{"process ID", rcOnly("v=${$}"), "/etc/rc.conf:1:3: $$ differs on every run"},
+		{"~user", rcOnly("v=~root"), "/etc/rc.conf:1:3: ~user needs the password database"},
+		{"~user after a colon", rcOnly("v=/bin:~root/bin"), "/etc/rc.conf:1:3: ~user needs the password database"},
 		{"eval of a command", rcOnly("a=1\neval 'touch /tmp/x'"), "/etc/rc.conf:2:1: eval: command touch is not allowed"},
 		{"eval of cmdsubst", rcOnly("eval 'v=$(id)'"), "/etc/rc.conf:1:1: eval: command substitution is not allowed"},
 		{"endless loop", rcOnly("while :; do :; done"), "/etc/rc.conf:1:1: "},
@@ -143,5 +147,22 @@ func TestLenient(t *testing.T) {
 	}
 	if len(lines) != 2 || lines[0] != 2 || lines[1] != 4 {
 		t.Errorf("finding lines %v, want [2 4]", lines)
+	}
+}
+
+// TestNoHostEnvironment: the evaluation sees what /etc/rc gives an rc
+// script, never the environment hvnetconf itself runs in.
+func TestNoHostEnvironment(t *testing.T) {
+	t.Setenv("HOME", "/home/someone")
+	t.Setenv("UID", "1000")
+	env, err := load(t, rcOnly("h=${HOME}x u=${UID}y p=$PATH t=~/z"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"h": "/x", "u": "y", "p": "/sbin:/bin:/usr/sbin:/usr/bin", "t": "//z"}
+	for name, v := range want {
+		if got, _ := env.Get(name); got != v {
+			t.Errorf("%s = %q, want %q", name, got, v)
+		}
 	}
 }

@@ -106,6 +106,9 @@ func (c *checker) walk(node syntax.Node, inFunc bool) {
 					c.refuse(n.Pos(), "%s", msg)
 				}
 			}
+			if n.Param != nil && unstable[n.Param.Value] {
+				c.refuse(n.Pos(), "$%s differs on every run (a process ID or a random number); a rendered value must not depend on it", n.Param.Value)
+			}
 			if msg := refusedNode(n); msg != "" {
 				c.refuse(n.Pos(), "%s", msg)
 			}
@@ -279,3 +282,8 @@ func tildeUser(w *syntax.Word) bool {
 func named(v string) bool {
 	return strings.HasPrefix(v, "~") && len(v) > 1 && v[1] != '/' && v[1] != ':'
 }
+
+// unstable are the parameters whose value changes from run to run: the
+// interpreter provides bash's RANDOM and SRANDOM (FreeBSD's sh has neither)
+// and this process's IDs.
+var unstable = map[string]bool{"RANDOM": true, "SRANDOM": true, "PPID": true, "$": true, "!": true, "BASHPID": true}

@@ -88,7 +88,11 @@ func newEvaluator(ctx context.Context, opts Options, fsys *fsys) (*evaluator, er
 	}
 	h := handlers{fs: fsys}
 	r, err := interp.New(
-		interp.Env(expand.ListEnviron()),
+		// What /etc/rc gives every rc script: HOME=/ and its PATH. UID,
+		// EUID and GID are bash's; FreeBSD's sh leaves them unset, and
+		// empty values keep the interpreter from taking this process's.
+		// Nothing of the environment hvnetconf runs in reaches a render.
+		interp.Env(expand.ListEnviron("HOME=/", "PATH=/sbin:/bin:/usr/sbin:/usr/bin", "UID=", "EUID=", "GID=")),
 		interp.Dir("/"),
 		interp.StdIO(nil, io.Discard, &ev.stderr),
 		interp.CallHandler(ev.call),
