@@ -2,6 +2,7 @@ package fsys
 
 import (
 	"errors"
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"io/fs"
 	"strings"
 	"testing"
@@ -130,7 +131,7 @@ func TestRecoverKeepsForeignFile(t *testing.T) {
 	if err := r.stage(steps, &created); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.writeJournal(steps); err != nil {
+	if err := r.writeJournal(journalFor(steps), steps); err != nil {
 		t.Fatal(err)
 	}
 	// The admin's file replaces the network target before recovery.
@@ -152,5 +153,31 @@ func TestRecoverKeepsForeignFile(t *testing.T) {
 	})
 	if got != snapshot(t, want) {
 		t.Errorf("recovered (%q):\n%s\nwant:\n%s", did, got, snapshot(t, want))
+	}
+}
+
+// TestRecoverRefusesForgedJournal: a journal may name only the targets
+// and temporary files beside them; anything else is refused whole, in one
+// line, and nothing is touched.
+func TestRecoverRefusesForgedJournal(t *testing.T) {
+	for _, body := range []string{
+		"remove \"usr/local/etc/owned\"\n",
+		"rename \"usr/local/etc/rc.conf.d/.x.hvnetconf-0123456789ab\" \"etc/rc.conf\"\n",
+		"rename \"tmp/.network.hvnetconf-0123456789ab\" \"usr/local/etc/rc.conf.d/network\"\n",
+		"remove \"usr/local/etc/rc.conf.d/../../../../etc/rc.conf\"\n",
+		"remove \"usr/local/etc/rc.conf.d/network\nx\"\n",
+	} {
+		tr := base()
+		tr["usr/local/etc/owned"] = entry{owned("x\n"), 0}
+		tr["usr/local/etc/rc.conf.d/"+JournalName] = entry{journalHeader + "\n" + body, 0}
+		dir := build(t, tr)
+		before := snapshot(t, dir)
+		_, err := open(t, dir).Recover([]string{network, routing, devd, loader})
+		if sysexits.Code(err) != sysexits.DataErr || strings.Contains(err.Error(), "\n") {
+			t.Errorf("journal %q: got %v, want exit 65 in one line", body, err)
+		}
+		if got := snapshot(t, dir); got != before {
+			t.Errorf("journal %q changed the tree:\n%s", body, got)
+		}
 	}
 }

@@ -134,7 +134,7 @@ func TestApplyFailsAtEveryStep(t *testing.T) {
 }
 
 func namesTarget(err error) bool {
-	if strings.HasPrefix(err.Error(), JournalPath+": ") {
+	if strings.Contains(err.Error(), JournalName+": ") {
 		return true
 	}
 	for _, c := range changes() {

@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -15,11 +17,13 @@ import (
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 )
 
-// JournalPath is where a change to several files is recorded while it is
-// being made (see transact). It exists only during a change, or after a
-// crash in one; /var/db is where FreeBSD keeps state that persists across
-// reboots (hier(7)).
-const JournalPath = "/var/db/hvnetconf.journal"
+// JournalName is the file a change to several files is recorded in while
+// it is being made (see transact), in the directory of its first target:
+// a directory that exists (or is made) for the change anyway, so nothing
+// else is ever created, in an image least of all. The name is no service's
+// (load_rc_config reads rc.conf.d/NAME), and devd and the loader read only
+// *.conf files, so nothing on the booted system reads it.
+const JournalName = ".hvnetconf.journal"
 
 const journalHeader = "hvnetconf journal 1"
 
@@ -27,10 +31,14 @@ const journalHeader = "hvnetconf journal 1"
 // target's name + ".hvnetconf-" + 12 hex digits (see osOps.CreateTemp).
 var tempName = regexp.MustCompile(`^\..+\.hvnetconf-[0-9a-f]{12}$`)
 
-// writeJournal records the steps' renames and removals, atomically
-// (itself staged and renamed into place), and returns the directories it
-// had to create for it.
-func (r *Root) writeJournal(steps []step) ([]string, error) {
+// journalFor is where a change's journal goes: beside its first target.
+func journalFor(steps []step) string {
+	return path.Join(path.Dir(steps[0].rel), JournalName)
+}
+
+// writeJournal records the steps' renames and removals at jrel,
+// atomically (itself staged and renamed into place).
+func (r *Root) writeJournal(jrel string, steps []step) error {
 	var b bytes.Buffer
 	b.WriteString(journalHeader + "\n")
 	for _, s := range steps {
@@ -40,47 +48,29 @@ func (r *Root) writeJournal(steps []step) ([]string, error) {
 			fmt.Fprintf(&b, "rename %s %s\n", strconv.Quote(s.tmp), strconv.Quote(s.rel))
 		}
 	}
-	rel, err := r.resolveTarget(JournalPath)
-	if err != nil {
-		return nil, err
-	}
-	missing, err := r.missingDirs(JournalPath, path.Dir(rel))
-	if err != nil {
-		return nil, err
-	}
-	var created []string
-	for _, dir := range missing {
-		if err := r.ops.Mkdir(dir, DirMode); err != nil && !errors.Is(err, fs.ErrExist) {
-			return created, ioErr(JournalPath, "mkdir /"+dir, err)
-		}
-		created = append(created, dir)
-	}
-	tmp, err := r.writeTemp(JournalPath, rel, b.Bytes(), 0o600)
-	if err != nil {
-		return created, err
-	}
-	if err := r.ops.Rename(tmp, rel); err != nil {
-		_ = r.ops.Remove(tmp)
-		return created, ioErr(JournalPath, "rename", err)
-	}
-	if err := r.ops.SyncDir(path.Dir(rel)); err != nil {
-		_ = r.ops.Remove(rel) // not durable: the change does not start
-		return created, ioErr(JournalPath, "fsync directory", err)
-	}
-	return created, nil
-}
-
-// removeJournal ends a change: from now on nothing is left to finish.
-func (r *Root) removeJournal() error {
-	rel, err := r.resolveTarget(JournalPath)
+	logical := "/" + jrel
+	tmp, err := r.writeTemp(logical, jrel, b.Bytes(), 0o600)
 	if err != nil {
 		return err
 	}
-	if err := r.ops.Remove(rel); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return ioErr(JournalPath, "remove", err)
+	if err := r.ops.Rename(tmp, jrel); err != nil {
+		_ = r.ops.Remove(tmp)
+		return ioErr(logical, "rename", err)
 	}
-	if err := r.ops.SyncDir(path.Dir(rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return ioErr(JournalPath, "fsync directory", err)
+	if err := r.ops.SyncDir(path.Dir(jrel)); err != nil {
+		_ = r.ops.Remove(jrel) // not durable: the change does not start
+		return ioErr(logical, "fsync directory", err)
+	}
+	return nil
+}
+
+// removeJournal ends a change: from now on nothing is left to finish.
+func (r *Root) removeJournal(jrel string) error {
+	if err := r.ops.Remove(jrel); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return ioErr("/"+jrel, "remove", err)
+	}
+	if err := r.ops.SyncDir(path.Dir(jrel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return ioErr("/"+jrel, "fsync directory", err)
 	}
 	return nil
 }
@@ -91,36 +81,49 @@ type journalEntry struct {
 }
 
 // Recover finishes a change a crashed run left half done, and removes
-// hvnetconf's temporary files beside targets (logical paths) and the
-// journal. Run it under the lock, before reading the targets. It reports
-// what it did (nothing, usually) so the caller can say so.
+// hvnetconf's temporary files beside targets (logical paths). Only the
+// targets' directories are looked at, and a journal may name nothing but
+// those targets and temporary files beside them. Run it under the lock,
+// before reading the targets. It reports what it did (nothing, usually).
 func (r *Root) Recover(targets []string) ([]string, error) {
-	data, ok, err := r.ReadFile(JournalPath)
-	if err != nil {
-		return nil, err
-	}
-	var did []string
-	if ok {
-		entries, err := parseJournal(data)
+	allowed := map[string]string{} // resolved rel -> logical target
+	var dirs []string
+	for _, t := range targets {
+		rel, err := r.resolveTarget(t)
 		if err != nil {
 			return nil, err
 		}
+		allowed[rel] = t
+		if d := path.Dir(rel); !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
+		}
+	}
+	var did []string
+	for _, dir := range dirs {
+		jrel := path.Join(dir, JournalName)
+		data, ok, err := r.ReadFile("/" + jrel)
+		if err != nil {
+			return did, err
+		}
+		if !ok {
+			continue
+		}
+		entries, err := parseJournal("/"+jrel, data, allowed)
+		if err != nil {
+			return did, err
+		}
 		for _, e := range entries {
-			msg, err := r.redo(e)
+			msg, err := r.redo(e, allowed[e.target])
 			if err != nil {
-				return did, err
+				return did, sysexits.New(sysexits.Code(err), fmt.Errorf("%w (finishing the change /%s records)", err, jrel))
 			}
 			if msg != "" {
 				did = append(did, msg)
 			}
 		}
-		if err := r.removeJournal(); err != nil {
+		if err := r.removeJournal(jrel); err != nil {
 			return did, err
 		}
-	}
-	dirs := []string{path.Dir(JournalPath)}
-	for _, t := range targets {
-		dirs = append(dirs, path.Dir(t))
 	}
 	for _, dir := range dirs {
 		n, err := r.sweep(dir)
@@ -128,7 +131,7 @@ func (r *Root) Recover(targets []string) ([]string, error) {
 			return did, err
 		}
 		if n > 0 {
-			did = append(did, fmt.Sprintf("removed %d temporary file(s) in %s", n, dir))
+			did = append(did, fmt.Sprintf("removed %d temporary file(s) in /%s", n, dir))
 		}
 	}
 	return did, nil
@@ -136,9 +139,9 @@ func (r *Root) Recover(targets []string) ([]string, error) {
 
 // parseJournal reads the journal strictly: anything unexpected means it
 // was not written by this version, and nothing is guessed.
-func parseJournal(data []byte) ([]journalEntry, error) {
+func parseJournal(name string, data []byte, allowed map[string]string) ([]journalEntry, error) {
 	bad := func(line int, what string) error {
-		return sysexits.Errorf(sysexits.DataErr, "%s:%d: %s; move the journal away after checking the files it names", JournalPath, line, what)
+		return sysexits.Errorf(sysexits.DataErr, "%s:%d: %s; move the journal away after checking the files it names", name, line, what)
 	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	var out []journalEntry
@@ -162,12 +165,10 @@ func parseJournal(data []byte) ([]journalEntry, error) {
 		default:
 			return nil, bad(n, "unknown entry")
 		}
-		for _, p := range names {
-			if _, err := relPath("/"+p, sysexits.DataErr); err != nil {
-				return nil, bad(n, err.Error())
-			}
-		}
 		last := out[len(out)-1]
+		if _, ok := allowed[last.target]; !ok {
+			return nil, bad(n, "names a file that is not one of hvnetconf's targets")
+		}
 		if last.tmp != "" && (path.Dir(last.tmp) != path.Dir(last.target) || !tempName.MatchString(path.Base(last.tmp))) {
 			return nil, bad(n, "not an hvnetconf temporary file beside its target")
 		}
@@ -193,8 +194,7 @@ func quotedFields(s string) ([]string, error) {
 // still exists is renamed into place; a file to remove is removed. A
 // target that is no longer hvnetconf's (an admin replaced it after the
 // crash) is left alone.
-func (r *Root) redo(e journalEntry) (string, error) {
-	logical := "/" + e.target
+func (r *Root) redo(e journalEntry, logical string) (string, error) {
 	if e.tmp != "" {
 		if _, err := r.ops.Lstat(e.tmp); errors.Is(err, fs.ErrNotExist) {
 			return "", nil // renamed before the crash
@@ -232,27 +232,33 @@ func (r *Root) redo(e journalEntry) (string, error) {
 	return "finished an interrupted change: wrote " + logical, r.ops.SyncDir(path.Dir(e.target))
 }
 
-// sweep removes hvnetconf's temporary files left in dir by a crash
-// (before its journal was written, or a journal's own).
-func (r *Root) sweep(logicalDir string) (int, error) {
-	entries, err := r.ReadDir(logicalDir)
+// maxSweep bounds the directory entries one sweep looks at: a target's
+// directory holds a handful of files, and a run must not spend its time
+// (or the memory of a listing) on one that an attacker filled.
+const maxSweep = 4096
+
+// sweep removes hvnetconf's temporary files left in dir (relative) by a
+// crash before its journal was written.
+func (r *Root) sweep(dir string) (int, error) {
+	f, err := r.os.Open(dir)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return 0, nil
 	}
 	if err != nil {
-		return 0, ioErr(logicalDir, "list", err)
+		return 0, ioErr("/"+dir, "list", err)
 	}
-	rel, err := r.resolveRel(logicalDir)
-	if err != nil {
-		return 0, err
+	entries, err := f.ReadDir(maxSweep)
+	f.Close()
+	if err != nil && !errors.Is(err, io.EOF) {
+		return 0, ioErr("/"+dir, "list", err)
 	}
 	n := 0
 	for _, d := range entries {
 		if !d.Type().IsRegular() || !tempName.MatchString(d.Name()) {
 			continue
 		}
-		if err := r.ops.Remove(path.Join(rel, d.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return n, ioErr(path.Join(logicalDir, d.Name()), "remove temporary file", err)
+		if err := r.ops.Remove(path.Join(dir, d.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return n, ioErr("/"+path.Join(dir, d.Name()), "remove temporary file", err)
 		}
 		n++
 	}

@@ -28,11 +28,15 @@ import (
 // Directories it creates are appended to dirs (outermost first), so a
 // Restore can take them away again.
 func (r *Root) transact(steps []step, dirs *[]string) error {
-	return r.transactThen(steps, dirs, func() {})
+	if len(steps) == 0 {
+		return nil
+	}
+	return r.transactThen(journalFor(steps), steps, dirs, func() {})
 }
 
-// transactThen is transact, calling journaled once the journal is on disk.
-func (r *Root) transactThen(steps []step, dirs *[]string, journaled func()) (err error) {
+// transactThen is transact with its journal at jrel, calling journaled
+// once the journal is on disk.
+func (r *Root) transactThen(jrel string, steps []step, dirs *[]string, journaled func()) (err error) {
 	if len(steps) == 0 {
 		journaled()
 		return nil
@@ -49,27 +53,24 @@ func (r *Root) transactThen(steps []step, dirs *[]string, journaled func()) (err
 		r.unstage(steps)
 		return err
 	}
-	jdirs, err := r.writeJournal(steps)
-	// The journal's own directories go again with the journal.
-	defer r.removeDirs(jdirs)
-	if err != nil {
+	if err := r.writeJournal(jrel, steps); err != nil {
 		r.unstage(steps)
 		return err
 	}
 	journaled()
 	for i := range steps {
 		if err := r.commitStep(&steps[i]); err != nil {
-			return r.abort(steps, i, err)
+			return r.abort(jrel, steps, i, err)
 		}
 	}
 	err = r.syncDirs(steps)
 	if err == nil {
-		err = r.removeJournal()
+		err = r.removeJournal(jrel)
 	}
 	if err != nil {
 		// Every rename is done but not known durable, or the journal
 		// is still there: undo it all, as for any failed step.
-		return r.abort(steps, len(steps), err)
+		return r.abort(jrel, steps, len(steps), err)
 	}
 	return nil
 }
@@ -186,17 +187,18 @@ func (r *Root) recheck(s *step) error {
 // only then are the remaining temporary files dropped, so that a crash in
 // between leaves a journal that finishes one change or the other, never
 // a mix.
-func (r *Root) abort(steps []step, failed int, cause error) error {
+func (r *Root) abort(jrel string, steps []step, failed int, cause error) error {
 	var undo []step
 	for _, s := range slices.Backward(steps[:failed]) {
 		undo = append(undo, s.inverse())
 	}
 	var ignored []string
-	if err := r.transactThen(undo, &ignored, func() { r.unstage(steps[failed:]) }); err != nil {
+	// The same journal path: the undo's journal replaces this one.
+	if err := r.transactThen(jrel, undo, &ignored, func() { r.unstage(steps[failed:]) }); err != nil {
 		msg := strings.ReplaceAll(err.Error(), "\n", "; ")
 		return sysexits.Errorf(sysexits.IOErr, "%w; restoring the previous files failed too: %s", cause, msg)
 	}
-	if err := r.removeJournal(); err != nil { // with no undo, this change's own
+	if err := r.removeJournal(jrel); err != nil { // with no undo, this change's own
 		return errors.Join(cause, err)
 	}
 	return cause

@@ -109,7 +109,9 @@ func readTargets(root *fsys.Root) (map[string]diskFile, error) {
 	for _, path := range render.Targets {
 		data, ok, err := root.ReadFile(path)
 		if err != nil {
-			return nil, err
+			// Not a regular file, or too big to be one of ours: a
+			// file hvnetconf may not replace, as a foreign one.
+			return nil, sysexits.New(sysexits.CantCreate, err)
 		}
 		disk[path] = diskFile{data: data, exists: ok, owned: ok && fsys.Owned(data)}
 	}
@@ -183,6 +185,9 @@ func routingOnly(netif, routing *rcconf.Env) []finding.Finding {
 func LoadConfig(o Options) (*config.Config, error) {
 	if o.ConfigPath != "" {
 		data, err := fsys.ReadHostFile(o.ConfigPath)
+		if err != nil && sysexits.Code(err) != sysexits.NoInput {
+			return nil, sysexits.New(sysexits.Config, err)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -192,7 +197,7 @@ func LoadConfig(o Options) (*config.Config, error) {
 	// sees it, not as the image build's host does.
 	data, ok, err := o.Root.ReadFile(DefaultConfig)
 	if err != nil {
-		return nil, err
+		return nil, sysexits.New(sysexits.Config, err) // a bad policy file is 78
 	}
 	return config.Load(DefaultConfig, data, ok)
 }

@@ -30,7 +30,7 @@ func renderCommand() *command {
 				return err
 			}
 			if out != "" {
-				err = writeTree(out, res.Plan.Files)
+				err = writeTree(ctx, inv, out, res.Plan.Files)
 			} else {
 				_, err = res.Write()
 			}
@@ -62,13 +62,15 @@ var pastTense = map[string]string{"create": "created", "modify": "updated", "rem
 
 // writeTree writes the rendered files, by logical path, into dir: the tree
 // an image build copies or compares. The same ownership rules hold there.
-func writeTree(dir string, files []render.File) error {
+// It is a root like any other: locked, and a change a killed run left
+// half done there is finished first.
+func writeTree(ctx context.Context, inv *invocation, dir string, files []render.File) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return sysexits.New(sysexits.CantCreate, err)
 	}
-	root, err := fsys.Open(dir)
+	root, err := openRoot(ctx, inv, dir, lockWait)
 	if err != nil {
-		return sysexits.New(sysexits.CantCreate, err)
+		return err
 	}
 	var cs []fsys.Change
 	for _, f := range files {
