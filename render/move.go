@@ -9,9 +9,10 @@ import (
 
 // movedVars are per-interface variables that carry L3 configuration: in lagg
 // mode they belong to laggN, and are blanked on hnN (blank, not unset, so
-// that ifconfig_DEFAULT cannot fall back onto the lagg port).
+// that ifconfig_DEFAULT cannot fall back onto the lagg port). The legacy
+// ipv4_addrs_IF is not here: rcconf's Aliases lists it with the other alias
+// forms (network.subr ifalias_af_common reads it last), so it moves there.
 var movedVars = []string{
-	"ipv4_addrs_IF",
 	"ipv6_prefix_IF",
 	"dhclient_flags_IF",
 	"background_dhclient_IF",
@@ -49,8 +50,12 @@ func (b *builder) moveIfVars(fromIf, toIf string) []assign {
 	return out
 }
 
-// renameVar swaps the interface part of a per-interface variable name.
+// renameVar swaps the interface part of a per-interface variable name: in
+// the middle (ifconfig_hn0_alias0) or at the end (ipv4_addrs_hn0).
 func renameVar(name, from, to string) string {
+	if rest, ok := strings.CutSuffix(name, "_"+from); ok {
+		return rest + "_" + to
+	}
 	return strings.Replace(name, "_"+from+"_", "_"+to+"_", 1)
 }
 
