@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -31,10 +32,15 @@ func (b *builder) moveIfVars(fromIf, toIf string) []assign {
 	mf, mt := rcconf.MangleIfName(fromIf), rcconf.MangleIfName(toIf)
 	if v, ok := env.IfConfigIPv6(fromIf); ok {
 		if v.Name != "ifconfig_"+mf+"_ipv6" {
-			// Came from ifconfig_DEFAULT: pin it on the lagg, stop the fallback on hn.
+			// Came from ifconfig_DEFAULT, which network.subr's
+			// _ifconfig_getargs IF ipv6 reads for every interface without
+			// ifconfig_IF_ipv6: the lagg gets it the same way at boot, so
+			// copying it there would render nothing netif applies (and
+			// keywords such as SYNCDHCP mean nothing for IPv6). Only the
+			// fallback onto the lagg port is stopped.
 			out = append(out,
-				assign{Name: "ifconfig_" + mt + "_ipv6", Value: v.Value, Comments: []string{from(v)}},
-				assign{Name: "ifconfig_" + mf + "_ipv6", Value: "", Comments: []string{"moved to ifconfig_" + mt + "_ipv6"}})
+				assign{Name: "ifconfig_" + mf + "_ipv6", Value: "", Comments: []string{
+					fmt.Sprintf("a port of %s: keeps %s (%s) off it; %s still falls back to it", toIf, v.Name, v.Origin, toIf)}})
 		} else {
 			move(v, "ifconfig_"+mt+"_ipv6")
 		}
