@@ -134,6 +134,13 @@ func (sc scenario) run(t *testing.T) {
 		if after := readTree(t, root); !equalTrees(before, after) {
 			t.Errorf("failed render changed the root")
 		}
+		// Nothing is rendered, so nothing may be expected.
+		want := filepath.Join(sc.dir, "want")
+		if *updateflag.Update {
+			os.RemoveAll(want)
+		} else if _, err := os.Stat(want); err == nil {
+			t.Errorf("%s exists but render fails (go test ./... -update removes it)", want)
+		}
 		return
 	}
 	if rendered.code != 0 {

@@ -233,7 +233,7 @@ func TestInstalledDevdPathFollowsPrefix(t *testing.T) {
 			t.Fatalf("render --out: %v\n%s", err, msg)
 		}
 		rules := string(read(t, filepath.Join(out, "usr/local/etc/devd/hvnetconf.conf")))
-		if want := `action "` + prefix + `/sbin/hvnetconf vf-attach $subsystem"`; !strings.Contains(rules, want) {
+		if want := `action "` + prefix + `/sbin/hvnetconf vf-attach -- $subsystem"`; !strings.Contains(rules, want) {
 			t.Errorf("PREFIX=%s: devd rules lack %s:\n%s", prefix, want, rules)
 		}
 	}

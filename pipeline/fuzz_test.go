@@ -62,7 +62,7 @@ func FuzzRenderRCConf(f *testing.F) {
 		// Endless loops in rc.conf end at this deadline, not rcconf's 5 s.
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		o := Options{Root: root, Snapshot: snap, Version: "fuzz"}
+		o := Options{Root: root, Snapshot: snap}
 		res, err := Prepare(ctx, o)
 		if err != nil {
 			if strings.Contains(err.Error(), "\n") {

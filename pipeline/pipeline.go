@@ -35,7 +35,7 @@ type Options struct {
 	StatePath  string       // a TOML snapshot; "" = Snapshot, else the live kernel (FreeBSD only)
 	Snapshot   *hn.Snapshot // an hn state already read (apply reads it through its Runner)
 	Lenient    bool         // skip refused rc.conf statements, as findings
-	Version    string       // stamped into generated headers
+	AllowEmpty bool         // accept a StatePath snapshot without hn (it removes every rendered file)
 }
 
 // Change is one file that differs between disk and plan.
@@ -87,6 +87,10 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, sysexits.New(sysexits.Software, err)
 	}
+	findings = append(findings, plan.Findings...)
+	if err := refuseErrors(findings); err != nil {
+		return nil, err
+	}
 	if err := selfCheck(ctx, o, plan); err != nil {
 		return nil, err
 	}
@@ -94,7 +98,43 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Root: root, Plan: plan, Changes: changes, Findings: append(findings, plan.Findings...)}, nil
+	return &Result{Root: root, Plan: plan, Changes: changes, Findings: findings}, nil
+}
+
+// FindingsError stops a run whose inputs hold error-severity findings:
+// nothing may be written or run. Findings holds every finding of the run,
+// warnings included, so that the caller can show them all.
+type FindingsError struct{ Findings []finding.Finding }
+
+func (e *FindingsError) Error() string {
+	var errs []string
+	for _, f := range e.Findings {
+		if f.Severity == finding.Error {
+			errs = append(errs, f.String())
+		}
+	}
+	return strings.Join(errs, "; ") + " (nothing was written)"
+}
+
+func refuseErrors(findings []finding.Finding) error {
+	for _, f := range findings {
+		if f.Severity == finding.Error {
+			return sysexits.New(sysexits.DataErr, &FindingsError{Findings: findings})
+		}
+	}
+	return nil
+}
+
+// refuseEmpty: a snapshot file without hn is what a failed `hvnetconf
+// snapshot > FILE` leaves (zero bytes, or the head of one). Rendering from
+// it would remove every rendered file, so it needs the user's word.
+func refuseEmpty(o Options, s *hn.Snapshot) error {
+	if len(s.HN) > 0 || o.AllowEmpty {
+		return nil
+	}
+	return sysexits.Errorf(sysexits.DataErr,
+		"%s: no hn interface in this snapshot (a failed hvnetconf snapshot leaves such a file); rendering from it removes every rendered file: pass --allow-empty if that is what you want",
+		o.StatePath)
 }
 
 // diskFile is what a target path holds now.
@@ -131,14 +171,16 @@ func ownMask(disk map[string]diskFile) map[string][]byte {
 }
 
 func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string]diskFile) (render.Input, []finding.Finding, error) {
-	in := render.Input{Version: o.Version}
+	var in render.Input
 	var err error
 	if in.Config, err = LoadConfig(o); err != nil {
 		return in, nil, err
 	}
 	switch {
 	case o.StatePath != "":
-		in.Snapshot, err = hn.ReadFile(o.StatePath)
+		if in.Snapshot, err = hn.ReadFile(o.StatePath); err == nil {
+			err = refuseEmpty(o, in.Snapshot)
+		}
 	case o.Snapshot != nil:
 		in.Snapshot = o.Snapshot
 	default:
@@ -159,6 +201,16 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	}
 	if in.Firewall, err = firewallFiles(in.Netif, root); err != nil {
 		return in, nil, err
+	}
+	in.Loader = map[string][]byte{}
+	for _, o := range render.LoaderOverrides {
+		data, ok, err := root.ReadFile(o.Path)
+		if err != nil {
+			return in, nil, err
+		}
+		if ok {
+			in.Loader[o.Path] = data
+		}
 	}
 	return in, append(in.Netif.Findings(), routingOnly(in.Netif, in.Routing)...), nil
 }

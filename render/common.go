@@ -131,6 +131,7 @@ func (b *builder) loaderTunables() {
 		b.loader = append(b.loader, assign{Name: "hw.hn.vf_transparent", Value: val,
 			Comments: []string{fmt.Sprintf("mode = %q in %s; the kernel runs %s mode", b.in.Config.Mode, configName(b.in.Config), d.Kernel)}})
 		b.finding(finding.Warning, rcconf.Origin{File: LoaderFile}, "the kernel runs %s mode but %s asks for %s: reboot for hw.hn.vf_transparent=%s to take effect; until then only files change", d.Kernel, configName(b.in.Config), d.Mode, val)
+		b.loaderOverrides()
 	}
 	if w := b.in.Config.XpntAttwait; w > 0 && d.Mode == ModeTransparent {
 		b.loader = append(b.loader, assign{Name: "hw.hn.vf_xpnt_attwait", Value: strconv.Itoa(w),
@@ -148,6 +149,34 @@ func (b *builder) firewallFindings() {
 				if word.MatchString(line) {
 					b.finding(finding.Warning, rcconf.Origin{File: path, Line: i + 1}, "firewall rule names %s; traffic now flows over %s: update the rule", l.HN, l.Name)
 				}
+			}
+		}
+	}
+}
+
+// LoaderOverrides are the loader files that may set hw.hn.vf_transparent
+// too, with why each one matters. FreeBSD's stand/defaults/loader.conf
+// reads loader_conf_files (/boot/loader.conf), then loader_conf_dirs
+// (/boot/loader.conf.d), then local_loader_conf_files
+// (/boot/loader.conf.local, read last since FreeBSD 14.1); a later
+// assignment replaces an earlier one. A loader without loader_conf_dirs
+// (the Forth one, older releases) never reads LoaderFile at all.
+var LoaderOverrides = []struct{ Path, Why string }{
+	{"/boot/loader.conf", "a loader that does not read " + LoaderFile + " (no loader_conf_dirs) takes this value"},
+	{"/boot/loader.conf.local", "the loader reads this file after " + LoaderFile + " (local_loader_conf_files), so this value wins"},
+}
+
+var loaderTransparent = regexp.MustCompile(`^[ \t]*hw\.hn\.vf_transparent[ \t]*=`)
+
+// loaderOverrides warns about every hw.hn.vf_transparent the user set
+// where it can beat the rendered one: left there, the mode never changes
+// and the reboot-needed warning comes back after every reboot.
+func (b *builder) loaderOverrides() {
+	for _, o := range LoaderOverrides {
+		for i, line := range strings.Split(string(b.in.Loader[o.Path]), "\n") {
+			if loaderTransparent.MatchString(line) {
+				b.finding(finding.Warning, rcconf.Origin{File: o.Path, Line: i + 1},
+					"hw.hn.vf_transparent is set here too and %s sets it: %s; remove it here", LoaderFile, o.Why)
 			}
 		}
 	}

@@ -11,18 +11,17 @@ import (
 
 var tmpl = template.Must(templates.Parse(template.FuncMap{"assign": rcconf.Assignment}))
 
+// header is the first lines of every file. It names no version: a file
+// rendered by another release must compare equal when nothing else
+// changed (diff, check --golden); --json reports the version instead.
 type header struct {
-	Version string
-	Notes   []string
+	Notes []string
 }
 
 // files executes the templates for every file the plan writes, in Targets
 // order so that the output is stable.
 func (b *builder) files() error {
-	h := header{Version: b.in.Version}
-	if h.Version == "" {
-		h.Version = "dev"
-	}
+	var h header
 	add := func(path, name string, data any) error {
 		var buf bytes.Buffer
 		if err := tmpl.ExecuteTemplate(&buf, name, data); err != nil {
@@ -37,7 +36,7 @@ func (b *builder) files() error {
 	}
 	var err error
 	if len(b.loader) > 0 {
-		note := header{Version: h.Version, Notes: []string{"Loader tunables take effect at the next boot."}}
+		note := header{Notes: []string{"Loader tunables take effect at the next boot."}}
 		err = add(LoaderFile, "loader", struct {
 			Header  header
 			Assigns []assign
@@ -51,11 +50,11 @@ func (b *builder) files() error {
 		}{h, b.in.Config.DevdPriority, Binary})
 	}
 	if err == nil && len(b.network) > 0 {
-		note := header{Version: h.Version, Notes: []string{"Sourced by netif and dhclient after rc.conf (rc.subr load_rc_config network)."}}
+		note := header{Notes: []string{"Sourced by netif and dhclient after rc.conf (rc.subr load_rc_config network)."}}
 		err = add(NetworkFile, "rcconf", rcFile{note, b.network})
 	}
 	if err == nil && len(b.routing) > 0 {
-		note := header{Version: h.Version, Notes: []string{"Sourced by rc.d/routing after rc.conf (load_rc_config routing)."}}
+		note := header{Notes: []string{"Sourced by rc.d/routing after rc.conf (load_rc_config routing)."}}
 		err = add(RoutingFile, "rcconf", rcFile{note, b.routing})
 	}
 	return err

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -9,9 +10,10 @@ import (
 
 // movedVars are per-interface variables that carry L3 configuration: in lagg
 // mode they belong to laggN, and are blanked on hnN (blank, not unset, so
-// that ifconfig_DEFAULT cannot fall back onto the lagg port).
+// that ifconfig_DEFAULT cannot fall back onto the lagg port). The legacy
+// ipv4_addrs_IF is not here: rcconf's Aliases lists it with the other alias
+// forms (network.subr ifalias_af_common reads it last), so it moves there.
 var movedVars = []string{
-	"ipv4_addrs_IF",
 	"ipv6_prefix_IF",
 	"dhclient_flags_IF",
 	"background_dhclient_IF",
@@ -30,10 +32,15 @@ func (b *builder) moveIfVars(fromIf, toIf string) []assign {
 	mf, mt := rcconf.MangleIfName(fromIf), rcconf.MangleIfName(toIf)
 	if v, ok := env.IfConfigIPv6(fromIf); ok {
 		if v.Name != "ifconfig_"+mf+"_ipv6" {
-			// Came from ifconfig_DEFAULT: pin it on the lagg, stop the fallback on hn.
+			// Came from ifconfig_DEFAULT, which network.subr's
+			// _ifconfig_getargs IF ipv6 reads for every interface without
+			// ifconfig_IF_ipv6: the lagg gets it the same way at boot, so
+			// copying it there would render nothing netif applies (and
+			// keywords such as SYNCDHCP mean nothing for IPv6). Only the
+			// fallback onto the lagg port is stopped.
 			out = append(out,
-				assign{Name: "ifconfig_" + mt + "_ipv6", Value: v.Value, Comments: []string{from(v)}},
-				assign{Name: "ifconfig_" + mf + "_ipv6", Value: "", Comments: []string{"moved to ifconfig_" + mt + "_ipv6"}})
+				assign{Name: "ifconfig_" + mf + "_ipv6", Value: "", Comments: []string{
+					fmt.Sprintf("a port of %s: keeps %s (%s) off it; %s still falls back to it", toIf, v.Name, v.Origin, toIf)}})
 		} else {
 			move(v, "ifconfig_"+mt+"_ipv6")
 		}
@@ -49,8 +56,12 @@ func (b *builder) moveIfVars(fromIf, toIf string) []assign {
 	return out
 }
 
-// renameVar swaps the interface part of a per-interface variable name.
+// renameVar swaps the interface part of a per-interface variable name: in
+// the middle (ifconfig_hn0_alias0) or at the end (ipv4_addrs_hn0).
 func renameVar(name, from, to string) string {
+	if rest, ok := strings.CutSuffix(name, "_"+from); ok {
+		return rest + "_" + to
+	}
 	return strings.Replace(name, "_"+from+"_", "_"+to+"_", 1)
 }
 

@@ -36,7 +36,9 @@ type Input struct {
 	Config   *config.Config
 	// Firewall holds rule files to scan for hn names, by logical path.
 	Firewall map[string][]byte
-	Version  string // stamped in headers
+	// Loader holds the loader files that can contradict LoaderFile
+	// (LoaderOverrides), by logical path; absent files are absent.
+	Loader map[string][]byte
 }
 
 // File is one file hvnetconf wants to exist with exactly this content.

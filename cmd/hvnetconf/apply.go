@@ -61,7 +61,7 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	r := host.ExecRunner{}
 	res, err := prepareLive(ctx, o, r)
 	if err != nil {
-		return err
+		return f.in.refused(inv, err)
 	}
 	var log io.Writer = inv.stderr
 	if f.in.quiet || f.in.json {

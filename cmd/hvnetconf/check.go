@@ -39,7 +39,7 @@ func checkCommand() *command {
 			}
 			res, err := prepareLive(ctx, o, r)
 			if err != nil {
-				return err
+				return in.refused(inv, err)
 			}
 			var failed []string
 			switch {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -9,7 +10,6 @@ import (
 	"github.com/hvnetconf/hvnetconf/host"
 	"github.com/hvnetconf/hvnetconf/internal/finding"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
-	"github.com/hvnetconf/hvnetconf/internal/version"
 	"github.com/hvnetconf/hvnetconf/pipeline"
 	"github.com/spf13/pflag"
 )
@@ -22,6 +22,7 @@ type inputFlags struct {
 	lenient bool
 	json    bool
 	quiet   bool
+	empty   bool
 }
 
 func (f *inputFlags) register(fs *pflag.FlagSet) {
@@ -30,7 +31,8 @@ func (f *inputFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.state, "state", "", "hn snapshot `FILE` (TOML, see hvnetconf snapshot); default: the live kernel")
 	fs.BoolVar(&f.lenient, "lenient", false, "skip rc.conf statements hvnetconf refuses to evaluate (reported as findings)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
-	fs.BoolVarP(&f.quiet, "quiet", "q", false, "do not print findings")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "do not print informational findings (warnings and errors still print)")
+	fs.BoolVar(&f.empty, "allow-empty", false, "accept a --state snapshot without hn: every rendered file is then removed")
 }
 
 // lockWait bounds how long a command waits for another hvnetconf to let
@@ -61,7 +63,7 @@ func (f *inputFlags) open(ctx context.Context, inv *invocation, wait time.Durati
 	if err != nil {
 		return pipeline.Options{}, err
 	}
-	return pipeline.Options{Root: root, ConfigPath: f.config, StatePath: f.state, Lenient: f.lenient, Version: version.Version}, nil
+	return pipeline.Options{Root: root, ConfigPath: f.config, StatePath: f.state, Lenient: f.lenient, AllowEmpty: f.empty}, nil
 }
 
 // prepare renders from the inputs; without --state the hn snapshot is
@@ -71,16 +73,35 @@ func (f *inputFlags) prepare(ctx context.Context, inv *invocation) (*pipeline.Re
 	if err != nil {
 		return nil, err
 	}
-	return pipeline.Prepare(ctx, o)
+	res, err := pipeline.Prepare(ctx, o)
+	return res, f.refused(inv, err)
+}
+
+// refused shows every finding of a run that error findings stopped, then
+// ends it with exit 65 and one line; other errors pass unchanged.
+func (f *inputFlags) refused(inv *invocation, err error) error {
+	var fe *pipeline.FindingsError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	f.printFindings(inv.stderr, fe.Findings)
+	n := 0
+	for _, x := range fe.Findings {
+		if x.Severity == finding.Error {
+			n++
+		}
+	}
+	return sysexits.Errorf(sysexits.DataErr, "%d error finding(s) above: nothing was written", n)
 }
 
 // printFindings writes findings one per line, after the main output, on
-// stderr so that stdout stays a clean diff or file list.
+// stderr so that stdout stays a clean diff or file list. -q hides only the
+// informational ones: a warning or an error always reaches the user.
 func (f *inputFlags) printFindings(w io.Writer, fs []finding.Finding) {
-	if f.quiet {
-		return
-	}
 	for _, x := range fs {
+		if f.quiet && x.Severity == finding.Info {
+			continue
+		}
 		fmt.Fprintln(w, "hvnetconf: "+x.String())
 	}
 }
