@@ -212,7 +212,11 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 			in.Loader[o.Path] = data
 		}
 	}
-	return in, append(in.Netif.Findings(), routingOnly(in.Netif, in.Routing)...), nil
+	var skipped []finding.Finding
+	if in.Services, skipped, err = loadServices(ctx, serviceNames(in.Netif, root), load); err != nil {
+		return in, nil, err
+	}
+	return in, append(append(in.Netif.Findings(), routingOnly(in.Netif, in.Routing)...), skipped...), nil
 }
 
 // routingOnly returns the routing evaluation's findings not already reported

@@ -25,13 +25,15 @@ type section struct {
 
 // builder accumulates a plan; each rule adds assignments and findings.
 type builder struct {
-	in      Input
-	p       *Plan
-	network []section
-	routing []section
-	loader  []assign
-	laggs   []string              // lagg names to add to cloned_interfaces
-	owners  map[string]rcconf.Var // see portOwners
+	in       Input
+	p        *Plan
+	network  []section
+	routing  []section
+	loader   []assign
+	laggs    []string              // lagg names to add to cloned_interfaces
+	owners   map[string]rcconf.Var // see portOwners
+	refs     refState              // see references
+	services map[string][]section  // rc.conf.d files of other services
 }
 
 func newBuilder(in Input, p *Plan) *builder { return &builder{in: in, p: p} }

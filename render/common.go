@@ -84,7 +84,7 @@ func (b *builder) clonedInterfaces() {
 	var added []string
 	for _, l := range b.laggs {
 		if !have[l] {
-			words = append(words, l)
+			words = b.cloneOrder(words, l)
 			added = append(added, l)
 		}
 	}

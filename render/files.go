@@ -57,5 +57,8 @@ func (b *builder) files() error {
 		note := header{Notes: []string{"Sourced by rc.d/routing after rc.conf (load_rc_config routing)."}}
 		err = add(RoutingFile, "rcconf", rcFile{note, b.routing})
 	}
+	if err == nil {
+		err = b.serviceFiles(add, h)
+	}
 	return err
 }

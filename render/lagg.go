@@ -38,6 +38,7 @@ func (b *builder) lagg() {
 		used[name] = h.Name
 		b.laggFor(h, name, v)
 	}
+	b.references()
 	b.unknownHN()
 	b.vfNoAuto("VFs: they join their lagg through the devd rules, never through rc.conf")
 	b.defaultReachesVFs()

@@ -23,15 +23,19 @@ const (
 
 // Targets lists every path hvnetconf may own; an owned one the plan does not
 // write any more is removed.
-var Targets = []string{LoaderFile, DevdFile, NetworkFile, RoutingFile}
+var Targets = append([]string{LoaderFile, DevdFile, NetworkFile, RoutingFile}, refTargets()...)
 
 // Binary is where the devd rules find hvnetconf (the port's install path).
 var Binary = "/usr/local/sbin/hvnetconf"
 
 // Input is everything a render depends on.
 type Input struct {
-	Netif    *rcconf.Env // as rc.d/netif loads it (network, netif), hvnetconf's own files masked
-	Routing  *rcconf.Env // as rc.d/routing loads it (routing), hvnetconf's own files masked
+	Netif   *rcconf.Env // as rc.d/netif loads it (network, netif), hvnetconf's own files masked
+	Routing *rcconf.Env // as rc.d/routing loads it (routing), hvnetconf's own files masked
+	// Services holds load_rc_config NAME for every other service with an
+	// rc.conf.d file and every service a reference rule writes for
+	// (refrules.go), hvnetconf's own files masked.
+	Services map[string]*rcconf.Env
 	Snapshot *hn.Snapshot
 	Config   *config.Config
 	// Firewall holds rule files to scan for hn names, by logical path.

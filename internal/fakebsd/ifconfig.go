@@ -111,7 +111,7 @@ var ignoredWords = map[string]bool{}
 func init() {
 	for _, w := range strings.Fields(`rxcsum txcsum rxcsum6 txcsum6 tso tso4 tso6 lro vlanmtu vlanhwtag
 		vlanhwfilter vlanhwtso vlanhwcsum polling promisc arp staticarp monitor no_dad accept_rtadv
-		auto_linklocal ifdisabled autoconf nud prefer_source no_radr no_prefer_iface`) {
+		auto_linklocal ifdisabled autoconf nud prefer_source no_radr no_prefer_iface defaultif`) {
 		ignoredWords[w], ignoredWords["-"+w] = true, true
 	}
 }
