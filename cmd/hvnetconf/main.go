@@ -42,7 +42,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	cmd := lookupCommand(name)
 	if cmd == nil {
-		fmt.Fprintf(stderr, "hvnetconf: unknown command %q (see hvnetconf help)\n", name)
+		fmt.Fprintf(stderr, "hvnetconf: unknown command %q (%s)\n", name, commandSuggestion(name))
 		return sysexits.Usage
 	}
 	fs := cmd.flagSet()
@@ -52,7 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			cmd.printUsage(stdout)
 			return sysexits.OK
 		}
-		fmt.Fprintf(stderr, "hvnetconf %s: %v\n", cmd.name, err)
+		fmt.Fprintf(stderr, "hvnetconf %s: %v%s\n", cmd.name, err, flagSuggestion(fs, err))
 		return sysexits.Usage
 	}
 	inv := &invocation{cmd: cmd, args: fs.Args(), stdout: stdout, stderr: stderr}
