@@ -39,6 +39,9 @@ import (
 	confined "github.com/hvnetconf/hvnetconf/fsys"
 )
 
+// DefaultsRCConf is FreeBSD's rc.conf defaults file, read first.
+const DefaultsRCConf = defaultsRCConf
+
 // Origin is where a variable got its final value: the logical path of the
 // file (as FreeBSD names it, e.g. /etc/rc.conf, never prefixed by the root)
 // and the 1-based line of the assignment.

@@ -60,3 +60,20 @@ func TestCheckGoldenShowsDiffs(t *testing.T) {
 		}
 	}
 }
+
+// TestRootWithoutDefaults: a root without /etc/defaults/rc.conf is named
+// in one line (exit 66), for every command that renders, not reported as a
+// self-check failure about local_startup.
+func TestRootWithoutDefaults(t *testing.T) {
+	root := exampleRoot(t)
+	if err := os.Remove(filepath.Join(root, "etc/defaults/rc.conf")); err != nil {
+		t.Fatal(err)
+	}
+	want := "hvnetconf: " + filepath.Join(root, "etc/defaults/rc.conf") + ": no such file (is " + root + " a FreeBSD root?"
+	for _, cmd := range []string{"diff", "render", "check"} {
+		_, stderr, code := hvnetconf(t, cmd, "-R", root, "--state", exampleState)
+		if code != 66 || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%s: exit %d, stderr %q; want 66 and one line starting %q", cmd, code, stderr, want)
+		}
+	}
+}
