@@ -37,6 +37,7 @@ import (
 	"time"
 
 	confined "github.com/hvnetconf/hvnetconf/fsys"
+	"github.com/hvnetconf/hvnetconf/internal/termsafe"
 )
 
 // DefaultsRCConf is FreeBSD's rc.conf defaults file, read first.
@@ -54,7 +55,7 @@ func (o Origin) String() string {
 	if o.File == "" {
 		return "(unknown)"
 	}
-	return fmt.Sprintf("%s:%d", o.File, o.Line)
+	return fmt.Sprintf("%s:%d", termsafe.Path(o.File), o.Line)
 }
 
 // Options say what to evaluate.

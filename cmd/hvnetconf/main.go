@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/internal/termsafe"
 	"github.com/spf13/pflag"
 )
 
@@ -65,7 +66,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var silent *silentError
 	if !errors.As(err, &silent) {
-		fmt.Fprintf(stderr, "hvnetconf: %v\n", err)
+		// Errors quote user text (paths, values); whatever slipped
+		// through unescaped must not reach the terminal raw.
+		fmt.Fprintf(stderr, "hvnetconf: %s\n", termsafe.Line(err.Error()))
 	}
 	return sysexits.Code(err)
 }
