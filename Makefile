@@ -90,11 +90,14 @@ install: build
 	sed 's|/usr/local/sbin/hvnetconf|$(PREFIX)/sbin/hvnetconf|' rc.d/hvnetconf > $(DESTDIR)$(PREFIX)/etc/rc.d/hvnetconf
 	chmod 0755 $(DESTDIR)$(PREFIX)/etc/rc.d/hvnetconf
 	$(INSTALL) -m 0644 config/hvnetconf.toml.sample $(DESTDIR)$(PREFIX)/etc/hvnetconf.toml.sample
+	$(INSTALL) -m 0644 examples/azure-state.toml $(DESTDIR)$(PREFIX)/etc/hvnetconf-state.toml.sample
 	gzip -9nc man/hvnetconf.8 > $(DESTDIR)$(PREFIX)/share/man/man8/hvnetconf.8.gz
 	gzip -9nc man/hvnetconf.toml.5 > $(DESTDIR)$(PREFIX)/share/man/man5/hvnetconf.toml.5.gz
+	gzip -9nc man/hvnetconf-state.5 > $(DESTDIR)$(PREFIX)/share/man/man5/hvnetconf-state.5.gz
 	$(DESTDIR)$(PREFIX)/sbin/hvnetconf completion bash > $(DESTDIR)$(BASHCOMPDIR)/hvnetconf
 	$(DESTDIR)$(PREFIX)/sbin/hvnetconf completion zsh > $(DESTDIR)$(ZSHCOMPDIR)/_hvnetconf
 	chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man8/hvnetconf.8.gz $(DESTDIR)$(PREFIX)/share/man/man5/hvnetconf.toml.5.gz \
+		$(DESTDIR)$(PREFIX)/share/man/man5/hvnetconf-state.5.gz \
 		$(DESTDIR)$(BASHCOMPDIR)/hvnetconf $(DESTDIR)$(ZSHCOMPDIR)/_hvnetconf
 
 # Static FreeBSD release binaries with their SHA-256 sums. Only the files

@@ -46,21 +46,23 @@ func Verify(ctx context.Context, env Env, laggs []render.Lagg, rt Retry) ([]stri
 	}
 }
 
-// Expect lists the expectations of l that o does not meet, each named.
+// Expect lists, for each expectation of l that o does not meet, what was
+// observed instead: "hn0: dhclient is running", never the expectation
+// ("dhclient is not running"), which reads as the fact it contradicts.
 func Expect(l render.Lagg, o *observed) []string {
 	var out []string
 	fail := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
 	if o.lagg == nil {
-		fail("%s: exists (it does not)", l.Name)
+		fail("%s: does not exist", l.Name)
 	} else {
 		out = append(out, expectLagg(l, o)...)
 	}
 	inet, inet6 := routable(o.hn)
 	for _, a := range append(inet, inet6...) {
-		fail("%s: has no address (has %s)", l.HN, a)
+		fail("%s: has address %s (it belongs on %s)", l.HN, a, l.Name)
 	}
 	if o.dhcpHN {
-		fail("%s: dhclient is not running", l.HN)
+		fail("%s: dhclient is running (it belongs on %s)", l.HN, l.Name)
 	}
 	return out
 }
@@ -71,27 +73,27 @@ func expectLagg(l render.Lagg, o *observed) []string {
 	fail := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
 	have := ports(o.lagg)
 	if o.lagg.Lagg == nil || o.lagg.Lagg.Proto != "failover" {
-		proto := ""
-		if o.lagg.Lagg != nil {
+		proto := "none"
+		if o.lagg.Lagg != nil && o.lagg.Lagg.Proto != "" {
 			proto = o.lagg.Lagg.Proto
 		}
-		fail("%s: laggproto failover (got %q)", l.Name, proto)
+		fail("%s: laggproto is %s, not failover", l.Name, proto)
 	}
 	if len(have) == 0 || have[0] != l.HN {
-		fail("%s: %s is the first port (ports: %s)", l.Name, l.HN, list(have))
+		fail("%s: %s is not the first port (ports: %s)", l.Name, l.HN, list(have))
 	}
 	if o.vf != nil && !slices.Contains(have, l.VF) {
-		fail("%s: VF %s is a port (ports: %s)", l.Name, l.VF, list(have))
+		fail("%s: VF %s is not a port (ports: %s)", l.Name, l.VF, list(have))
 	}
 	for _, s := range l.Static {
 		_, addr, _ := strings.Cut(s, " ")
 		addr, _, _ = strings.Cut(addr, "/")
 		if !hasAddr(o.lagg, addr) {
-			fail("%s: has address %s", l.Name, addr)
+			fail("%s: does not have address %s", l.Name, addr)
 		}
 	}
 	if l.DHCP && !o.dhcpLagg {
-		fail("%s: dhclient is running", l.Name)
+		fail("%s: dhclient is not running", l.Name)
 	}
 	return out
 }

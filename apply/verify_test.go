@@ -10,7 +10,7 @@ import (
 )
 
 // TestVerifyNamesEachExpectation: every expectation that does not hold is
-// named, and only those.
+// named, and only those, each by what was observed.
 func TestVerifyNamesEachExpectation(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -22,16 +22,16 @@ func TestVerifyNamesEachExpectation(t *testing.T) {
 		{"converged", nil, false, laggPlan(false, false, "inet 10.0.0.4/24"), nil},
 		{"VF absent is valid", nil, false, laggPlan(true, false, "inet 10.0.0.4/24"), nil},
 		{"lagg missing", []string{"ifconfig lagg0 destroy"}, false, laggPlan(false, false, "inet 10.0.0.4/24"),
-			[]string{"lagg0: exists (it does not)"}},
+			[]string{"lagg0: does not exist"}},
 		{"protocol and order", []string{"ifconfig lagg0 laggproto lacp", "ifconfig lagg0 -laggport hn0"}, false,
 			laggPlan(false, false, "inet 10.0.0.4/24"),
-			[]string{`lagg0: laggproto failover (got "lacp")`, "lagg0: hn0 is the first port (ports: none)"}},
+			[]string{"lagg0: laggproto is lacp, not failover", "lagg0: hn0 is not the first port (ports: none)"}},
 		{"VF not a port", nil, true, laggPlan(true, false, "inet 10.0.0.4/24"),
-			[]string{"lagg0: VF mce0 is a port (ports: hn0)"}},
+			[]string{"lagg0: VF mce0 is not a port (ports: hn0)"}},
 		{"static address missing", nil, false, laggPlan(false, false, "inet 10.0.0.4/24", "inet 10.0.0.5/24"),
-			[]string{"lagg0: has address 10.0.0.5"}},
+			[]string{"lagg0: does not have address 10.0.0.5"}},
 		{"dhclient and address left on hn0", []string{"service dhclient start hn0"}, false, laggPlan(false, true),
-			[]string{"lagg0: dhclient is running", "hn0: has no address (has 10.0.0.4/24)", "hn0: dhclient is not running"}},
+			[]string{"lagg0: dhclient is not running", "hn0: has address 10.0.0.4/24 (it belongs on lagg0)", "hn0: dhclient is running (it belongs on lagg0)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

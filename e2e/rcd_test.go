@@ -49,7 +49,7 @@ func TestCheckGoldenAndDrift(t *testing.T) {
 		t.Errorf("golden drift: exit %d\n%s", r.code, r.stdout)
 	}
 	r := h.run("check")
-	for _, want := range []string{"rc.conf.d/network: on disk differs", "lagg0: exists", "hn0: dhclient is not running"} {
+	for _, want := range []string{"rc.conf.d/network: missing", "lagg0: does not exist", "hn0: dhclient is running"} {
 		if r.code != 1 || !strings.Contains(r.stdout, want) {
 			t.Errorf("check before apply: exit %d, want %q in\n%s", r.code, want, r.stdout)
 		}

@@ -75,6 +75,9 @@ func isImage(r *os.Root) (bool, error) {
 // then only files are written, and nothing on this host is changed.
 func (r *Root) IsImage() bool { return r.image }
 
+// Dir is the directory the root was opened as (for messages).
+func (r *Root) Dir() string { return r.dir }
+
 // Close releases the root's directory handle.
 func (r *Root) Close() error { return r.os.Close() }
 

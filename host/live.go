@@ -11,9 +11,15 @@ import (
 // build that has none: every non-FreeBSD build except the tests' emulated
 // host (build tag fakebsd, which a release build never sets).
 func RequireLive(what string) error {
+	return RequireLiveElse(what, "give --state FILE to render, diff or check files, or apply --files-only")
+}
+
+// RequireLiveElse is RequireLive with its own advice on what to do instead
+// (snapshot, say, has no --state to offer).
+func RequireLiveElse(what, instead string) error {
 	if live {
 		return nil
 	}
 	return sysexits.Errorf(sysexits.Unavailable,
-		"%s needs the running FreeBSD system, and this is a %s build: give --state FILE to render, diff or check files, or apply --files-only", what, runtime.GOOS)
+		"%s needs the running FreeBSD system, and this is a %s build: %s", what, runtime.GOOS, instead)
 }

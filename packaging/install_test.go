@@ -155,8 +155,10 @@ var layout = []installedFile{
 		return []byte(strings.ReplaceAll(src, "/usr/local/sbin/hvnetconf", in.prefix+"/sbin/hvnetconf"))
 	}},
 	{"etc/hvnetconf.toml.sample", 0o644, source("config/hvnetconf.toml.sample")},
+	{"etc/hvnetconf-state.toml.sample", 0o644, source("examples/azure-state.toml")},
 	{"share/man/man8/hvnetconf.8.gz", 0o644, source("man/hvnetconf.8")},
 	{"share/man/man5/hvnetconf.toml.5.gz", 0o644, source("man/hvnetconf.toml.5")},
+	{"share/man/man5/hvnetconf-state.5.gz", 0o644, source("man/hvnetconf-state.5")},
 	{"share/bash-completion/completions/hvnetconf", 0o644, completion("bash")},
 	{"share/zsh/site-functions/_hvnetconf", 0o644, completion("zsh")},
 }

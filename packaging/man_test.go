@@ -12,9 +12,10 @@ import (
 	"testing"
 
 	"github.com/hvnetconf/hvnetconf/config"
+	"github.com/hvnetconf/hvnetconf/hn"
 )
 
-var manPages = []string{"man/hvnetconf.8", "man/hvnetconf.toml.5"}
+var manPages = []string{"man/hvnetconf.8", "man/hvnetconf.toml.5", "man/hvnetconf-state.5"}
 
 func TestManLint(t *testing.T) {
 	mandoc := need(t, "mandoc")
@@ -190,5 +191,40 @@ func TestManTOMLKeys(t *testing.T) {
 	}
 	if _, err := config.Parse("hvnetconf.toml.5 example", []byte(example)); err != nil {
 		t.Errorf("the example in hvnetconf.toml.5 is not a valid policy: %v", err)
+	}
+}
+
+// hvnetconf-state(5) documents every key of the snapshot format (those
+// `snapshot` prints for a full example), its example is a valid snapshot,
+// and the installed sample is that example.
+func TestManStateKeys(t *testing.T) {
+	page := string(read(t, filepath.Join(repo, "man/hvnetconf-state.5")))
+	var documented []string
+	for _, m := range regexp.MustCompile(`(?m)^\.It Va ([a-z_]+) `).FindAllStringSubmatch(page, -1) {
+		documented = append(documented, m[1])
+	}
+	slices.Sort(documented)
+	keys := []string{"interfaces", "link", "mac", "mtu", "vf", "vf_transparent", "vflist", "vfmap"}
+	if !slices.Equal(keys, documented) {
+		t.Errorf("hvnetconf-state.5 documents %q; the format has %q", documented, keys)
+	}
+	_, example, _ := strings.Cut(section(page, "EXAMPLES"), ".Bd -literal -offset indent\n")
+	example, _, _ = strings.Cut(example, "\n.Ed")
+	s, err := hn.Parse("hvnetconf-state.5 example", []byte(example))
+	if err != nil {
+		t.Fatalf("the example in hvnetconf-state.5 is not a valid snapshot: %v", err)
+	}
+	var printed strings.Builder
+	if err := s.WriteTOML(&printed); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		if !regexp.MustCompile(`(?m)^` + k + ` = `).MatchString(printed.String()) {
+			t.Errorf("snapshot of the example prints no %s; is the key list current?\n%s", k, printed.String())
+		}
+	}
+	sample := string(read(t, filepath.Join(repo, "examples/azure-state.toml")))
+	if !strings.HasSuffix(sample, example+"\n") {
+		t.Errorf("examples/azure-state.toml (installed as hvnetconf-state.toml.sample) is not the man page's example")
 	}
 }

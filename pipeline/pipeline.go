@@ -8,7 +8,10 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -189,6 +192,9 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	if err != nil {
 		return in, nil, err
 	}
+	if err := requireDefaults(root); err != nil {
+		return in, nil, err
+	}
 	mask := ownMask(disk)
 	load := func(services []string) (*rcconf.Env, error) {
 		return rcconf.Load(ctx, rcconf.Options{Files: o.Root, Services: services, Overlay: mask, Lenient: o.Lenient})
@@ -217,6 +223,21 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 		return in, nil, err
 	}
 	return in, append(append(in.Netif.Findings(), routingOnly(in.Netif, in.Routing)...), skipped...), nil
+}
+
+// requireDefaults refuses a root without /etc/defaults/rc.conf. FreeBSD's
+// load_rc_config then reads /etc/rc.conf alone (rc.subr), but everything
+// render decides rests on the defaults: local_startup says where
+// rc.conf.d/network is read from, rc_conf_files which files count. Without
+// them the self-check would fail with a message about local_startup that
+// hides the cause: most likely -R names something other than a FreeBSD root.
+func requireDefaults(root *fsys.Root) error {
+	_, err := root.Stat(rcconf.DefaultsRCConf)
+	if errors.Is(err, fs.ErrNotExist) {
+		return sysexits.Errorf(sysexits.NoInput, "%s: no such file (is %s a FreeBSD root? rendering needs its rc.conf defaults)",
+			filepath.Join(root.Dir(), rcconf.DefaultsRCConf), root.Dir())
+	}
+	return nil
 }
 
 // routingOnly returns the routing evaluation's findings not already reported

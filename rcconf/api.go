@@ -38,7 +38,11 @@ import (
 	"time"
 
 	confined "github.com/hvnetconf/hvnetconf/fsys"
+	"github.com/hvnetconf/hvnetconf/internal/termsafe"
 )
+
+// DefaultsRCConf is FreeBSD's rc.conf defaults file, read first.
+const DefaultsRCConf = defaultsRCConf
 
 // Origin is where a variable got its final value: the logical path of the
 // file (as FreeBSD names it, e.g. /etc/rc.conf, never prefixed by the root)
@@ -52,7 +56,7 @@ func (o Origin) String() string {
 	if o.File == "" {
 		return "(unknown)"
 	}
-	return fmt.Sprintf("%s:%d", o.File, o.Line)
+	return fmt.Sprintf("%s:%d", termsafe.Path(o.File), o.Line)
 }
 
 // Options say what to evaluate.

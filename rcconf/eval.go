@@ -12,6 +12,7 @@ import (
 
 	"github.com/hvnetconf/hvnetconf/internal/finding"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/internal/termsafe"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
@@ -73,7 +74,8 @@ func (ev *evaluator) where() (string, syntax.Pos) {
 func errAt(file string, pos syntax.Pos, format string, args ...any) error {
 	// User text (a path, a redirection target) may hold newlines; an
 	// error is one line.
-	msg := oneLineText(fmt.Sprintf(format, args...))
+	msg := termsafe.Line(fmt.Sprintf(format, args...))
+	file = termsafe.Path(file)
 	switch {
 	case pos.Line() > 0 && pos.Col() > 0:
 		return sysexits.Errorf(sysexits.DataErr, "%s:%d:%d: %s", file, pos.Line(), pos.Col(), msg)
@@ -81,10 +83,6 @@ func errAt(file string, pos syntax.Pos, format string, args ...any) error {
 		return sysexits.Errorf(sysexits.DataErr, "%s:%d: %s", file, pos.Line(), msg)
 	}
 	return sysexits.Errorf(sysexits.DataErr, "%s: %s", file, msg)
-}
-
-func oneLineText(s string) string {
-	return strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(s)
 }
 
 // here is errAt at the innermost running statement.
@@ -257,7 +255,7 @@ func (ev *evaluator) source(logical string, nested bool) error {
 	ev.files = append(ev.files, logical)
 	if i := bytes.Index(data, []byte("\r\n")); i >= 0 {
 		ev.warn(logical, int(lineAt(data, i).Line()),
-			"CR LF line ends: sh keeps each CR in the value, rcconf's parser drops it")
+			"CR LF line ends: FreeBSD's sh keeps each CR as part of the line, so ifconfig_hn0=\"DHCP\"\\r sets \"DHCP\\r\", which is not DHCP; save the file with LF line ends")
 	}
 	parsed, err := ev.parse(logical, data)
 	if err != nil {

@@ -2,11 +2,11 @@ package rcconf
 
 import (
 	"bytes"
-	"errors"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/internal/termsafe"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -39,20 +39,73 @@ func lineAt(data []byte, i int) syntax.Pos {
 // export, readonly and local for the bash variant.
 func (ev *evaluator) parse(name string, src []byte) (*syntax.File, error) {
 	if _, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(bytes.NewReader(src), name); err != nil {
-		return nil, parseErr(name, err)
+		return nil, parseErr(name, src, err)
 	}
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
 	if err != nil {
-		return nil, parseErr(name, err)
+		return nil, parseErr(name, src, err)
 	}
 	return f, nil
 }
 
-// parseErr keeps the parser's "name:line:col: text" on one line.
-func parseErr(name string, err error) error {
-	msg := oneLineText(err.Error())
-	if !strings.HasPrefix(msg, name+":") {
-		msg = name + ": " + msg
+// parseErr keeps the parser's "name:line:col: text" on one line, with the
+// name escaped. A quote left open to the end of the file is blamed where it
+// opens: the parser reports whatever it tripped on inside the runaway
+// string (a `$(` three lines on, the end of the file), which is not where
+// the fix goes.
+func parseErr(name string, src []byte, err error) error {
+	var pe syntax.ParseError
+	if pp, ok := err.(*syntax.ParseError); ok {
+		pe, err = *pp, nil
+	} else if p, ok := err.(syntax.ParseError); ok {
+		pe, err = p, nil
 	}
-	return sysexits.New(sysexits.DataErr, errors.New(msg))
+	if err != nil {
+		// A LangError: "name:line:col: text".
+		if rest, ok := strings.CutPrefix(err.Error(), name+":"); ok {
+			return sysexits.Errorf(sysexits.DataErr, "%s:%s", termsafe.Path(name), termsafe.Line(rest))
+		}
+		return errAt(name, syntax.Pos{}, "%s", err)
+	}
+	if q, at, ok := unclosedQuote(src); ok && at.Offset() <= pe.Pos.Offset() && at.Line() < pe.Pos.Line() {
+		return errAt(name, at, "quote `%c` opened here is never closed (the parser read on to line %d: %s)", q, pe.Pos.Line(), pe.Text)
+	}
+	return errAt(name, pe.Pos, "%s", pe.Text)
+}
+
+// unclosedQuote finds a ' or " still open at the end of src, and where it
+// opened: a simple scan of sh's quoting (backslash escapes outside single
+// quotes, # comments at the start of a word), enough for rc.conf.
+func unclosedQuote(src []byte) (byte, syntax.Pos, bool) {
+	var open byte
+	at := 0
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case open == '\'':
+			if c == '\'' {
+				open = 0
+			}
+		case open == '"':
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				open = 0
+			}
+		case c == '\\':
+			i++
+		case c == '#' && (i == 0 || strings.IndexByte(" \t\n;&|()", src[i-1]) >= 0):
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+		case c == '\'' || c == '"':
+			open, at = c, i
+		}
+	}
+	if open == 0 {
+		return 0, syntax.Pos{}, false
+	}
+	line := 1 + bytes.Count(src[:at], []byte("\n"))
+	col := at - bytes.LastIndexByte(src[:at], '\n')
+	return open, syntax.NewPos(uint(at), uint(line), uint(col)), true
 }

@@ -79,3 +79,17 @@ func TestCRLF(t *testing.T) {
 		t.Errorf("findings %v", f)
 	}
 }
+
+// TestCRLFSaysWhatShDoes: the finding speaks of FreeBSD's sh (the CR stays
+// in the value, so DHCP is not DHCP), not of rcconf's parser.
+func TestCRLFSaysWhatShDoes(t *testing.T) {
+	e, err := load(t, rcOnly("ifconfig_hn0=\"DHCP\"\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := e.Findings()
+	want := `CR LF line ends: FreeBSD's sh keeps each CR as part of the line, so ifconfig_hn0="DHCP"\r sets "DHCP\r", which is not DHCP; save the file with LF line ends`
+	if len(f) != 1 || f[0].Message != want {
+		t.Errorf("findings %v, want %q", f, want)
+	}
+}

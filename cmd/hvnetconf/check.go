@@ -41,7 +41,7 @@ func checkCommand() *command {
 			if err != nil {
 				return in.refused(inv, err)
 			}
-			var failed []string
+			var failed []drift
 			switch {
 			case golden != "":
 				failed, err = checkGolden(res, golden)
@@ -50,7 +50,9 @@ func checkCommand() *command {
 				if live {
 					var more []string
 					more, err = apply.Verify(ctx, apply.Env{Runner: r}, runtimeLaggs(res), apply.Retry{Attempts: 1})
-					failed = append(failed, more...)
+					for _, m := range more {
+						failed = append(failed, drift{line: m})
+					}
 				}
 			}
 			if err != nil {
@@ -61,10 +63,10 @@ func checkCommand() *command {
 					*report
 					OK     bool     `json:"ok"`
 					Failed []string `json:"failed"`
-				}{newReport(in.root, res), len(failed) == 0, append([]string{}, failed...)})
+				}{newReport(in.root, res), len(failed) == 0, lines(failed)})
 			} else {
 				for _, f := range failed {
-					fmt.Fprintf(inv.stdout, "drift: %s\n", f)
+					fmt.Fprintf(inv.stdout, "drift: %s\n%s", f.line, f.diff)
 				}
 				if len(failed) == 0 {
 					fmt.Fprintln(inv.stdout, "ok: everything is as rendered")
@@ -88,18 +90,42 @@ func runtimeLaggs(res *pipeline.Result) []render.Lagg {
 	return res.Plan.Laggs
 }
 
-// checkFiles names every rendered file that differs from the disk.
-func checkFiles(res *pipeline.Result) []string {
-	var out []string
+// checkFiles names every rendered file that differs from the disk, by what
+// is on disk.
+func checkFiles(res *pipeline.Result) []drift {
+	var out []drift
 	for _, c := range res.Changes {
-		out = append(out, fmt.Sprintf("%s: on disk differs from rendered (apply would %s it)", c.Path, c.Kind()))
+		what := "on disk differs from rendered (apply would modify it)"
+		switch c.Kind() {
+		case "create":
+			what = "missing (apply would create it)"
+		case "remove":
+			what = "no longer rendered (apply would remove it)"
+		}
+		out = append(out, drift{line: c.Path + ": " + what})
+	}
+	return out
+}
+
+// drift is one thing check found out of step: a line, and for a file
+// compared with a golden tree, the unified diff from that tree's copy (a/)
+// to the rendered one (b/), so `patch -d DIR -p1` brings the tree up to date.
+type drift struct {
+	line string
+	diff string
+}
+
+func lines(ds []drift) []string {
+	out := []string{}
+	for _, d := range ds {
+		out = append(out, d.line)
 	}
 	return out
 }
 
 // checkGolden compares the rendered files with a committed tree (render
 // --out DIR wrote it): every file in either must be in both, byte for byte.
-func checkGolden(res *pipeline.Result, dir string) ([]string, error) {
+func checkGolden(res *pipeline.Result, dir string) ([]drift, error) {
 	onDisk := map[string][]byte{}
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || !d.Type().IsRegular() {
@@ -113,14 +139,15 @@ func checkGolden(res *pipeline.Result, dir string) ([]string, error) {
 	if err != nil {
 		return nil, sysexits.New(sysexits.NoInput, err)
 	}
-	var out []string
+	var out []drift
 	for _, f := range res.Plan.Files {
 		data, ok := onDisk[f.Path]
+		c := pipeline.Change{Path: f.Path, Old: data, New: f.Data, OldExists: ok, NewExists: true}
 		switch {
 		case !ok:
-			out = append(out, fmt.Sprintf("%s: rendered but missing from %s", f.Path, dir))
+			out = append(out, drift{fmt.Sprintf("%s: missing from %s", f.Path, dir), unified(c)})
 		case !bytes.Equal(data, f.Data):
-			out = append(out, fmt.Sprintf("%s: differs from %s%s", f.Path, dir, f.Path))
+			out = append(out, drift{fmt.Sprintf("%s: differs from %s%s", f.Path, dir, f.Path), unified(c)})
 		}
 		delete(onDisk, f.Path)
 	}
@@ -130,7 +157,8 @@ func checkGolden(res *pipeline.Result, dir string) ([]string, error) {
 	}
 	slices.Sort(extra)
 	for _, p := range extra {
-		out = append(out, fmt.Sprintf("%s: in %s but no longer rendered", p, dir))
+		c := pipeline.Change{Path: p, Old: onDisk[p], OldExists: true}
+		out = append(out, drift{fmt.Sprintf("%s: in %s but no longer rendered", p, dir), unified(c)})
 	}
 	return out, nil
 }

@@ -384,7 +384,7 @@ func TestHostileRoots(t *testing.T) {
 			}},
 		{name: "check live", code: sysexits.Unavailable, line: "check without --state needs the running FreeBSD system",
 			setup: func(t *testing.T, root, _ string) []string { return []string{"check", "-R", "/"} }},
-		{name: "snapshot", code: sysexits.Unavailable, line: "",
+		{name: "snapshot", code: sysexits.Unavailable, line: "snapshot needs the running FreeBSD system",
 			setup: func(t *testing.T, root, _ string) []string { return []string{"snapshot"} }},
 	}
 	// The live cases name -R /: a refused run must not even take the

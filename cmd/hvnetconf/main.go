@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/internal/termsafe"
 	"github.com/spf13/pflag"
 )
 
@@ -42,7 +43,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	cmd := lookupCommand(name)
 	if cmd == nil {
-		fmt.Fprintf(stderr, "hvnetconf: unknown command %q (see hvnetconf help)\n", name)
+		fmt.Fprintf(stderr, "hvnetconf: unknown command %q (%s)\n", name, commandSuggestion(name))
 		return sysexits.Usage
 	}
 	fs := cmd.flagSet()
@@ -52,7 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			cmd.printUsage(stdout)
 			return sysexits.OK
 		}
-		fmt.Fprintf(stderr, "hvnetconf %s: %v\n", cmd.name, err)
+		fmt.Fprintf(stderr, "hvnetconf %s: %v%s\n", cmd.name, err, flagSuggestion(fs, err))
 		return sysexits.Usage
 	}
 	inv := &invocation{cmd: cmd, args: fs.Args(), stdout: stdout, stderr: stderr}
@@ -65,7 +66,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var silent *silentError
 	if !errors.As(err, &silent) {
-		fmt.Fprintf(stderr, "hvnetconf: %v\n", err)
+		// Errors quote user text (paths, values); whatever slipped
+		// through unescaped must not reach the terminal raw.
+		fmt.Fprintf(stderr, "hvnetconf: %s\n", termsafe.Line(err.Error()))
 	}
 	return sysexits.Code(err)
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -152,14 +151,5 @@ func TestRenderOut(t *testing.T) {
 	// The root itself is untouched.
 	if _, err := os.Stat(filepath.Join(root, "usr/local/etc/rc.conf.d/network")); !os.IsNotExist(err) {
 		t.Errorf("render --out wrote into the root: %v", err)
-	}
-}
-
-func TestSnapshotNeedsFreeBSD(t *testing.T) {
-	if runtime.GOOS == "freebsd" {
-		t.Skip("live snapshot works here")
-	}
-	if _, stderr, code := hvnetconf(t, "snapshot"); code != 69 || !strings.Contains(stderr, "--state") {
-		t.Errorf("snapshot on this OS: exit %d, %q", code, stderr)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hvnetconf/hvnetconf/hn"
+	"github.com/hvnetconf/hvnetconf/host"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 )
 
@@ -14,6 +15,9 @@ func snapshotCommand() *command {
 		run: func(_ context.Context, inv *invocation) error {
 			if len(inv.args) > 0 {
 				return sysexits.Errorf(sysexits.Usage, "snapshot: unexpected argument %q", inv.args[0])
+			}
+			if err := host.RequireLiveElse("snapshot", "run it on a FreeBSD guest of the VM size to capture"); err != nil {
+				return err
 			}
 			s, err := hn.Live()
 			if err != nil {

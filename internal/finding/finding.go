@@ -3,7 +3,11 @@
 // VF, a rule that cannot be moved safely, a statement skipped in lenient mode.
 package finding
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/hvnetconf/hvnetconf/internal/termsafe"
+)
 
 // Severity says how much a finding matters.
 type Severity string
@@ -25,12 +29,13 @@ type Finding struct {
 
 // String renders the finding as one line: "file:line: severity: message".
 func (f Finding) String() string {
+	file, msg := termsafe.Path(f.File), termsafe.Line(f.Message)
 	switch {
 	case f.File != "" && f.Line > 0:
-		return fmt.Sprintf("%s:%d: %s: %s", f.File, f.Line, f.Severity, f.Message)
+		return fmt.Sprintf("%s:%d: %s: %s", file, f.Line, f.Severity, msg)
 	case f.File != "":
-		return fmt.Sprintf("%s: %s: %s", f.File, f.Severity, f.Message)
+		return fmt.Sprintf("%s: %s: %s", file, f.Severity, msg)
 	default:
-		return fmt.Sprintf("%s: %s", f.Severity, f.Message)
+		return fmt.Sprintf("%s: %s", f.Severity, msg)
 	}
 }
