@@ -46,7 +46,9 @@ func TestDashDifferential(t *testing.T) {
 			t.Fatal(err)
 		}
 		script := `f=$1; shift; . "$f"; for n in A B C D E F; do eval "printf '%s=%s\0' \$n \"\${$n-<unset>}\""; done`
-		out, err := exec.Command(dash, "-c", script, "sh", file).Output()
+		cmd := exec.Command(dash, "-c", script, "sh", file)
+		cmd.Env = []string{"HOME=/", "PATH=/sbin:/bin:/usr/sbin:/usr/bin"} // what /etc/rc gives rc scripts
+		out, err := cmd.Output()
 		if err != nil {
 			t.Fatalf("case %d: dash: %v", i, err)
 		}
