@@ -22,6 +22,12 @@ type Change struct {
 	Path   string // logical path, e.g. /usr/local/etc/rc.conf.d/network
 	Data   []byte
 	Remove bool
+	// Seen says the caller planned the change from Old (OldExists):
+	// a target that no longer holds exactly that is refused, so an edit
+	// made between the caller's read and the write is never lost.
+	Seen      bool
+	Old       []byte
+	OldExists bool
 }
 
 // step is one file a transaction replaces or removes, checked against
@@ -80,6 +86,9 @@ func (r *Root) plan(changes []Change) ([]step, error) {
 		s := step{logical: c.Path, rel: rel, data: c.Data, remove: c.Remove, mode: Mode}
 		if err := r.inspect(&s); err != nil {
 			return nil, err
+		}
+		if c.Seen && (s.expectExists != c.OldExists || !bytes.Equal(s.expect, c.Old)) {
+			return nil, sysexits.Errorf(sysexits.CantCreate, "%s: changed since hvnetconf read it; nothing was written (run it again)", c.Path)
 		}
 		unchanged := s.expectExists && !s.remove && s.expectMode == Mode && bytes.Equal(s.expect, s.data)
 		if unchanged || (s.remove && !s.expectExists) {

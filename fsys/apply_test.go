@@ -180,3 +180,20 @@ func TestApplyLeavesNothingElse(t *testing.T) {
 		t.Errorf("tree:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestApplyRefusesWhatChangedSinceRead: a change planned from content
+// that is no longer on disk (an admin edited the file, header kept) is
+// refused whole: the edit is never lost.
+func TestApplyRefusesWhatChangedSinceRead(t *testing.T) {
+	dir := build(t, base())
+	before := snapshot(t, dir)
+	c := changes()
+	c[0].Seen, c[0].OldExists, c[0].Old = true, true, []byte(owned("what the plan read\n"))
+	_, err := open(t, dir).Apply(c)
+	if sysexits.Code(err) != sysexits.CantCreate || !strings.Contains(err.Error(), network+": changed since hvnetconf read it") {
+		t.Errorf("got %v, want exit 73 naming %s", err, network)
+	}
+	if got := snapshot(t, dir); got != before {
+		t.Errorf("tree changed:\n%s", got)
+	}
+}

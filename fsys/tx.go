@@ -188,6 +188,15 @@ func (r *Root) recheck(s *step) error {
 // between leaves a journal that finishes one change or the other, never
 // a mix.
 func (r *Root) abort(jrel string, steps []step, failed int, cause error) error {
+	if failed == 0 {
+		// Nothing was committed: the journal goes first, so a crash
+		// cannot finish part of a change that was given up.
+		if err := r.removeJournal(jrel); err != nil {
+			return errors.Join(cause, err)
+		}
+		r.unstage(steps)
+		return cause
+	}
 	var undo []step
 	for _, s := range slices.Backward(steps[:failed]) {
 		undo = append(undo, s.inverse())

@@ -94,7 +94,7 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 	if err := refuseErrors(findings); err != nil {
 		return nil, err
 	}
-	if err := selfCheck(ctx, o, plan); err != nil {
+	if err := selfCheck(ctx, o, plan, ownMask(disk)); err != nil {
 		return nil, err
 	}
 	changes, err := diffTargets(disk, plan)
@@ -142,19 +142,25 @@ func refuseEmpty(o Options, s *hn.Snapshot) error {
 
 // diskFile is what a target path holds now.
 type diskFile struct {
-	data   []byte
-	exists bool
-	owned  bool
+	data    []byte
+	exists  bool
+	owned   bool
+	unusual error // not a regular file, or too big to be one of ours
 }
 
+// readTargets reads every target. One that is not a regular file (an
+// admin's rc.conf.d/NAME directory, say) or is over the cap is foreign:
+// left alone, and a conflict only if the plan would write it.
 func readTargets(root *fsys.Root) (map[string]diskFile, error) {
 	disk := map[string]diskFile{}
 	for _, path := range render.Targets {
 		data, ok, err := root.ReadFile(path)
+		if err != nil && sysexits.Code(err) != sysexits.DataErr {
+			return nil, err
+		}
 		if err != nil {
-			// Not a regular file, or too big to be one of ours: a
-			// file hvnetconf may not replace, as a foreign one.
-			return nil, sysexits.New(sysexits.CantCreate, err)
+			disk[path] = diskFile{exists: true, unusual: err}
+			continue
 		}
 		disk[path] = diskFile{data: data, exists: ok, owned: ok && fsys.Owned(data)}
 	}
@@ -288,6 +294,8 @@ func diffTargets(disk map[string]diskFile, plan *render.Plan) ([]Change, error) 
 		cur := disk[path]
 		want, planned := plan.File(path)
 		switch {
+		case planned && cur.unusual != nil:
+			return nil, sysexits.New(sysexits.CantCreate, fmt.Errorf("%w (nothing was written)", cur.unusual))
 		case planned && cur.exists && bytes.Equal(cur.data, want):
 			continue
 		case planned && cur.exists && !cur.owned:
@@ -309,7 +317,8 @@ func diffTargets(disk map[string]diskFile, plan *render.Plan) ([]Change, error) 
 func (r *Result) Write() (*fsys.Backup, error) {
 	var cs []fsys.Change
 	for _, c := range r.Changes {
-		cs = append(cs, fsys.Change{Path: c.Path, Data: c.New, Remove: !c.NewExists})
+		cs = append(cs, fsys.Change{Path: c.Path, Data: c.New, Remove: !c.NewExists,
+			Seen: true, Old: c.Old, OldExists: c.OldExists})
 	}
 	b, err := r.Root.Apply(cs)
 	if err != nil {

@@ -13,9 +13,9 @@ import (
 // consuming service loads it (netif, dhclient, routing) and fails if any
 // rendered value does not take effect, naming the file that wins instead.
 // Nothing is written before this passes.
-func selfCheck(ctx context.Context, o Options, plan *render.Plan) error {
+func selfCheck(ctx context.Context, o Options, plan *render.Plan, owned map[string][]byte) error {
 	overlay := map[string][]byte{}
-	for _, path := range render.Targets {
+	for path := range owned {
 		overlay[path] = nil // owned files the plan drops are gone afterwards
 	}
 	for _, f := range plan.Files {

@@ -5,6 +5,7 @@ import (
 	"github.com/hvnetconf/hvnetconf/fsys"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -32,5 +33,32 @@ func TestSelfCheckOwnerTests(t *testing.T) {
 	defer root.Close()
 	if _, err := Prepare(context.Background(), Options{Root: root, StatePath: "../examples/azure-state.toml"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestForeignTargetNotPlannedIsLeftAlone: an admin's rc.conf.d/dhcpd
+// directory (a layout rc.subr reads) sits at a target path the plan does
+// not write: the render goes on and the directory stays.
+func TestForeignTargetNotPlannedIsLeftAlone(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../examples/azure")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "usr/local/etc/rc.conf.d/dhcpd"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	root, err := fsys.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	res, err := Prepare(context.Background(), Options{Root: root, StatePath: "../examples/azure-state.toml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res.Changes {
+		if strings.Contains(c.Path, "dhcpd") {
+			t.Errorf("plans to change %s", c.Path)
+		}
 	}
 }
