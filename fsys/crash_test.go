@@ -166,6 +166,7 @@ func TestRecoverRefusesForgedJournal(t *testing.T) {
 		"rename \"tmp/.network.hvnetconf-0123456789ab\" \"usr/local/etc/rc.conf.d/network\"\n",
 		"remove \"usr/local/etc/rc.conf.d/../../../../etc/rc.conf\"\n",
 		"remove \"usr/local/etc/rc.conf.d/network\nx\"\n",
+		"remove \"" + strings.Repeat("x", 70<<10) + "\"\n",
 	} {
 		tr := base()
 		tr["usr/local/etc/owned"] = entry{owned("x\n"), 0}

@@ -173,7 +173,13 @@ func parseJournal(name string, data []byte, allowed map[string]string) ([]journa
 			return nil, bad(n, "not an hvnetconf temporary file beside its target")
 		}
 	}
-	return out, sc.Err()
+	if err := sc.Err(); err != nil {
+		return nil, bad(0, err.Error())
+	}
+	if len(data) == 0 {
+		return nil, bad(1, "empty")
+	}
+	return out, nil
 }
 
 func quotedFields(s string) ([]string, error) {
@@ -196,8 +202,12 @@ func quotedFields(s string) ([]string, error) {
 // crash) is left alone.
 func (r *Root) redo(e journalEntry, logical string) (string, error) {
 	if e.tmp != "" {
-		if _, err := r.ops.Lstat(e.tmp); errors.Is(err, fs.ErrNotExist) {
+		ti, err := r.ops.Lstat(e.tmp)
+		if errors.Is(err, fs.ErrNotExist) {
 			return "", nil // renamed before the crash
+		}
+		if err != nil || !ti.Mode().IsRegular() {
+			return "", sysexits.Errorf(sysexits.DataErr, "%s: the journal's staged file is not a regular file; move the journal away", logical)
 		}
 	}
 	fi, err := r.ops.Lstat(e.target)

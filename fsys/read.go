@@ -155,14 +155,14 @@ func ReadHostFile(name string) ([]byte, error) {
 		return nil, sysexits.Errorf(sysexits.NoInput, "%s: no such file", name)
 	}
 	if err != nil {
-		return nil, sysexits.Errorf(sysexits.NoInput, "%s: %v", name, unwrapPath(err))
+		return nil, sysexits.Errorf(sysexits.IOErr, "%s: %v", name, unwrapPath(err))
 	}
 	if err := regular(name, fi); err != nil {
 		return nil, err
 	}
 	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, sysexits.Errorf(sysexits.NoInput, "%s: %v", name, unwrapPath(err))
+		return nil, sysexits.Errorf(sysexits.IOErr, "%s: %v", name, unwrapPath(err))
 	}
 	defer f.Close()
 	if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() {

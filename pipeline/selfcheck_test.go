@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"github.com/hvnetconf/hvnetconf/fsys"
 	"os"
 	"path/filepath"
@@ -60,5 +61,39 @@ func TestForeignTargetNotPlannedIsLeftAlone(t *testing.T) {
 		if strings.Contains(c.Path, "dhcpd") {
 			t.Errorf("plans to change %s", c.Path)
 		}
+	}
+}
+
+// TestServicesAreBounded: a root with hundreds of rc.conf.d entries costs
+// at most maxServices evaluations, and says so.
+func TestServicesAreBounded(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../examples/azure")); err != nil {
+		t.Fatal(err)
+	}
+	d := filepath.Join(dir, "etc/rc.conf.d")
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 300 {
+		if err := os.WriteFile(filepath.Join(d, fmt.Sprintf("svc%03d", i)), []byte("x=1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	root, err := fsys.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	res, err := Prepare(context.Background(), Options{Root: root, StatePath: "../examples/azure-state.toml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range res.Findings {
+		found = found || strings.Contains(f.Message, fmt.Sprintf("only the first %d", maxServices))
+	}
+	if !found {
+		t.Errorf("no finding about the services left unchecked: %v", res.Findings)
 	}
 }

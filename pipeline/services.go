@@ -45,6 +45,10 @@ func serviceNames(env *rcconf.Env, root *fsys.Root) []string {
 	return slices.Sorted(maps.Keys(set))
 }
 
+// maxServices bounds the evaluations one render makes for reference
+// accounting (each is a load_rc_config): a system has a dozen or two.
+const maxServices = 128
+
 // loadServices evaluates load_rc_config NAME for each service, alone, as
 // its rc.d script would. A service whose files hvnetconf cannot evaluate
 // (say a command substitution in rc.conf.d/foo) does not stop the render,
@@ -53,6 +57,12 @@ func serviceNames(env *rcconf.Env, root *fsys.Root) []string {
 func loadServices(ctx context.Context, names []string, load func([]string) (*rcconf.Env, error)) (map[string]*rcconf.Env, []finding.Finding, error) {
 	out := map[string]*rcconf.Env{}
 	var fs []finding.Finding
+	if len(names) > maxServices {
+		fs = append(fs, finding.Finding{Severity: finding.Warning,
+			Message: fmt.Sprintf("%d services have rc.conf.d files; only the first %d (%s to %s) were checked for hn names",
+				len(names), maxServices, names[0], names[maxServices-1])})
+		names = names[:maxServices]
+	}
 	for _, n := range names {
 		env, err := load([]string{n})
 		if ctx.Err() != nil {

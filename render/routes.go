@@ -45,15 +45,16 @@ func rescope(value, hnIf, lagg string) (string, bool) {
 	w := fields(value)
 	changed := false
 	for i, word := range w {
-		switch {
-		case word == hnIf && (len(w) == 1 || i > 0 && (w[i-1] == "-interface" || w[i-1] == "-iface")):
-			w[i] = lagg
-		case strings.HasSuffix(word, "%"+hnIf):
-			w[i] = strings.TrimSuffix(word, hnIf) + lagg
-		default:
+		// hnN or a vlan child hnN.V (which moves to laggN.V with it).
+		if renamed, ok := renameIf(word, hnIf, lagg); ok && (len(w) == 1 || i > 0 && (w[i-1] == "-interface" || w[i-1] == "-iface")) {
+			w[i], changed = renamed, true
 			continue
 		}
-		changed = true
+		if addr, zone, ok := strings.Cut(word, "%"); ok {
+			if renamed, ok := renameIf(zone, hnIf, lagg); ok {
+				w[i], changed = addr+"%"+renamed, true
+			}
+		}
 	}
 	return strings.Join(w, " "), changed
 }

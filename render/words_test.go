@@ -18,6 +18,9 @@ func TestRescope(t *testing.T) {
 		{"-net 10.9.0.0/16 10.0.0.1", "-net 10.9.0.0/16 10.0.0.1", false},
 		{"hn0", "lagg0", true}, // ipv6_default_interface
 		{"10.0.0.1", "10.0.0.1", false},
+		{"-net 10.9.0.0/16 -interface hn0.100", "-net 10.9.0.0/16 -interface lagg0.100", true}, // vlan child
+		{"fe80::1%hn0.100", "fe80::1%lagg0.100", true},
+		{"fe80::1%hn01", "fe80::1%hn01", false},
 	}
 	for _, tt := range tests {
 		got, changed := rescope(tt.value, "hn0", "lagg0")

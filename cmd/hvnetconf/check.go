@@ -12,6 +12,7 @@ import (
 	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/host"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/internal/termsafe"
 	"github.com/hvnetconf/hvnetconf/pipeline"
 	"github.com/hvnetconf/hvnetconf/render"
 	"github.com/spf13/pflag"
@@ -66,7 +67,8 @@ func checkCommand() *command {
 				}{newReport(in.root, res), len(failed) == 0, lines(failed)})
 			} else {
 				for _, f := range failed {
-					fmt.Fprintf(inv.stdout, "drift: %s\n%s", f.line, f.diff)
+					// Names from a golden tree are anyone's: one line each.
+					fmt.Fprintf(inv.stdout, "drift: %s\n%s", termsafe.Line(f.line), f.diff)
 				}
 				if len(failed) == 0 {
 					fmt.Fprintln(inv.stdout, "ok: everything is as rendered")

@@ -472,3 +472,13 @@ func strayFiles(t *testing.T, root string) []string {
 	})
 	return out
 }
+
+// TestRenderOutIsNotTheRoot: --out naming the root itself is refused at
+// once (it would wait on the root's own lock).
+func TestRenderOutIsNotTheRoot(t *testing.T) {
+	root := exampleRoot(t)
+	_, stderr, code := hvnetconf(t, "render", "-R", root, "--state", exampleState, "--out", root+"/.")
+	if code != sysexits.Usage || !strings.Contains(stderr, "is the root itself") {
+		t.Errorf("exit %d, stderr %q; want 64", code, stderr)
+	}
+}

@@ -30,7 +30,7 @@ func renderCommand() *command {
 				return err
 			}
 			if out != "" {
-				err = writeTree(ctx, inv, out, res.Plan.Files)
+				err = writeTree(ctx, inv, in.root, out, res.Plan.Files)
 			} else {
 				_, err = res.Write()
 			}
@@ -64,9 +64,14 @@ var pastTense = map[string]string{"create": "created", "modify": "updated", "rem
 // an image build copies or compares. The same ownership rules hold there.
 // It is a root like any other: locked, and a change a killed run left
 // half done there is finished first.
-func writeTree(ctx context.Context, inv *invocation, dir string, files []render.File) error {
+func writeTree(ctx context.Context, inv *invocation, rootDir, dir string, files []render.File) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return sysexits.New(sysexits.CantCreate, err)
+	}
+	if a, err := os.Stat(rootDir); err == nil {
+		if b, err := os.Stat(dir); err == nil && os.SameFile(a, b) {
+			return sysexits.Errorf(sysexits.Usage, "render: --out %s is the root itself; leave --out away to write the root", dir)
+		}
 	}
 	root, err := openRoot(ctx, inv, dir, lockWait)
 	if err != nil {

@@ -47,11 +47,6 @@ func NewAt(tb testing.TB, statePath, root string) *Host {
 	return h
 }
 
-// Load attaches to an existing state file (root: FAKEBSD_ROOT, may be "").
-func Load(tb testing.TB, statePath, root string) *Host {
-	return &Host{tb: tb, StatePath: statePath, Root: root}
-}
-
 // Update changes the state under its lock; fn must not fail.
 func (h *Host) Update(fn func(*State)) {
 	h.tb.Helper()
