@@ -1,11 +1,10 @@
 package fsys
 
 import (
-	"errors"
-	"github.com/hvnetconf/hvnetconf/internal/sysexits"
-	"io/fs"
 	"strings"
 	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 )
 
 func filesOnly(snap string) string {
@@ -16,57 +15,6 @@ func filesOnly(snap string) string {
 		}
 	}
 	return strings.Join(keep, "\n")
-}
-
-// dead stands for a process killed at step k: that step and every later
-// change fail, so nothing the dying run would do afterwards (restores,
-// clean-up) reaches the disk. Reads still work, as they change nothing.
-type dead struct {
-	faulty
-}
-
-var errDead = errors.New("killed")
-
-func (d *dead) step(what string) error {
-	if d.failed != "" {
-		return errDead
-	}
-	return d.faulty.step(what)
-}
-
-func (d *dead) Mkdir(name string, perm fs.FileMode) error {
-	if err := d.step("mkdir " + name); err != nil {
-		return err
-	}
-	return d.ops.Mkdir(name, perm)
-}
-
-func (d *dead) Rename(oldname, newname string) error {
-	if err := d.step("rename " + newname); err != nil {
-		return err
-	}
-	return d.ops.Rename(oldname, newname)
-}
-
-func (d *dead) Remove(name string) error {
-	if err := d.step("remove " + name); err != nil {
-		return err
-	}
-	return d.ops.Remove(name)
-}
-
-func (d *dead) SyncDir(dir string) error {
-	if err := d.step("fsync " + dir); err != nil {
-		return err
-	}
-	return d.ops.SyncDir(dir)
-}
-
-func (d *dead) CreateTemp(dir, base string) (file, string, error) {
-	if err := d.step("create in " + dir); err != nil {
-		return nil, "", err
-	}
-	return d.ops.CreateTemp(dir, base) // the write itself is not a step here
 }
 
 // TestCrashAtEveryStep kills an apply of several files at each of its
@@ -86,7 +34,7 @@ func TestCrashAtEveryStep(t *testing.T) {
 	for k := 1; ; k++ {
 		dir := build(t, base())
 		r := open(t, dir)
-		d := &dead{faulty: faulty{ops: r.ops, failAt: k}}
+		d := &faulty{ops: r.ops, failAt: k, dies: true}
 		r.ops = d
 		_, err := r.Apply(changes())
 		if d.failed == "" {
@@ -121,7 +69,7 @@ func TestRecoverKeepsForeignFile(t *testing.T) {
 	r := open(t, dir)
 	// Stop after the journal is written (its directory fsync) and the
 	// first rename: step numbers from TestCrashAtEveryStep's order.
-	d := &dead{faulty: faulty{ops: r.ops, failAt: -1}}
+	d := &faulty{ops: r.ops, failAt: -1, dies: true}
 	r.ops = d
 	steps, err := r.plan(changes())
 	if err != nil {

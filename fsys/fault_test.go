@@ -1,6 +1,7 @@
 package fsys
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -11,14 +12,23 @@ import (
 
 // faulty passes every operation to the real ops but fails the one that
 // changes something at step failAt (counting from 1), once: the
-// restore that follows runs on working operations.
+// restore that follows runs on working operations. With dies, it stands
+// for a process killed there instead: every later change fails too, so
+// nothing the dying run would do afterwards reaches the disk (reads still
+// work, as they change nothing).
 type faulty struct {
 	ops
 	steps, failAt int
 	failed        string
+	dies          bool
 }
 
+var errDead = errors.New("killed")
+
 func (f *faulty) step(what string) error {
+	if f.dies && f.failed != "" {
+		return errDead
+	}
 	f.steps++
 	if f.steps == f.failAt {
 		f.failed = what
