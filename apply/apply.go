@@ -101,7 +101,7 @@ func runtime(ctx context.Context, x *executor, in Input) error {
 }
 
 // restarts: rc.d/routing re-reads the routes only on restart, devd its
-// rules only on restart (facts §3); undone by the same restart once the
+// rules only on restart (devd(8) reads its directories only when it starts); undone by the same restart once the
 // old files are back.
 func restarts(changed []string) []Step {
 	var out []Step

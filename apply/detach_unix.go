@@ -12,7 +12,7 @@ import (
 
 // Detach starts this program again with args in a new session, its
 // standard streams on /dev/null, and does not wait: devd waits for its
-// action to end (facts §3), so the delay before a VF comes up must be
+// action to end (devd(8): an action runs to its end before the next event), so the delay before a VF comes up must be
 // spent elsewhere. This is what `daemon -f` does for hyperv_vfattach.
 func Detach(args ...string) error {
 	exe, err := os.Executable()

@@ -13,7 +13,7 @@ import (
 	"github.com/hvnetconf/hvnetconf/render"
 )
 
-// Handler is the devd path (design §5). Env.Log is syslog: every line
+// Handler is the devd path (the rules rendered from templates/devd.conf.tmpl). Env.Log is syslog: every line
 // names the interfaces involved. Lock takes the host lock; Prepare renders
 // and prepares the apply, and is called only when the lagg is not as rendered
 // (a host whose rendered files were never applied).
@@ -47,7 +47,7 @@ func ValidName(name string) error {
 }
 
 // transparent says whether hn drives its VFs itself; then nothing may
-// touch a VF (facts §1).
+// touch a VF (hn(4), sys/dev/hyperv/netvsc/if_hn.c: in transparent mode hn drives the VF itself).
 func (h *Handler) transparent() (bool, error) {
 	v, ok, err := h.Sysctls.Int("hw.hn.vf_transparent")
 	return ok && v != 0, err

@@ -12,7 +12,7 @@ import (
 // configuration (78), lock busy (75), a file that cannot be written (73),
 // no ifconfig at all (69). Anything else is a command that failed or
 // answered something unreadable, which is apply failing (exit 1, as
-// design §4 says), not a bug in hvnetconf (70); what names the step.
+// the exit-code table of hvnetconf(8) says), not a bug in hvnetconf (70); what names the step.
 func failure(what string, err error) error {
 	var e *sysexits.Error
 	if err == nil || errors.As(err, &e) {

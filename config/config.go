@@ -12,7 +12,9 @@ import (
 // Mode is the VF mode hvnetconf configures for.
 type Mode string
 
-// The modes (design §2).
+// The modes: hn(4) drives its VF itself (transparent), or userland joins
+// hn and VF in a failover lagg(4) (hw.hn.vf_transparent, read by
+// sys/dev/hyperv/netvsc/if_hn.c).
 const (
 	ModeAuto        Mode = "auto"        // follow the running kernel's hw.hn.vf_transparent
 	ModeTransparent Mode = "transparent" // hn drives the VF; keep rc away from it

@@ -10,7 +10,7 @@ import (
 )
 
 // rc.d/hvnetconf: shellcheck-clean, and the rcorder keywords firstboot
-// needs (facts §7).
+// needs (rc.d scripts' PROVIDE/REQUIRE/BEFORE/KEYWORD headers, rcorder(8)).
 func TestRCScript(t *testing.T) {
 	data, err := os.ReadFile("../rc.d/hvnetconf")
 	if err != nil {

@@ -48,7 +48,7 @@ func (b *builder) finding(sev finding.Severity, o rcconf.Origin, format string, 
 func from(v rcconf.Var) string { return fmt.Sprintf("from %s %s", v.Origin, v.Name) }
 
 // addNetwork adds a section to the network file; every assignment in it
-// must win for netif and dhclient, the services that read it (facts §4).
+// must win for netif and dhclient, the services that read it (rc.subr load_rc_config: rc.conf first, then rc.conf.d/NAME).
 func (b *builder) addNetwork(s section) {
 	if len(s.Assigns) == 0 {
 		return

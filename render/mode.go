@@ -30,7 +30,7 @@ type Decision struct {
 func kernelMode(s *hn.Snapshot) (Mode, string) {
 	switch {
 	case !s.TransparentKnown:
-		// Kernels older than the tunable only know the lagg way (facts §1).
+		// Kernels older than the tunable only know the lagg way (hw.hn.vf_transparent appeared after the 2017 lagg scripts, libexec/hyperv/hyperv_vfup).
 		return ModeLagg, "hw.hn.vf_transparent absent (old kernel)"
 	case s.Transparent:
 		return ModeTransparent, "hw.hn.vf_transparent=1"

@@ -63,7 +63,7 @@ func (f *handlerFlags) childArgs(name string) []string {
 	return append(args, "--", name)
 }
 
-// minVFDelay is FreeBSD's floor and default for hyperv_vf_delay (facts §2).
+// minVFDelay is FreeBSD's floor and default for hyperv_vf_delay (libexec/hyperv/hyperv_vfattach).
 const minVFDelay = 2 * time.Second
 
 // vfDelay is hyperv_vf_delay as netif sees it (rc.conf, then the rendered

@@ -45,8 +45,9 @@ func Errorf(code int, format string, args ...any) error {
 	return &Error{Code: code, Err: fmt.Errorf(format, args...)}
 }
 
-// Code returns the exit code carried by err: 0 for nil, the innermost
-// Error's code when there is one, else Software (an error nobody classified
+// Code returns the exit code carried by err: 0 for nil, the outermost
+// Error's code when there is one (errors.As finds the first in the chain,
+// so a caller may re-classify an error by wrapping it), else Software (an error nobody classified
 // is a bug in hvnetconf, not in the user's input).
 func Code(err error) int {
 	if err == nil {
