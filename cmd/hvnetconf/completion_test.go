@@ -72,10 +72,8 @@ func TestBashCompletionOffersEveryCommandAndFlag(t *testing.T) {
 	if out, err := exec.Command("bash", "-n", path).CombinedOutput(); err != nil {
 		t.Fatalf("bash -n: %v\n%s", err, out)
 	}
-	if sc, err := exec.LookPath("shellcheck"); err == nil {
-		if out, err := exec.Command(sc, "-s", "bash", path).CombinedOutput(); err != nil {
-			t.Errorf("shellcheck: %v\n%s", err, out)
-		}
+	if out, err := exec.Command(testtool.Need(t, "shellcheck"), "-s", "bash", path).CombinedOutput(); err != nil {
+		t.Errorf("shellcheck: %v\n%s", err, out)
 	}
 	var names []string
 	for _, c := range commands() {
@@ -144,12 +142,8 @@ func TestZshCompletionHasEveryCommandAndFlag(t *testing.T) {
 	if !strings.HasPrefix(text, "#compdef hvnetconf\n") {
 		t.Errorf("zsh script must start with #compdef for fpath autoloading; starts %q", text[:min(len(text), 40)])
 	}
-	if zsh, err := exec.LookPath("zsh"); err == nil {
-		if out, err := exec.Command(zsh, "-n", path).CombinedOutput(); err != nil {
-			t.Fatalf("zsh -n: %v\n%s", err, out)
-		}
-	} else {
-		t.Log("zsh not installed: syntax not checked")
+	if out, err := exec.Command(testtool.Need(t, "zsh"), "-n", path).CombinedOutput(); err != nil {
+		t.Fatalf("zsh -n: %v\n%s", err, out)
 	}
 	for _, c := range commands() {
 		if !strings.Contains(text, "\t\t\t'"+c.name+":") {
