@@ -94,8 +94,11 @@ func TestFirstbootAndLiveMigration(t *testing.T) {
 		t.Logf("migration drill: %d hvnetconf commands (%d changing): %s", len(all), len(changing), strings.Join(changing, "; "))
 		// Idempotent: the handlers again change nothing.
 		mark = len(h.Commands())
-		h.run("vf-up", "hn0")
-		h.run("vf-attach", "--detached", "mce1")
+		for _, args := range [][]string{{"vf-up", "--", "hn0"}, {"vf-attach", "--detached", "--", "mce1"}} {
+			if r := h.run(args[0], args[1:]...); r.code != 0 {
+				t.Errorf("%q on a converged host: exit %d\n%s", args, r.code, r.stderr)
+			}
+		}
 		if _, changing := h.changes(mark); len(changing) != 0 {
 			t.Errorf("handlers on a converged host ran %q", changing)
 		}
