@@ -31,7 +31,15 @@ type StepError struct {
 	Err  error
 }
 
-func (e *StepError) Error() string { return fmt.Sprintf("step %q failed: %v", e.Step.String(), e.Err) }
+// Error names the command first, once: a CmdError already reads
+// "ARGV: exit status N: first line of stderr".
+func (e *StepError) Error() string {
+	var ce *host.CmdError
+	if errors.As(e.Err, &ce) {
+		return ce.Error()
+	}
+	return e.Step.String() + ": " + e.Err.Error()
+}
 
 func (e *StepError) Unwrap() error { return e.Err }
 

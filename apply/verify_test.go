@@ -74,7 +74,8 @@ func TestRollbackReverse(t *testing.T) {
 	before := liveState(h)
 	h.FailAt(k)
 	_, err := Apply(context.Background(), Env{Runner: h}, h.input(plan), Options{NoVerify: true})
-	if err == nil || !strings.Contains(err.Error(), `"service netif start lagg0" failed`) {
+	if err == nil || !strings.Contains(err.Error(), "apply: service netif start lagg0: exit status 1") ||
+		strings.Count(err.Error(), "service netif start lagg0") != 1 {
 		t.Fatalf("err = %v", err)
 	}
 	i := slices.Index(h.log, "service netif start lagg0")
