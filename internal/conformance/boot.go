@@ -163,11 +163,19 @@ var daemonNames = []string{"dhclient:", "devd:"}
 func (m *Machine) waitIdle() {
 	m.tb.Helper()
 	deadline := time.Now().Add(30 * time.Second)
-	for {
+	for quiet := 0; ; {
+		// Idle twice in a row: one listing of /proc can miss a child
+		// forked after it was read whose parent exited before its
+		// entry was (daemon -f does exactly that).
 		busy := m.busy()
 		if len(busy) == 0 {
-			return
+			if quiet++; quiet == 2 {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+			continue
 		}
+		quiet = 0
 		if time.Now().After(deadline) {
 			m.fail("conformance: sandbox still busy after 30 s: %q", busy)
 		}
