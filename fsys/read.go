@@ -110,6 +110,10 @@ func readErr(logical string, err error) error {
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		return sysexits.New(sysexits.DataErr, &PathError{Path: logical, Err: errWaits})
 	}
+	var nr notRegular
+	if errors.As(err, &nr) {
+		return sysexits.New(sysexits.DataErr, &PathError{Path: logical, Err: nr})
+	}
 	return ioErr(logical, "read", err)
 }
 
@@ -123,12 +127,27 @@ func readRegular(root *os.Root, name string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	return readOpen(f, limit)
+}
+
+// notRegular is an open file that turned out not to be a regular file
+// (swapped in after the Lstat, or a host path naming a device).
+type notRegular struct{ mode fs.FileMode }
+
+func (e notRegular) Error() string {
+	return "is " + kind(e.mode) + ", not a regular file; hvnetconf reads only regular files"
+}
+
+// readOpen is the one capped read every file goes through: it checks on
+// the open file that it is regular and not over limit, bounds the read in
+// time (see bound) and in size.
+func readOpen(f *os.File, limit int64) ([]byte, error) {
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, sysexits.Errorf(sysexits.DataErr, "/%s: is %s, not a regular file", name, kind(fi.Mode()))
+		return nil, notRegular{fi.Mode()}
 	}
 	if fi.Size() > limit {
 		return nil, errTooBig
@@ -165,22 +184,9 @@ func ReadHostFile(name string) ([]byte, error) {
 		return nil, sysexits.Errorf(sysexits.IOErr, "%s: %v", name, unwrapPath(err))
 	}
 	defer f.Close()
-	if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil, sysexits.Errorf(sysexits.DataErr, "%s: not a regular file", name)
-	}
-	if fi.Size() > MaxFileSize {
-		return nil, sysexits.Errorf(sysexits.DataErr, "%s: %v", name, errTooBig)
-	}
-	bound(f)
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if errors.Is(err, os.ErrDeadlineExceeded) {
-		return nil, sysexits.Errorf(sysexits.DataErr, "%s: %v", name, errWaits)
-	}
+	data, err := readOpen(f, MaxFileSize)
 	if err != nil {
-		return nil, sysexits.Errorf(sysexits.IOErr, "%s: read: %v", name, unwrapPath(err))
-	}
-	if len(data) > MaxFileSize {
-		return nil, sysexits.Errorf(sysexits.DataErr, "%s: %v", name, errTooBig)
+		return nil, readErr(name, err)
 	}
 	return data, nil
 }
