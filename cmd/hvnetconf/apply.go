@@ -43,21 +43,18 @@ func applyCommand() *command {
 
 func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	// An image is files only: nothing on the host building it changes.
-	// Decided before the root is locked, so that a refused run touches
-	// nothing at all.
-	image, err := isImage(f.in.root)
-	if err != nil {
-		return err
-	}
-	if !f.filesOnly && !image {
-		if err := host.RequireLive("apply"); err != nil {
-			return err
+	// Decided on the root that is then locked, before it is, so that a
+	// refused run touches nothing at all.
+	o, err := f.in.open(ctx, inv, f.lockWait, func(image bool) error {
+		if !f.filesOnly && !image {
+			return host.RequireLive("apply")
 		}
-	}
-	o, err := f.in.open(ctx, inv, f.lockWait)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
+	image := o.Root.IsImage()
 	r := host.ExecRunner{}
 	res, err := prepareLive(ctx, o, r)
 	if err != nil {

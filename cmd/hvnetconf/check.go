@@ -34,7 +34,7 @@ func checkCommand() *command {
 			}
 			r := host.ExecRunner{}
 			live := in.state == "" && golden == ""
-			o, err := in.open(ctx, inv, lockWait)
+			o, err := in.open(ctx, inv, lockWait, nil)
 			if err != nil {
 				return err
 			}

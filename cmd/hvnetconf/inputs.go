@@ -45,21 +45,22 @@ const lockWait = 30 * time.Second
 // must come from --state, never from the running system; without --state
 // on the running system, a build without live access refuses. Both are
 // decided before the root is locked, so a refused run touches nothing.
-func (f *inputFlags) open(ctx context.Context, inv *invocation, wait time.Duration) (pipeline.Options, error) {
-	image, err := isImage(f.root)
-	if err != nil {
-		return pipeline.Options{}, err
-	}
-	switch {
-	case image && f.state == "":
-		return pipeline.Options{}, sysexits.Errorf(sysexits.Usage,
-			"-R %s is an image, not this running system: give its hn state with --state FILE (hvnetconf snapshot on the VM)", f.root)
-	case f.state == "":
-		if err := host.RequireLive(inv.cmd.name + " without --state"); err != nil {
-			return pipeline.Options{}, err
+func (f *inputFlags) open(ctx context.Context, inv *invocation, wait time.Duration, before func(image bool) error) (pipeline.Options, error) {
+	root, err := openRoot(ctx, inv, f.root, wait, func(image bool) error {
+		if before != nil {
+			if err := before(image); err != nil {
+				return err
+			}
 		}
-	}
-	root, err := openRoot(ctx, inv, f.root, wait)
+		switch {
+		case image && f.state == "":
+			return sysexits.Errorf(sysexits.Usage,
+				"-R %s is an image, not this running system: give its hn state with --state FILE (hvnetconf snapshot on the VM)", f.root)
+		case f.state == "":
+			return host.RequireLive(inv.cmd.name + " without --state")
+		}
+		return nil
+	})
 	if err != nil {
 		return pipeline.Options{}, err
 	}
@@ -69,7 +70,7 @@ func (f *inputFlags) open(ctx context.Context, inv *invocation, wait time.Durati
 // prepare renders from the inputs; without --state the hn snapshot is
 // read from the running system (hn.Live).
 func (f *inputFlags) prepare(ctx context.Context, inv *invocation) (*pipeline.Result, error) {
-	o, err := f.open(ctx, inv, lockWait)
+	o, err := f.open(ctx, inv, lockWait, nil)
 	if err != nil {
 		return nil, err
 	}

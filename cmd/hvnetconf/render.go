@@ -73,7 +73,7 @@ func writeTree(ctx context.Context, inv *invocation, rootDir, dir string, files 
 			return sysexits.Errorf(sysexits.Usage, "render: --out %s is the root itself; leave --out away to write the root", dir)
 		}
 	}
-	root, err := openRoot(ctx, inv, dir, lockWait)
+	root, err := openRoot(ctx, inv, dir, lockWait, nil)
 	if err != nil {
 		return err
 	}

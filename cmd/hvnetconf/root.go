@@ -13,10 +13,18 @@ import (
 // the root's lock (held until the command returns, so that a render never
 // reads a tree another run is changing) and finishes or undoes a change a
 // killed run left half done (fsys.Root.Recover), saying so on stderr.
-func openRoot(ctx context.Context, inv *invocation, dir string, wait time.Duration) (*fsys.Root, error) {
+// before, when not nil, may refuse the run once the root is open and
+// known to be an image or not, before anything is locked or changed.
+func openRoot(ctx context.Context, inv *invocation, dir string, wait time.Duration, before func(image bool) error) (*fsys.Root, error) {
 	root, err := fsys.Open(dir)
 	if err != nil {
 		return nil, err
+	}
+	if before != nil {
+		if err := before(root.IsImage()); err != nil {
+			root.Close()
+			return nil, err
+		}
 	}
 	unlock, err := root.Lock(ctx, wait)
 	if err != nil {

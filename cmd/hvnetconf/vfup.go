@@ -94,7 +94,7 @@ func (f *handlerFlags) refuseImage(what string) error {
 // lock opens and locks the root (held until the command returns; the
 // handler's unlock is then a no-op) and keeps it for Prepare and laggName.
 func (f *handlerFlags) lock(ctx context.Context, inv *invocation) (func() error, error) {
-	o, err := f.in.open(ctx, inv, f.lockWait)
+	o, err := f.in.open(ctx, inv, f.lockWait, nil)
 	if err != nil {
 		return nil, err
 	}
