@@ -70,7 +70,7 @@ func Apply(ctx context.Context, env Env, in Input, o Options) (*Result, error) {
 	err = runtime(ctx, x, in)
 	if err == nil && !o.NoVerify {
 		var failed []string
-		if failed, err = Verify(ctx, env, managed(in.Plan), o.Retry); err == nil && len(failed) > 0 {
+		if failed, err = Verify(ctx, env, in.Plan.Runtime(), o.Retry); err == nil && len(failed) > 0 {
 			res.Failed = failed
 			err = fmt.Errorf("verification failed: %s", strings.Join(failed, "; "))
 		}
@@ -82,17 +82,9 @@ func Apply(ctx context.Context, env Env, in Input, o Options) (*Result, error) {
 	return res, rollback(ctx, x, restore, res, err)
 }
 
-// managed is the laggs the runtime is brought to: none outside lagg mode.
-func managed(p *render.Plan) []render.Lagg {
-	if p.Mode.Mode != render.ModeLagg {
-		return nil
-	}
-	return p.Laggs
-}
-
 // runtime converges every lagg, then restarts what reads changed files.
 func runtime(ctx context.Context, x *executor, in Input) error {
-	for _, l := range managed(in.Plan) {
+	for _, l := range in.Plan.Runtime() {
 		if err := converge(ctx, x, l); err != nil {
 			return err
 		}
@@ -143,7 +135,7 @@ func predict(ctx context.Context, env Env, in Input, res *Result) error {
 		res.Note = "the VF mode changes at the next boot: apply would write the files only"
 		return nil
 	}
-	for _, l := range managed(in.Plan) {
+	for _, l := range in.Plan.Runtime() {
 		o, err := observe(ctx, env.Runner, l)
 		if err != nil {
 			return err

@@ -185,7 +185,7 @@ func (h *Handler) applyAll(ctx context.Context, hnName string) error {
 	if err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(managed(in.Plan), func(l render.Lagg) bool { return l.HN == hnName }) {
+	if _, ok := in.Plan.RuntimeLagg(hnName); !ok {
 		h.Env.logf("%s: not managed by hvnetconf (%s); left alone", hnName, in.Plan.Mode.Reason)
 		return nil
 	}

@@ -7,6 +7,7 @@ package config
 
 import (
 	_ "embed"
+	"strconv"
 )
 
 // Mode is the VF mode hvnetconf configures for.
@@ -67,6 +68,16 @@ func Default() *Config {
 		DevdPriority: 20,
 		Interfaces:   map[string]Interface{},
 	}
+}
+
+// LaggName is the lagg that takes over hnN (unit N): the configured name,
+// else laggN. It is the only place the name is derived: render puts it in
+// the plan, and everything at run time reads it from there.
+func (i Interface) LaggName(unit int) string {
+	if i.Lagg != "" {
+		return i.Lagg
+	}
+	return "lagg" + strconv.Itoa(unit)
 }
 
 // Interface returns the policy for hn (the zero Interface if none is set).

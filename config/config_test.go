@@ -138,3 +138,15 @@ func TestDefault(t *testing.T) {
 		t.Error("Default() shares its Interfaces map")
 	}
 }
+
+func TestLaggName(t *testing.T) {
+	for _, tt := range []struct {
+		i    Interface
+		unit int
+		want string
+	}{{Interface{}, 0, "lagg0"}, {Interface{}, 12, "lagg12"}, {Interface{Lagg: "lagg5"}, 0, "lagg5"}} {
+		if got := tt.i.LaggName(tt.unit); got != tt.want {
+			t.Errorf("%+v.LaggName(%d) = %q, want %q", tt.i, tt.unit, got, tt.want)
+		}
+	}
+}

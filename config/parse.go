@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 
@@ -95,10 +94,7 @@ func (c *Config) decodeInterfaces(root tomlpos.Table) error {
 		if err != nil {
 			return err
 		}
-		lagg := i.Lagg
-		if lagg == "" {
-			lagg = fmt.Sprintf("lagg%d", unit)
-		}
+		lagg := i.LaggName(unit)
 		if prev, dup := owner[lagg]; dup {
 			return t.Errorf("lagg", "%s is already the lagg of %s", lagg, prev)
 		}

@@ -114,6 +114,7 @@ func (b *builder) vfDelay() {
 	if c := b.in.Config; c.VFDelaySet {
 		delay, comment = c.VFDelay, "from "+configName(c)+" vf_delay"
 	}
+	b.p.VFDelay = delay
 	b.addNetwork(section{Title: "seconds vf-attach waits before bringing a new VF up", Assigns: []assign{
 		{Name: "hyperv_vf_delay", Value: strconv.Itoa(delay), Comments: []string{comment}},
 	}})

@@ -26,7 +26,7 @@ func (b *builder) lagg() {
 		if !ok {
 			continue
 		}
-		name := b.laggName(h)
+		name := b.in.Config.Interface(h.Name).LaggName(h.Unit)
 		if other, taken := used[name]; taken {
 			b.finding(finding.Error, rcconf.Origin{File: configName(b.in.Config)}, "%s and %s would both become %s; %s is left alone", other, h.Name, name, h.Name)
 			continue
@@ -47,14 +47,6 @@ func (b *builder) lagg() {
 	}
 	b.clonedInterfaces()
 	b.vfDelay()
-}
-
-// laggName is the lagg that takes over hn: laggN for hnN, unless configured.
-func (b *builder) laggName(h hn.Iface) string {
-	if name := b.in.Config.Interface(h.Name).Lagg; name != "" {
-		return name
-	}
-	return "lagg" + strconv.Itoa(h.Unit)
 }
 
 // selected says whether hvnetconf manages h, and returns its ifconfig_hnN.

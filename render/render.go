@@ -78,6 +78,31 @@ type Plan struct {
 	Laggs    []Lagg            `json:"laggs"`
 	Findings []finding.Finding `json:"findings"`
 	Expect   []Expectation     `json:"-"`
+	// VFDelay is the hyperv_vf_delay rendered, in seconds: how long
+	// vf-attach waits before it brings a new VF up. 0 when no lagg is
+	// rendered (nothing then waits for a VF).
+	VFDelay int `json:"-"`
+}
+
+// Runtime is what the running system is brought to now, and what apply,
+// check and the devd handlers converge and verify: the plan's laggs, none
+// outside lagg mode, and none while the mode waits for the next boot (the
+// kernel still runs the other mode; only the files may change).
+func (p *Plan) Runtime() []Lagg {
+	if p.Mode.Mode != ModeLagg || p.Mode.Reboot {
+		return nil
+	}
+	return p.Laggs
+}
+
+// RuntimeLagg is the lagg the plan brings hn into now, if any.
+func (p *Plan) RuntimeLagg(hn string) (Lagg, bool) {
+	for _, l := range p.Runtime() {
+		if l.HN == hn {
+			return l, true
+		}
+	}
+	return Lagg{}, false
 }
 
 // File returns the planned content of path, if the plan writes it.

@@ -14,7 +14,6 @@ import (
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/internal/termsafe"
 	"github.com/hvnetconf/hvnetconf/pipeline"
-	"github.com/hvnetconf/hvnetconf/render"
 	"github.com/spf13/pflag"
 )
 
@@ -50,7 +49,7 @@ func checkCommand() *command {
 				failed = checkFiles(res)
 				if live {
 					var more []string
-					more, err = apply.Verify(ctx, apply.Env{Runner: r}, runtimeLaggs(res), apply.Retry{Attempts: 1})
+					more, err = apply.Verify(ctx, apply.Env{Runner: r}, res.Plan.Runtime(), apply.Retry{Attempts: 1})
 					for _, m := range more {
 						failed = append(failed, drift{line: m})
 					}
@@ -81,15 +80,6 @@ func checkCommand() *command {
 			return exitSilently(sysexits.Failure)
 		},
 	}
-}
-
-// runtimeLaggs is what the live state must show: nothing while the mode
-// waits for a reboot, else the plan's laggs (lagg mode only).
-func runtimeLaggs(res *pipeline.Result) []render.Lagg {
-	if res.Plan.Mode.Reboot || res.Plan.Mode.Mode != render.ModeLagg {
-		return nil
-	}
-	return res.Plan.Laggs
 }
 
 // checkFiles names every rendered file that differs from the disk, by what
