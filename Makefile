@@ -45,7 +45,7 @@ staticcheck:
 # judge the golden scenarios, the end-to-end tests and `vars`).
 unit:
 	$(GO) test -race -count=1 -timeout 30m ./...
-	$(GO) test -race -count=1 -tags fakebsd ./host ./apply ./internal/fakebsd
+	$(GO) test -race -count=1 -tags fakebsd ./live ./apply ./devd ./internal/fakebsd
 
 # The conformance suite alone: FREEBSD_RC names the FreeBSD trees
 # (colon-separated directories laid out like /); unset, the folders of
@@ -69,7 +69,7 @@ freebsd:
 # Each fuzz target in turn, FUZZTIME each (go test fuzzes one target at a
 # time). New crashers land in the package's testdata/fuzz/.
 FUZZTIME ?= 10m
-FUZZ     := hn:FuzzParseSnapshot config:FuzzParsePolicy pipeline:FuzzRenderRCConf rcconf:FuzzEvaluate
+FUZZ     := hn:FuzzParseSnapshot config:FuzzParsePolicy plan:FuzzRenderRCConf rcconf:FuzzEvaluate
 fuzz:
 	@for t in $(FUZZ); do \
 		echo "fuzz ./$${t%%:*} $${t#*:} for $(FUZZTIME)"; \

@@ -3,9 +3,9 @@
 // service, working from the delta between what `ifconfig` shows and what
 // the plan wants, so that a converged host sees no command at all. It
 // verifies by re-reading and, on any failure, restores the files and
-// undoes the runtime steps in reverse. It also holds the devd handlers'
-// logic (vf-attach, vf-up). It never builds a shell string and never
-// decides what the configuration should be: that is render's job.
+// undoes the runtime steps in reverse. JoinVF is the devd handlers' fast
+// path through the same executor. It never builds a shell string and never
+// decides what the configuration should be: it reads the plan render made.
 package apply
 
 import (
@@ -19,7 +19,7 @@ import (
 )
 
 // Input is a prepared run: the plan, the files the write changes, and the
-// write itself (pipeline.Result.Write), whose restore puts them back.
+// write itself (plan.Result.Write), whose restore puts them back.
 type Input struct {
 	Plan    *render.Plan
 	Changed []string
@@ -52,11 +52,11 @@ func Apply(ctx context.Context, env Env, in Input, o Options) (*Result, error) {
 		return res, nil
 	}
 	if o.DryRun {
-		return res, failure("apply --dry-run", predict(ctx, env, in, res))
+		return res, Failure("apply --dry-run", predict(ctx, env, in, res))
 	}
 	restore, err := in.Write()
 	if err != nil {
-		return res, failure("apply: write files", err)
+		return res, Failure("apply: write files", err)
 	}
 	if o.FilesOnly {
 		res.Note = "files only: runtime left alone"

@@ -26,33 +26,33 @@ func TestApplyDelta(t *testing.T) {
 		{"converged", nil, static, nil, nil},
 		{"converged with VF", func(h *fakeHost) {
 			h.AttachVF("hn0", "mce0")
-			h.run("ifconfig lagg0 laggport mce0", "ifconfig mce0 up")
+			h.Setup("ifconfig lagg0 laggport mce0", "ifconfig mce0 up")
 		}, withVF, nil, nil},
 		{"lagg missing", func(h *fakeHost) { h.reset() }, static, nil, []string{
 			"ifconfig lagg0 create", "ifconfig lagg0 laggproto failover", "ifconfig hn0 up",
 			"ifconfig lagg0 laggport hn0", "service netif start lagg0"}},
-		{"laggproto wrong", func(h *fakeHost) { h.run("ifconfig lagg0 laggproto lacp") }, static, nil, []string{
+		{"laggproto wrong", func(h *fakeHost) { h.Setup("ifconfig lagg0 laggproto lacp") }, static, nil, []string{
 			"ifconfig lagg0 laggproto failover"}},
 		{"ports out of order", func(h *fakeHost) {
 			h.AttachVF("hn0", "mce0")
-			h.run("ifconfig lagg0 -laggport hn0", "ifconfig lagg0 laggport mce0 laggport hn0", "ifconfig mce0 up")
+			h.Setup("ifconfig lagg0 -laggport hn0", "ifconfig lagg0 laggport mce0 laggport hn0", "ifconfig mce0 up")
 		}, withVF, nil, []string{"ifconfig lagg0 -laggport mce0", "ifconfig lagg0 laggport mce0"}},
 		{"VF attached, not a port", func(h *fakeHost) { h.AttachVF("hn0", "mce0") }, withVF, nil, []string{
 			"ifconfig lagg0 laggport mce0", "ifconfig mce0 up"}},
 		{"VF with another MTU", func(h *fakeHost) {
 			h.AttachVF("hn0", "mce0")
-			h.run("ifconfig mce0 mtu 9000")
+			h.Setup("ifconfig mce0 mtu 9000")
 		}, withVF, nil, []string{"ifconfig mce0 mtu 1500", "ifconfig lagg0 laggport mce0", "ifconfig mce0 up"}},
 		{"VF absent (host servicing)", nil, withVF, nil, nil},
 		{"DHCP on hn0", func(h *fakeHost) {
 			h.reset()
-			h.run("service dhclient start hn0")
+			h.Setup("service dhclient start hn0")
 		}, laggPlan(false, true), nil, []string{
 			"ifconfig lagg0 create", "ifconfig lagg0 laggproto failover", "ifconfig lagg0 laggport hn0",
 			"service dhclient forcestop hn0", "ifconfig hn0 inet 10.0.0.4 -alias", "service netif start lagg0"}},
 		{"static addresses on hn0", func(h *fakeHost) {
 			h.reset()
-			h.run("ifconfig hn0 inet 10.0.0.4/24", "ifconfig hn0 inet6 2001:db8::4/64", "ifconfig hn0 inet6 fe80::4%hn0/64")
+			h.Setup("ifconfig hn0 inet 10.0.0.4/24", "ifconfig hn0 inet6 2001:db8::4/64", "ifconfig hn0 inet6 fe80::4%hn0/64")
 		}, laggPlan(false, false, "inet 10.0.0.4/24", "inet6 2001:db8::4/64"), nil, []string{
 			"ifconfig lagg0 create", "ifconfig lagg0 laggproto failover", "ifconfig lagg0 laggport hn0",
 			"ifconfig hn0 inet 10.0.0.4 -alias", "ifconfig hn0 inet6 2001:db8::4 -alias", "service netif start lagg0"}},
@@ -66,17 +66,17 @@ func TestApplyDelta(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newFake(t)
-			h.do(t, converged...)
+			h.Do(t, converged...)
 			if tt.setup != nil {
 				tt.setup(h)
-				h.do(t)
+				h.Do(t)
 			}
 			res, err := Apply(context.Background(), Env{Runner: h}, h.input(tt.plan, tt.changed...), Options{NoVerify: true})
 			if err != nil {
 				t.Fatalf("apply: %v\n%s", err, h.Dump())
 			}
 			want := append([]string{"write files"}, tt.want...)
-			if got := h.changes(); !slices.Equal(got, want) {
+			if got := h.Changes(); !slices.Equal(got, want) {
 				t.Errorf("ran:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 			}
 			var steps []string
@@ -90,14 +90,5 @@ func TestApplyDelta(t *testing.T) {
 	}
 }
 
-// run is do for a setup function (which has no t of its own to fail).
-func (h *fakeHost) run(lines ...string) {
-	for _, l := range lines {
-		if _, err := h.Run(context.Background(), strings.Fields(l)...); err != nil {
-			h.setupErr = append(h.setupErr, err)
-		}
-	}
-}
-
 // reset takes lagg0 away again: a host that was never applied.
-func (h *fakeHost) reset() { h.run("ifconfig lagg0 destroy", "ifconfig hn0 down") }
+func (h *fakeHost) reset() { h.Setup("ifconfig lagg0 destroy", "ifconfig hn0 down") }

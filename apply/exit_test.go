@@ -33,7 +33,7 @@ func TestApplyExitCodes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newFake(t)
-			h.do(t, "service dhclient start hn0")
+			h.Do(t, "service dhclient start hn0")
 			before := liveState(h)
 			h.FailAt(tt.failAt)
 			in := h.input(plan)
@@ -44,7 +44,7 @@ func TestApplyExitCodes(t *testing.T) {
 			if got := sysexits.Code(err); got != tt.code || !strings.Contains(err.Error(), tt.names) {
 				t.Errorf("exit %d (%v), want %d naming %q", got, err, tt.code, tt.names)
 			}
-			if c := h.changes(); slices.ContainsFunc(c, func(s string) bool { return !strings.HasSuffix(s, " files") }) {
+			if c := h.Changes(); slices.ContainsFunc(c, func(s string) bool { return !strings.HasSuffix(s, " files") }) {
 				t.Errorf("ran %q", c)
 			}
 			if liveState(h) != before {
@@ -71,14 +71,14 @@ func TestDhclientStatus(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newFake(t)
-			h.do(t, tt.setup...)
+			h.Do(t, tt.setup...)
 			h.FailAt(tt.failAt)
 			got, err := dhclientRunning(context.Background(), h, "hn0")
 			if got != tt.running || (err == nil) != (tt.err == "") || err != nil && !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("running %v, err %v; want %v, %q", got, err, tt.running, tt.err)
 			}
-			if want := []string{"service dhclient status hn0"}; !slices.Equal(h.log, want) {
-				t.Errorf("ran %q, want %q", h.log, want)
+			if want := []string{"service dhclient status hn0"}; !slices.Equal(h.Log(), want) {
+				t.Errorf("ran %q, want %q", h.Log(), want)
 			}
 		})
 	}

@@ -7,7 +7,7 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/hvnetconf/hvnetconf/host"
+	"github.com/hvnetconf/hvnetconf/live"
 	"github.com/hvnetconf/hvnetconf/render"
 )
 
@@ -15,14 +15,14 @@ import (
 // Every decision apply takes starts from it, never from what the last run
 // is believed to have done.
 type observed struct {
-	lagg, hn, vf     *host.Interface // nil: the interface does not exist
+	lagg, hn, vf     *live.Interface // nil: the interface does not exist
 	dhcpLagg, dhcpHN bool            // dhclient running there
 }
 
 // observe reads the interfaces of l (`ifconfig IF` each) and where dhclient
 // runs (`service dhclient status IF`: rc.subr's pidfile check of
 // /var/run/dhclient/dhclient.IF.pid).
-func observe(ctx context.Context, r host.Runner, l render.Lagg) (*observed, error) {
+func observe(ctx context.Context, r live.Runner, l render.Lagg) (*observed, error) {
 	o := &observed{}
 	var err error
 	if o.hn, err = show(ctx, r, l.HN); err != nil {
@@ -50,11 +50,11 @@ func observe(ctx context.Context, r host.Runner, l render.Lagg) (*observed, erro
 	return o, nil
 }
 
-// show is host.Show with a missing interface as nil: a VF detached by live
+// show is live.Show with a missing interface as nil: a VF detached by live
 // migration, or a lagg not created yet, is a state, not an error.
-func show(ctx context.Context, r host.Runner, name string) (*host.Interface, error) {
-	i, err := host.Show(ctx, r, name)
-	if errors.Is(err, host.ErrNoInterface) {
+func show(ctx context.Context, r live.Runner, name string) (*live.Interface, error) {
+	i, err := live.Show(ctx, r, name)
+	if errors.Is(err, live.ErrNoInterface) {
 		return nil, nil
 	}
 	return i, err
@@ -66,9 +66,9 @@ func show(ctx context.Context, r host.Runner, name string) (*host.Interface, err
 // also how the script ends on any other failure, so only exit 1 with that
 // line means "not running"; anything else is an error, never a guess (a
 // guess let apply leave dhclient on hnN and still report success).
-func dhclientRunning(ctx context.Context, r host.Runner, ifname string) (bool, error) {
-	out, err := r.Run(ctx, host.Service, "dhclient", "status", ifname)
-	var ce *host.CmdError
+func dhclientRunning(ctx context.Context, r live.Runner, ifname string) (bool, error) {
+	out, err := r.Run(ctx, live.Service, "dhclient", "status", ifname)
+	var ce *live.CmdError
 	switch {
 	case err == nil:
 		return true, nil
@@ -83,7 +83,7 @@ func dhclientRunning(ctx context.Context, r host.Runner, ifname string) (bool, e
 const notRunning = " is not running."
 
 // ports returns the lagg's port names in order (none if i is no lagg).
-func ports(i *host.Interface) []string {
+func ports(i *live.Interface) []string {
 	if i == nil || i.Lagg == nil {
 		return nil
 	}
@@ -96,11 +96,11 @@ func ports(i *host.Interface) []string {
 
 // hasAddr says whether i carries addr (mask ignored: the rendered value
 // may give it as /len or netmask, ifconfig prints it as hex).
-func hasAddr(i *host.Interface, addr string) bool {
+func hasAddr(i *live.Interface, addr string) bool {
 	if i == nil {
 		return false
 	}
-	for _, a := range append(append([]host.Addr{}, i.Inet...), i.Inet6...) {
+	for _, a := range append(append([]live.Addr{}, i.Inet...), i.Inet6...) {
 		if sameIP(a.Addr, addr) {
 			return true
 		}
@@ -120,7 +120,7 @@ func sameIP(a, b string) bool {
 // routable lists the addresses that belong to the network configuration:
 // every IPv4 address and the IPv6 ones that are not link-local (each
 // interface keeps its own fe80::, which is not moved).
-func routable(i *host.Interface) (inet, inet6 []host.Addr) {
+func routable(i *live.Interface) (inet, inet6 []live.Addr) {
 	if i == nil {
 		return nil, nil
 	}

@@ -9,13 +9,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hvnetconf/hvnetconf/host"
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/live"
 )
 
 // Env is how apply reaches the system: the runner for ifconfig and service,
 // and where it logs each step (stderr, syslog: the caller decides).
 type Env struct {
-	Runner host.Runner
+	Runner live.Runner
 	Log    io.Writer
 }
 
@@ -34,7 +35,7 @@ type StepError struct {
 // Error names the command first, once: a CmdError already reads
 // "ARGV: exit status N: first line of stderr".
 func (e *StepError) Error() string {
-	var ce *host.CmdError
+	var ce *live.CmdError
 	if errors.As(e.Err, &ce) {
 		return ce.Error()
 	}
@@ -111,4 +112,18 @@ func (x *executor) rollback(ctx context.Context) (undone []string, err error) {
 	}
 	x.done = nil
 	return undone, errors.Join(errs...)
+}
+
+// Failure classifies an error of the live path for the exit status. An
+// error that already carries a code keeps it: bad input (65), bad
+// configuration (78), lock busy (75), a file that cannot be written (73),
+// no ifconfig at all (69). Anything else is a command that failed or
+// answered something unreadable, which is apply failing (exit 1, as
+// the exit-code table of hvnetconf(8) says), not a bug in hvnetconf (70); what names the step.
+func Failure(what string, err error) error {
+	var e *sysexits.Error
+	if err == nil || errors.As(err, &e) {
+		return err
+	}
+	return sysexits.New(sysexits.Failure, fmt.Errorf("%s: %w", what, err))
 }

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hvnetconf/hvnetconf/host"
+	"github.com/hvnetconf/hvnetconf/live"
 	"github.com/hvnetconf/hvnetconf/render"
 )
 
@@ -21,8 +21,8 @@ type Step struct {
 
 func (s Step) String() string { return strings.Join(s.Argv, " ") }
 
-func ifconfig(args ...string) []string { return append([]string{host.Ifconfig}, args...) }
-func service(args ...string) []string  { return append([]string{host.Service}, args...) }
+func ifconfig(args ...string) []string { return append([]string{live.Ifconfig}, args...) }
+func service(args ...string) []string  { return append([]string{live.Service}, args...) }
 
 func step(argv []string, undo ...[]string) Step { return Step{Argv: argv, Undo: undo} }
 
@@ -159,7 +159,7 @@ func laggMTU(l render.Lagg, o *observed) int {
 // joinVF sets the VF's MTU to the lagg's (lagg(4) refuses a port with
 // another MTU), adds it behind hnN and brings it up, which makes hn switch
 // its datapath and emit VF_UP.
-func joinVF(lagg string, mtu int, vf *host.Interface) []Step {
+func joinVF(lagg string, mtu int, vf *live.Interface) []Step {
 	var out []Step
 	if mtu > 0 && vf.MTU != mtu {
 		out = append(out, step(ifconfig(vf.Name, "mtu", strconv.Itoa(mtu)), ifconfig(vf.Name, "mtu", strconv.Itoa(vf.MTU))))

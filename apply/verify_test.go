@@ -37,11 +37,11 @@ func TestVerifyNamesEachExpectation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newFake(t)
-			h.do(t, converged...)
+			h.Do(t, converged...)
 			if tt.vf {
 				h.AttachVF("hn0", "mce0")
 			}
-			h.do(t, tt.setup...)
+			h.Do(t, tt.setup...)
 			got, err := Verify(context.Background(), Env{Runner: h}, tt.plan.Laggs, Retry{Attempts: 1})
 			if err != nil {
 				t.Fatal(err)
@@ -49,7 +49,7 @@ func TestVerifyNamesEachExpectation(t *testing.T) {
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("failed %q, want %q\n%s", got, tt.want, h.Dump())
 			}
-			if c := h.changes(); len(c) != 0 {
+			if c := h.Changes(); len(c) != 0 {
 				t.Errorf("verify changed something: %q", c)
 			}
 		})
@@ -61,7 +61,7 @@ func TestVerifyNamesEachExpectation(t *testing.T) {
 func TestRollbackReverse(t *testing.T) {
 	oldWay := func(t *testing.T) *fakeHost {
 		h := newFake(t)
-		h.do(t, "service dhclient start hn0")
+		h.Do(t, "service dhclient start hn0")
 		return h
 	}
 	plan := laggPlan(false, true)
@@ -69,7 +69,7 @@ func TestRollbackReverse(t *testing.T) {
 	if _, err := Apply(context.Background(), Env{Runner: ref}, ref.input(plan), Options{NoVerify: true}); err != nil {
 		t.Fatal(err)
 	}
-	k := slices.Index(ref.log, "service netif start lagg0") // FailAt counts every command, "write files" is no command
+	k := slices.Index(ref.Log(), "service netif start lagg0") // FailAt counts every command, "write files" is no command
 	h := oldWay(t)
 	before := liveState(h)
 	h.FailAt(k)
@@ -78,10 +78,10 @@ func TestRollbackReverse(t *testing.T) {
 		strings.Count(err.Error(), "service netif start lagg0") != 1 {
 		t.Fatalf("err = %v", err)
 	}
-	i := slices.Index(h.log, "service netif start lagg0")
+	i := slices.Index(h.Log(), "service netif start lagg0")
 	want := []string{"restore files", "ifconfig hn0 inet 10.0.0.4/24 alias", "service dhclient start hn0",
 		"ifconfig lagg0 -laggport hn0", "ifconfig lagg0 destroy"}
-	if got := h.log[i+1:]; !slices.Equal(got, want) {
+	if got := h.Log()[i+1:]; !slices.Equal(got, want) {
 		t.Errorf("after the failure ran:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 	if after := liveState(h); after != before {
@@ -125,7 +125,7 @@ func (c *cancelAt) Run(ctx context.Context, argv ...string) ([]byte, error) {
 func TestInterruptRollsBack(t *testing.T) {
 	plan := laggPlan(false, true)
 	h := newFake(t)
-	h.do(t, "service dhclient start hn0")
+	h.Do(t, "service dhclient start hn0")
 	before := liveState(h)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -134,8 +134,8 @@ func TestInterruptRollsBack(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "rolled back") {
 		t.Fatalf("err = %v, want a rollback", err)
 	}
-	if !slices.Contains(h.log, "restore files") || !slices.Contains(h.log, "ifconfig lagg0 destroy") {
-		t.Errorf("rollback incomplete: %q", h.log)
+	if !slices.Contains(h.Log(), "restore files") || !slices.Contains(h.Log(), "ifconfig lagg0 destroy") {
+		t.Errorf("rollback incomplete: %q", h.Log())
 	}
 	if after := liveState(h); after != before {
 		t.Errorf("runtime not restored:\nbefore:\n%s\nafter:\n%s", before, after)

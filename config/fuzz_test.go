@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hvnetconf/hvnetconf/hn"
+	"github.com/hvnetconf/hvnetconf/ifname"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 )
 
@@ -58,7 +59,7 @@ func invalid(c *Config) string {
 		lagg := i.Lagg
 		if lagg == "" {
 			lagg = "lagg" + strings.TrimPrefix(name, "hn")
-		} else if hn.ValidIfName(lagg) != nil || !laggName.MatchString(lagg) {
+		} else if ifname.Valid(lagg) != nil || !laggName.MatchString(lagg) {
 			return "lagg " + lagg
 		}
 		if laggs[lagg] {

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/hvnetconf/hvnetconf/hn"
+	"github.com/hvnetconf/hvnetconf/ifname"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/internal/tomlpos"
 )
@@ -119,7 +120,7 @@ func decodeInterface(t tomlpos.Table) (Interface, error) {
 	if i.Lagg == "" {
 		return i, nil
 	}
-	if err := hn.ValidIfName(i.Lagg); err != nil {
+	if err := ifname.Valid(i.Lagg); err != nil {
 		return i, t.Errorf("lagg", "%v", err)
 	}
 	if !laggName.MatchString(i.Lagg) {

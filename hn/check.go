@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/hvnetconf/hvnetconf/ifname"
 )
 
 // issue is one thing wrong with a snapshot, at a snapshot-file key such as
@@ -35,12 +37,12 @@ func (s *Snapshot) check() *issue {
 
 func (s *Snapshot) checkNames() *issue {
 	for _, vf := range s.VFList {
-		if err := ValidIfName(vf); err != nil {
+		if err := ifname.Valid(vf); err != nil {
 			return issuef([]string{"vflist"}, "%v", err)
 		}
 	}
 	for _, vf := range slices.Sorted(maps.Keys(s.VFMap)) {
-		if err := ValidIfName(vf); err != nil {
+		if err := ifname.Valid(vf); err != nil {
 			return issuef([]string{"vfmap", vf}, "%v", err)
 		}
 		if _, err := HNUnit(s.VFMap[vf]); err != nil {
@@ -48,7 +50,7 @@ func (s *Snapshot) checkNames() *issue {
 		}
 	}
 	for _, name := range s.Interfaces {
-		if err := validHostIfName(name); err != nil {
+		if err := ifname.ValidHost(name); err != nil {
 			return issuef([]string{"interfaces"}, "%v", err)
 		}
 	}
@@ -63,7 +65,7 @@ func (i Iface) check() *issue {
 		return issuef(key(), "unit %d does not match the name", i.Unit)
 	}
 	if i.VF != "" {
-		if err := ValidIfName(i.VF); err != nil {
+		if err := ifname.Valid(i.VF); err != nil {
 			return issuef(key("vf"), "%v", err)
 		}
 	}

@@ -1,7 +1,6 @@
 package hn
 
 import (
-	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,31 +9,34 @@ import (
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 )
 
-// kernel is what Live needs from the running system. live_freebsd.go
-// implements it with raw sysctl calls; tests use a map. Everything that
-// interprets the answers lives here so that it is tested on any OS.
-type kernel interface {
-	// sysctlString returns a string sysctl; ok=false if it does not exist.
-	sysctlString(name string) (v string, ok bool, err error)
-	// sysctlInt returns an integer sysctl; ok=false if it does not exist.
-	sysctlInt(name string) (v uint32, ok bool, err error)
-	// interfaces lists the host's interfaces.
-	interfaces() ([]netIf, error)
+// Kernel is what Read needs from the running system: package live
+// implements it (sysctl(3) on FreeBSD, the emulated host's programs in
+// tests); hn's tests use maps. Everything that interprets the answers lives
+// here, so that it is tested on any OS.
+type Kernel interface {
+	// Sysctl returns a string sysctl; ok=false if it does not exist.
+	Sysctl(name string) (v string, ok bool, err error)
+	// SysctlInt returns an integer sysctl; ok=false if it does not exist.
+	SysctlInt(name string) (v int, ok bool, err error)
+	// Interfaces lists the host's interfaces.
+	Interfaces() ([]NetIf, error)
 }
 
-// netIf is what the kernel tells about one interface.
-type netIf struct {
+// NetIf is what the kernel tells about one interface; MAC, MTU and Link
+// are zero where the source does not say.
+type NetIf struct {
 	Name string
 	MAC  string
 	MTU  int
 	Link string // "up", "down", ""
 }
 
-// Probing dev.hn.N stops after this many missing units in a row: units may
+// Probing dev.hn.N stops after UnitGap missing units in a row: units may
 // have gaps after a NIC is removed, and Hyper-V offers far fewer NICs than
-// this per VM.
+// this per VM. (A reader that asks for every name at once, as the emulated
+// host's sysctl(8) batch does, asks up to the highest hn unit + UnitGap.)
 const (
-	unitGap  = 16
+	UnitGap  = 16
 	maxUnits = 1024
 	// Live re-reads when the sysctls disagree: a VF can attach or detach
 	// between two reads (live migration), and the pairings then settle.
@@ -42,9 +44,12 @@ const (
 	retryDelay   = 200 * time.Millisecond
 )
 
-// readKernel builds a Snapshot from k, re-reading while the sysctls
-// contradict each other, and fails with exit 65 if they keep doing so.
-func readKernel(k kernel, sleep func(time.Duration)) (*Snapshot, error) {
+// Read builds a Snapshot from the running system's k, re-reading while the
+// sysctls contradict each other (a VF can attach or detach between two
+// reads), and fails with exit 65 if they keep doing so.
+func Read(k Kernel) (*Snapshot, error) { return readKernel(k, time.Sleep) }
+
+func readKernel(k Kernel, sleep func(time.Duration)) (*Snapshot, error) {
 	for attempt := 1; ; attempt++ {
 		s, err := fromKernel(k)
 		if err != nil {
@@ -61,26 +66,26 @@ func readKernel(k kernel, sleep func(time.Duration)) (*Snapshot, error) {
 	}
 }
 
-func fromKernel(k kernel) (*Snapshot, error) {
+func fromKernel(k Kernel) (*Snapshot, error) {
 	s := &Snapshot{Source: "live kernel"}
-	xp, ok, err := k.sysctlInt("hw.hn.vf_transparent")
+	xp, ok, err := k.SysctlInt("hw.hn.vf_transparent")
 	if err != nil {
 		return nil, err
 	}
 	s.Transparent, s.TransparentKnown = ok && xp != 0, ok
-	list, ok, err := k.sysctlString("hw.hn.vflist")
+	list, ok, err := k.Sysctl("hw.hn.vflist")
 	if err != nil {
 		return nil, err
 	}
 	s.VFList, s.VFListKnown = strings.Fields(list), ok
-	vfmap, _, err := k.sysctlString("hw.hn.vfmap")
+	vfmap, _, err := k.Sysctl("hw.hn.vfmap")
 	if err != nil {
 		return nil, err
 	}
 	if s.VFMap, err = parseVFMap(vfmap); err != nil {
 		return nil, err
 	}
-	ifs, err := k.interfaces()
+	ifs, err := k.Interfaces()
 	if err != nil {
 		return nil, err
 	}
@@ -112,14 +117,14 @@ func parseVFMap(v string) (map[string]string, error) {
 // probeHN finds the hn units by their dev.hn.N.vf sysctl, which if_hn.c
 // creates for every attached hn device, and adds what the interface list
 // says about each.
-func probeHN(k kernel, ifs []netIf) ([]Iface, error) {
-	byName := map[string]netIf{}
+func probeHN(k Kernel, ifs []NetIf) ([]Iface, error) {
+	byName := map[string]NetIf{}
 	for _, i := range ifs {
 		byName[i.Name] = i
 	}
 	var out []Iface
-	for unit, missing := 0, 0; unit < maxUnits && missing < unitGap; unit++ {
-		vf, ok, err := k.sysctlString(fmt.Sprintf("dev.hn.%d.vf", unit))
+	for unit, missing := 0, 0; unit < maxUnits && missing < UnitGap; unit++ {
+		vf, ok, err := k.Sysctl(fmt.Sprintf("dev.hn.%d.vf", unit))
 		if err != nil {
 			return nil, err
 		}
@@ -149,42 +154,4 @@ func sysctlName(key []string) string {
 		return "interface list"
 	}
 	return "hw.hn." + key[0]
-}
-
-// Routing-socket constants from FreeBSD's net/route.h and net/if.h, used to
-// read each interface's link state (which net.Interfaces does not expose)
-// from the NET_RT_IFLIST sysctl.
-const (
-	rtmVersion      = 5   // RTM_VERSION
-	rtmIfinfo       = 0xe // RTM_IFINFO
-	ifmIndexOff     = 12  // struct if_msghdr: ifm_index
-	ifmLinkStateOff = 20  // ifm_data.ifi_link_state (if_data starts at 16)
-	linkStateDown   = 1   // LINK_STATE_DOWN
-	linkStateUp     = 2   // LINK_STATE_UP
-)
-
-// parseLinkStates reads a NET_RT_IFLIST buffer: a sequence of messages,
-// each starting with its length (u_short), version and type (u_char each).
-// It returns interface index -> "up"/"down"; unknown states are left out.
-func parseLinkStates(buf []byte) (map[int]string, error) {
-	states := map[int]string{}
-	for len(buf) >= 4 {
-		n := int(binary.NativeEndian.Uint16(buf))
-		if n < 4 || n > len(buf) {
-			return nil, fmt.Errorf("routing message length %d, %d bytes left", n, len(buf))
-		}
-		msg := buf[:n]
-		buf = buf[n:]
-		if msg[2] != rtmVersion || msg[3] != rtmIfinfo || n <= ifmLinkStateOff {
-			continue
-		}
-		idx := int(binary.NativeEndian.Uint16(msg[ifmIndexOff:]))
-		switch msg[ifmLinkStateOff] {
-		case linkStateUp:
-			states[idx] = "up"
-		case linkStateDown:
-			states[idx] = "down"
-		}
-	}
-	return states, nil
 }

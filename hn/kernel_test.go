@@ -2,7 +2,6 @@ package hn
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"reflect"
 	"strings"
@@ -17,13 +16,13 @@ import (
 type fakeKernel struct {
 	strs   map[string]string
 	ints   map[string]uint32
-	ifs    []netIf
+	ifs    []NetIf
 	fail   string // sysctl name that returns an error
 	reads  int
 	onRead func(k *fakeKernel)
 }
 
-func (k *fakeKernel) sysctlString(name string) (string, bool, error) {
+func (k *fakeKernel) Sysctl(name string) (string, bool, error) {
 	k.reads++
 	if k.onRead != nil {
 		k.onRead(k)
@@ -35,12 +34,12 @@ func (k *fakeKernel) sysctlString(name string) (string, bool, error) {
 	return v, ok, nil
 }
 
-func (k *fakeKernel) sysctlInt(name string) (uint32, bool, error) {
+func (k *fakeKernel) SysctlInt(name string) (int, bool, error) {
 	v, ok := k.ints[name]
-	return v, ok, nil
+	return int(v), ok, nil
 }
 
-func (k *fakeKernel) interfaces() ([]netIf, error) { return k.ifs, nil }
+func (k *fakeKernel) Interfaces() ([]NetIf, error) { return k.ifs, nil }
 
 func azureKernel() *fakeKernel {
 	return &fakeKernel{
@@ -52,7 +51,7 @@ func azureKernel() *fakeKernel {
 			"dev.hn.2.vf":  "mce1", // hn1 was removed: a gap in the units
 			"dev.hn.20.vf": "",     // after 16 missing units: not probed
 		},
-		ifs: []netIf{
+		ifs: []NetIf{
 			{Name: "lo0", MTU: 16384, Link: "up"},
 			{Name: "hn2", MAC: "00:15:5d:00:00:03", MTU: 1500, Link: "down"},
 			{Name: "mce0", MAC: "00:15:5d:00:00:01", MTU: 1500, Link: "up"},
@@ -101,7 +100,7 @@ link = "down"
 
 func TestReadKernelOld(t *testing.T) {
 	// No vf_transparent, vflist or vfmap sysctls, as on kernels before them.
-	k := &fakeKernel{strs: map[string]string{"dev.hn.0.vf": ""}, ifs: []netIf{{Name: "hn0"}}}
+	k := &fakeKernel{strs: map[string]string{"dev.hn.0.vf": ""}, ifs: []NetIf{{Name: "hn0"}}}
 	s, err := readKernel(k, noSleep)
 	if err != nil {
 		t.Fatal(err)
@@ -169,31 +168,5 @@ func TestParseVFMap(t *testing.T) {
 		if (err == nil) != tt.ok || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("parseVFMap(%q) = %v, %v", tt.in, got, err)
 		}
-	}
-}
-
-// ifMsg builds one FreeBSD struct if_msghdr as NET_RT_IFLIST returns it.
-func ifMsg(typ byte, index uint16, link byte) []byte {
-	m := make([]byte, 168) // sizeof(struct if_msghdr) on amd64
-	binary.NativeEndian.PutUint16(m, uint16(len(m)))
-	m[2], m[3] = rtmVersion, typ
-	binary.NativeEndian.PutUint16(m[ifmIndexOff:], index)
-	m[ifmLinkStateOff] = link
-	return m
-}
-
-func TestParseLinkStates(t *testing.T) {
-	var buf []byte
-	buf = append(buf, ifMsg(rtmIfinfo, 1, linkStateUp)...)
-	buf = append(buf, ifMsg(0xc, 1, linkStateDown)...) // RTM_NEWADDR: skipped
-	buf = append(buf, ifMsg(rtmIfinfo, 2, linkStateDown)...)
-	buf = append(buf, ifMsg(rtmIfinfo, 3, 0)...) // LINK_STATE_UNKNOWN
-	got, err := parseLinkStates(buf)
-	want := map[int]string{1: "up", 2: "down"}
-	if err != nil || !reflect.DeepEqual(got, want) {
-		t.Errorf("got %v, %v; want %v", got, err, want)
-	}
-	if _, err := parseLinkStates(buf[:len(buf)-1]); err == nil {
-		t.Error("truncated buffer accepted")
 	}
 }

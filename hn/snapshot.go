@@ -24,7 +24,7 @@
 //
 // Parse rejects, naming FILE:LINE and the key: syntax errors, unknown keys,
 // values of the wrong type or out of range, names that are not interface
-// names (ValidIfName), [hn.X] tables whose X is not hnN, a VF paired with two
+// names (ifname.Valid), [hn.X] tables whose X is not hnN, a VF paired with two
 // hn, a vfmap entry that contradicts an hn's vf or names an hn not listed,
 // and a VF missing from vflist when vflist is given. Before decoding, it
 // refuses a file over tomlpos's limits (1 MiB, nesting deeper than 32, more
@@ -32,7 +32,14 @@
 // over 1024) with "FILE:LINE: what (limit: ...)".
 package hn
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hvnetconf/hvnetconf/ifname"
+)
 
 // Iface is one hnN device.
 type Iface struct {
@@ -103,4 +110,17 @@ func (s *Snapshot) normalize() {
 	}
 	slices.SortFunc(s.HN, func(a, b Iface) int { return a.Unit - b.Unit })
 	slices.Sort(s.Interfaces)
+}
+
+// HNUnit returns N for an "hnN" name and an error for any other name.
+func HNUnit(name string) (int, error) {
+	if err := ifname.Valid(name); err != nil {
+		return 0, err
+	}
+	rest, ok := strings.CutPrefix(name, "hn")
+	unit, err := strconv.Atoi(rest)
+	if !ok || err != nil {
+		return 0, fmt.Errorf("%q is not an hn(4) interface (want hnN)", name)
+	}
+	return unit, nil
 }

@@ -129,3 +129,23 @@ func TestWriteTOMLRefusesInvalid(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestHNUnit(t *testing.T) {
+	tests := []struct {
+		name string
+		unit int
+		ok   bool
+	}{
+		{"hn0", 0, true},
+		{"hn12", 12, true},
+		{"mce0", 0, false},
+		{"hnx0", 0, false},
+		{"hn", 0, false},
+	}
+	for _, tt := range tests {
+		unit, err := HNUnit(tt.name)
+		if (err == nil) != tt.ok || unit != tt.unit {
+			t.Errorf("HNUnit(%q) = %d, %v; want %d, ok=%v", tt.name, unit, err, tt.unit, tt.ok)
+		}
+	}
+}

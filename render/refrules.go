@@ -82,7 +82,7 @@ func refRuleFor(name string) (refRule, bool) {
 }
 
 // RefServices lists every service whose rc.conf.d file a reference rule may
-// write, sorted, for the pipeline to load and for Targets.
+// write, sorted, for package plan to load and for Targets.
 func RefServices() []string {
 	var out []string
 	for _, r := range refRules {

@@ -45,7 +45,7 @@ func (b *builder) references() {
 }
 
 // serviceEnv is the configuration load_rc_config svc sees; nil when the
-// pipeline did not load it.
+// plan did not load it.
 func (b *builder) serviceEnv(svc string) *rcconf.Env {
 	switch svc {
 	case "network":

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
-	"github.com/hvnetconf/hvnetconf/host"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
-	"github.com/hvnetconf/hvnetconf/pipeline"
+	"github.com/hvnetconf/hvnetconf/live"
+	"github.com/hvnetconf/hvnetconf/plan"
 	"github.com/spf13/pflag"
 )
 
@@ -47,7 +47,7 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	// refused run touches nothing at all.
 	o, err := f.in.open(ctx, inv, f.lockWait, func(image bool) error {
 		if !f.filesOnly && !image {
-			return host.RequireLive("apply")
+			return live.Require("apply")
 		}
 		return nil
 	})
@@ -55,8 +55,8 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 		return err
 	}
 	image := o.Root.IsImage()
-	r := host.ExecRunner{}
-	res, err := prepareLive(ctx, o, r)
+	sys := live.New(ctx)
+	res, err := prepare(ctx, o, sys)
 	if err != nil {
 		return f.in.refused(inv, err)
 	}
@@ -64,7 +64,7 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	if f.in.quiet || f.in.json {
 		log = nil
 	}
-	out, err := apply.Apply(ctx, apply.Env{Runner: r, Log: log}, applyInput(res),
+	out, err := apply.Apply(ctx, apply.Env{Runner: sys, Log: log}, applyInput(res),
 		apply.Options{DryRun: f.dryRun, FilesOnly: f.filesOnly || image, NoVerify: f.noVer, Retry: apply.DefaultRetry})
 	if image && out != nil && err == nil {
 		out.Note = "-R " + f.in.root + " is an image: files only, nothing on this running system was changed"
@@ -83,7 +83,7 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	return err
 }
 
-func applyInput(res *pipeline.Result) apply.Input {
+func applyInput(res *plan.Result) apply.Input {
 	in := apply.Input{Plan: res.Plan, Write: func() (func() error, error) {
 		b, err := res.Write()
 		return b.Restore, err
@@ -94,7 +94,7 @@ func applyInput(res *pipeline.Result) apply.Input {
 	return in
 }
 
-func (f *applyFlags) print(w io.Writer, res *pipeline.Result, out *apply.Result) {
+func (f *applyFlags) print(w io.Writer, res *plan.Result, out *apply.Result) {
 	if out == nil {
 		return
 	}
@@ -120,18 +120,4 @@ func (f *applyFlags) print(w io.Writer, res *pipeline.Result, out *apply.Result)
 	if len(res.Changes) == 0 && len(out.Steps) == 0 && len(out.Failed) == 0 {
 		fmt.Fprintln(w, "up to date: nothing to change")
 	}
-}
-
-// prepareLive renders from the inputs; without --state the hn snapshot is
-// read from the running system through the same seams as ifconfig
-// (apply.Live).
-func prepareLive(ctx context.Context, o pipeline.Options, r host.Runner) (*pipeline.Result, error) {
-	if o.StatePath == "" {
-		s, err := apply.Live(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		o.Snapshot = s
-	}
-	return pipeline.Prepare(ctx, o)
 }

@@ -10,10 +10,10 @@ import (
 
 	"github.com/hvnetconf/hvnetconf/apply"
 	"github.com/hvnetconf/hvnetconf/fsys"
-	"github.com/hvnetconf/hvnetconf/host"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/internal/termsafe"
-	"github.com/hvnetconf/hvnetconf/pipeline"
+	"github.com/hvnetconf/hvnetconf/live"
+	"github.com/hvnetconf/hvnetconf/plan"
 	"github.com/spf13/pflag"
 )
 
@@ -31,13 +31,13 @@ func checkCommand() *command {
 			if len(inv.args) > 0 {
 				return sysexits.Errorf(sysexits.Usage, "check: unexpected argument %q", inv.args[0])
 			}
-			r := host.ExecRunner{}
+			sys := live.New(ctx)
 			live := in.state == "" && golden == ""
 			o, err := in.open(ctx, inv, lockWait, nil)
 			if err != nil {
 				return err
 			}
-			res, err := prepareLive(ctx, o, r)
+			res, err := prepare(ctx, o, sys)
 			if err != nil {
 				return in.refused(inv, err)
 			}
@@ -49,7 +49,7 @@ func checkCommand() *command {
 				failed = checkFiles(res)
 				if live {
 					var more []string
-					more, err = apply.Verify(ctx, apply.Env{Runner: r}, res.Plan.Runtime(), apply.Retry{Attempts: 1})
+					more, err = apply.Verify(ctx, apply.Env{Runner: sys}, res.Plan.Runtime(), apply.Retry{Attempts: 1})
 					for _, m := range more {
 						failed = append(failed, drift{line: m})
 					}
@@ -84,7 +84,7 @@ func checkCommand() *command {
 
 // checkFiles names every rendered file that differs from the disk, by what
 // is on disk.
-func checkFiles(res *pipeline.Result) []drift {
+func checkFiles(res *plan.Result) []drift {
 	var out []drift
 	for _, c := range res.Changes {
 		what := "on disk differs from rendered (apply would modify it)"
@@ -117,7 +117,7 @@ func lines(ds []drift) []string {
 
 // checkGolden compares the rendered files with a committed tree (render
 // --out DIR wrote it): every file in either must be in both, byte for byte.
-func checkGolden(res *pipeline.Result, dir string) ([]drift, error) {
+func checkGolden(res *plan.Result, dir string) ([]drift, error) {
 	onDisk := map[string][]byte{}
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || !d.Type().IsRegular() {
@@ -134,7 +134,7 @@ func checkGolden(res *pipeline.Result, dir string) ([]drift, error) {
 	var out []drift
 	for _, f := range res.Plan.Files {
 		data, ok := onDisk[f.Path]
-		c := pipeline.Change{Path: f.Path, Old: data, New: f.Data, OldExists: ok, NewExists: true}
+		c := plan.Change{Path: f.Path, Old: data, New: f.Data, OldExists: ok, NewExists: true}
 		switch {
 		case !ok:
 			out = append(out, drift{fmt.Sprintf("%s: missing from %s", f.Path, dir), unified(c)})
@@ -149,7 +149,7 @@ func checkGolden(res *pipeline.Result, dir string) ([]drift, error) {
 	}
 	slices.Sort(extra)
 	for _, p := range extra {
-		c := pipeline.Change{Path: p, Old: onDisk[p], OldExists: true}
+		c := plan.Change{Path: p, Old: onDisk[p], OldExists: true}
 		out = append(out, drift{fmt.Sprintf("%s: in %s but no longer rendered", p, dir), unified(c)})
 	}
 	return out, nil

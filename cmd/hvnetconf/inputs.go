@@ -7,10 +7,10 @@ import (
 	"io"
 	"time"
 
-	"github.com/hvnetconf/hvnetconf/host"
 	"github.com/hvnetconf/hvnetconf/internal/finding"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
-	"github.com/hvnetconf/hvnetconf/pipeline"
+	"github.com/hvnetconf/hvnetconf/live"
+	"github.com/hvnetconf/hvnetconf/plan"
 	"github.com/spf13/pflag"
 )
 
@@ -27,7 +27,7 @@ type inputFlags struct {
 
 func (f *inputFlags) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.root, "root", "R", "/", "the system lives under `DIR` (image builds)")
-	fs.StringVarP(&f.config, "config", "c", "", "policy `FILE` (default ROOT"+pipeline.DefaultConfig+", optional)")
+	fs.StringVarP(&f.config, "config", "c", "", "policy `FILE` (default ROOT"+plan.DefaultConfig+", optional)")
 	fs.StringVar(&f.state, "state", "", "hn snapshot `FILE` (TOML, see hvnetconf snapshot); default: the live kernel")
 	fs.BoolVar(&f.lenient, "lenient", false, "skip rc.conf statements hvnetconf refuses to evaluate (reported as findings)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
@@ -45,7 +45,7 @@ const lockWait = 30 * time.Second
 // must come from --state, never from the running system; without --state
 // on the running system, a build without live access refuses. Both are
 // decided before the root is locked, so a refused run touches nothing.
-func (f *inputFlags) open(ctx context.Context, inv *invocation, wait time.Duration, before func(image bool) error) (pipeline.Options, error) {
+func (f *inputFlags) open(ctx context.Context, inv *invocation, wait time.Duration, before func(image bool) error) (plan.Options, error) {
 	root, err := openRoot(ctx, inv, f.root, wait, func(image bool) error {
 		if before != nil {
 			if err := before(image); err != nil {
@@ -57,31 +57,43 @@ func (f *inputFlags) open(ctx context.Context, inv *invocation, wait time.Durati
 			return sysexits.Errorf(sysexits.Usage,
 				"-R %s is an image, not this running system: give its hn state with --state FILE (hvnetconf snapshot on the VM)", f.root)
 		case f.state == "":
-			return host.RequireLive(inv.cmd.name + " without --state")
+			return live.Require(inv.cmd.name + " without --state")
 		}
 		return nil
 	})
 	if err != nil {
-		return pipeline.Options{}, err
+		return plan.Options{}, err
 	}
-	return pipeline.Options{Root: root, ConfigPath: f.config, StatePath: f.state, Lenient: f.lenient, AllowEmpty: f.empty}, nil
+	return plan.Options{Root: root, ConfigPath: f.config, StatePath: f.state, Lenient: f.lenient, AllowEmpty: f.empty}, nil
 }
 
-// prepare renders from the inputs; without --state the hn snapshot is
-// read from the running system (hn.Live).
-func (f *inputFlags) prepare(ctx context.Context, inv *invocation) (*pipeline.Result, error) {
+// prepare opens the root and renders from the inputs.
+func (f *inputFlags) prepare(ctx context.Context, inv *invocation) (*plan.Result, error) {
 	o, err := f.open(ctx, inv, lockWait, nil)
 	if err != nil {
 		return nil, err
 	}
-	res, err := pipeline.Prepare(ctx, o)
+	res, err := prepare(ctx, o, live.New(ctx))
 	return res, f.refused(inv, err)
+}
+
+// prepare renders from the inputs; without --state the hn snapshot is
+// read from the running system sys.
+func prepare(ctx context.Context, o plan.Options, sys live.System) (*plan.Result, error) {
+	if o.StatePath == "" {
+		s, err := live.Snapshot(sys)
+		if err != nil {
+			return nil, err
+		}
+		o.Snapshot = s
+	}
+	return plan.Prepare(ctx, o)
 }
 
 // refused shows every finding of a run that error findings stopped, then
 // ends it with exit 65 and one line; other errors pass unchanged.
 func (f *inputFlags) refused(inv *invocation, err error) error {
-	var fe *pipeline.FindingsError
+	var fe *plan.FindingsError
 	if !errors.As(err, &fe) {
 		return err
 	}

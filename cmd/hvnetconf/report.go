@@ -8,7 +8,7 @@ import (
 
 	"github.com/hvnetconf/hvnetconf/internal/finding"
 	"github.com/hvnetconf/hvnetconf/internal/version"
-	"github.com/hvnetconf/hvnetconf/pipeline"
+	"github.com/hvnetconf/hvnetconf/plan"
 	"github.com/hvnetconf/hvnetconf/render"
 	"github.com/hvnetconf/hvnetconf/udiff"
 )
@@ -34,7 +34,7 @@ type fileReport struct {
 	Diff   string `json:"diff,omitempty"`
 }
 
-func newReport(root string, res *pipeline.Result) *report {
+func newReport(root string, res *plan.Result) *report {
 	r := &report{Version: version.Version, Root: root, Mode: res.Plan.Mode, Laggs: res.Plan.Laggs,
 		Findings: res.Findings, Files: []fileReport{}}
 	if r.Laggs == nil {
@@ -66,7 +66,7 @@ func newReport(root string, res *pipeline.Result) *report {
 
 // unified is the diff -u text of one change, with a/ and b/ paths relative to
 // the root so that `patch -p1` applies it from the root directory.
-func unified(c pipeline.Change) string {
+func unified(c plan.Change) string {
 	rel := c.Path[1:]
 	return udiff.Unified("a/"+rel, "b/"+rel, c.Old, c.New, c.OldExists, c.NewExists)
 }

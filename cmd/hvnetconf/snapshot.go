@@ -3,23 +3,22 @@ package main
 import (
 	"context"
 
-	"github.com/hvnetconf/hvnetconf/hn"
-	"github.com/hvnetconf/hvnetconf/host"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/live"
 )
 
 func snapshotCommand() *command {
 	return &command{
 		name:    "snapshot",
 		summary: "print the live hn/VF state as a TOML snapshot (input of --state)",
-		run: func(_ context.Context, inv *invocation) error {
+		run: func(ctx context.Context, inv *invocation) error {
 			if len(inv.args) > 0 {
 				return sysexits.Errorf(sysexits.Usage, "snapshot: unexpected argument %q", inv.args[0])
 			}
-			if err := host.RequireLiveElse("snapshot", "run it on a FreeBSD guest of the VM size to capture"); err != nil {
+			if err := live.RequireElse("snapshot", "run it on a FreeBSD guest of the VM size to capture"); err != nil {
 				return err
 			}
-			s, err := hn.Live()
+			s, err := live.Snapshot(live.New(ctx))
 			if err != nil {
 				return err
 			}

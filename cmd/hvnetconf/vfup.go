@@ -6,9 +6,10 @@ import (
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
-	"github.com/hvnetconf/hvnetconf/host"
+	"github.com/hvnetconf/hvnetconf/devd"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
-	"github.com/hvnetconf/hvnetconf/pipeline"
+	"github.com/hvnetconf/hvnetconf/live"
+	"github.com/hvnetconf/hvnetconf/plan"
 	"github.com/spf13/pflag"
 )
 
@@ -18,7 +19,7 @@ type handlerFlags struct {
 	in       inputFlags
 	verbose  bool
 	lockWait time.Duration
-	opts     pipeline.Options // the root, once the handler holds its lock
+	opts     *plan.Options // the root, once the handler holds its lock
 }
 
 func (f *handlerFlags) register(fs *pflag.FlagSet) {
@@ -28,23 +29,31 @@ func (f *handlerFlags) register(fs *pflag.FlagSet) {
 }
 
 // handler builds the devd handler: syslog (tag hvnetconf) is the log, plus
-// stderr with -v.
-func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *apply.Handler {
-	r := host.ExecRunner{}
+// stderr with -v. Its plan is rendered under the root's lock, taken on the
+// first render and held until the command returns.
+func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handler {
 	var logs []io.Writer
-	if w := apply.Syslog(); w != nil {
+	if w := devd.Syslog(); w != nil {
 		logs = append(logs, w)
 	}
 	if f.verbose {
 		logs = append(logs, inv.stderr)
 	}
-	return &apply.Handler{
-		Env:      apply.Env{Runner: r, Log: io.MultiWriter(logs...)},
-		Sysctls:  apply.Sysctls(ctx, r),
-		Lock:     func() (func() error, error) { return f.lock(ctx, inv) },
-		LaggName: f.laggName,
-		Prepare: func(ctx context.Context) (apply.Input, error) {
-			res, err := prepareLive(ctx, f.opts, r)
+	sys := live.New(ctx)
+	return &devd.Handler{
+		Sys: sys,
+		Log: io.MultiWriter(logs...),
+		Plan: func(ctx context.Context, full bool) (apply.Input, error) {
+			if f.opts == nil {
+				o, err := f.in.open(ctx, inv, f.lockWait, nil)
+				if err != nil {
+					return apply.Input{}, err
+				}
+				f.opts = &o
+			}
+			o := *f.opts
+			o.RuntimeOnly = !full
+			res, err := prepare(ctx, o, sys)
 			if err != nil {
 				return apply.Input{}, err
 			}
@@ -69,7 +78,7 @@ func vfUpCommand() *command {
 				return err
 			}
 			h := f.handler(ctx, inv)
-			return logged(h, "vf-up "+name, h.VFUp(ctx, name))
+			return logged(h, h.VFUp(ctx, name))
 		},
 	}
 }
@@ -78,7 +87,7 @@ func vfUpCommand() *command {
 // image (-R): devd runs them for this host's own interfaces. The check
 // comes first, so nothing is read or run for a refused call.
 func (f *handlerFlags) refuseImage(what string) error {
-	if err := host.RequireLive(what); err != nil {
+	if err := live.Require(what); err != nil {
 		return err
 	}
 	image, err := isImage(f.in.root)
@@ -91,44 +100,20 @@ func (f *handlerFlags) refuseImage(what string) error {
 	return nil
 }
 
-// lock opens and locks the root (held until the command returns; the
-// handler's unlock is then a no-op) and keeps it for Prepare and laggName.
-func (f *handlerFlags) lock(ctx context.Context, inv *invocation) (func() error, error) {
-	o, err := f.in.open(ctx, inv, f.lockWait, nil)
-	if err != nil {
-		return nil, err
-	}
-	f.opts = o
-	return func() error { return nil }, nil
-}
-
 // handlerArg takes the one interface name devd passes and refuses a bad
 // one before anything else sees it.
 func handlerArg(args []string) (string, error) {
 	if len(args) != 1 {
 		return "", sysexits.Errorf(sysexits.Usage, "want exactly one interface name, got %d arguments", len(args))
 	}
-	return args[0], apply.ValidName(args[0])
+	return args[0], devd.ValidName(args[0])
 }
 
-// logged sends a handler's failure to syslog too: devd throws stderr away.
-func logged(h *apply.Handler, what string, err error) error {
-	if err != nil && h.Env.Log != nil {
-		io.WriteString(h.Env.Log, what+": "+err.Error()+"\n")
+// logged sends a handler's failure (which names the handler) to syslog
+// too: devd throws stderr away.
+func logged(h *devd.Handler, err error) error {
+	if err != nil && h.Log != nil {
+		io.WriteString(h.Log, err.Error()+"\n")
 	}
 	return err
-}
-
-// laggName reads only the policy (not rc.conf, not a render) so the fast
-// path stays fast; an unreadable policy falls back to laggN, and the slow
-// path's full render then reports the policy error.
-func (f *handlerFlags) laggName(hnName string) string {
-	if f.opts.Root == nil {
-		return ""
-	}
-	c, err := pipeline.LoadConfig(f.opts)
-	if err != nil {
-		return ""
-	}
-	return c.Interface(hnName).Lagg
 }

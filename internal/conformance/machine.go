@@ -29,6 +29,7 @@ type Machine struct {
 	Tree Tree
 	tb   testing.TB
 
+	env       []string // Options.Env
 	init      *exec.Cmd
 	initPid   int // the sandbox's init as the host sees it
 	devd      *Devd
@@ -58,6 +59,9 @@ type Options struct {
 	// Hvnetconf is an hvnetconf binary to install as
 	// /usr/local/sbin/hvnetconf; "" for none.
 	Hvnetconf string
+	// Env is added to the environment of every command in the sandbox
+	// (after Env, so it wins), and so to everything devd starts.
+	Env []string
 }
 
 // hostTools are the host programs the FreeBSD scripts call whose Debian
@@ -123,7 +127,7 @@ run_rc_command "$1"
 func New(tb testing.TB, tree Tree, opt Options) *Machine {
 	tb.Helper()
 	root := filepath.Join(tb.TempDir(), "root")
-	m := &Machine{Tree: tree, tb: tb, Host: fakebsd.NewAt(tb, filepath.Join(root, fakebsd.SandboxState), root)}
+	m := &Machine{Tree: tree, tb: tb, env: opt.Env, Host: fakebsd.NewAt(tb, filepath.Join(root, fakebsd.SandboxState), root)}
 	steps := []func() error{
 		func() error { return m.installTree() },
 		func() error { return copyTree(opt.Config, root) },
@@ -351,7 +355,7 @@ func (m *Machine) RunEnv(env []string, argv ...string) Result {
 	defer cancel()
 	args := append([]string{"--target", strconv.Itoa(m.initPid), "--mount", "--net", "--pid", "--root", "--wd", "--"}, argv...)
 	cmd := exec.CommandContext(ctx, "nsenter", args...)
-	cmd.Env = append(append([]string{}, Env...), env...)
+	cmd.Env = append(append(append([]string{}, Env...), m.env...), env...)
 	// Files, not pipes: like devd's system(3), wait for the command
 	// itself, not for whatever it left running with its stdout.
 	out, errf := m.tempFile(), m.tempFile()

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/hvnetconf/hvnetconf/host"
+	"github.com/hvnetconf/hvnetconf/live"
 )
 
 // Host is the test's handle on an emulated host: a state file, a root
@@ -108,7 +108,7 @@ func (h *Host) SetDHCP(mac, addr string) {
 func (h *Host) FailAt(k int) { h.Update(func(s *State) { s.FailAt = k }) }
 
 // Sysctls returns the host's sysctls, derived from the state at each read.
-func (h *Host) Sysctls() host.Sysctls { return Sysctls{path: h.StatePath} }
+func (h *Host) Sysctls() Sysctls { return Sysctls{path: h.StatePath} }
 
 // Env is what the fake programs need: PATH with the fakes first, the state
 // file and the root.
@@ -122,8 +122,8 @@ func (h *Host) Path() string {
 }
 
 // Runner runs programs against this host.
-func (h *Host) Runner() host.ExecRunner {
-	return host.ExecRunner{Path: h.Path(), Env: h.Env()[1:]}
+func (h *Host) Runner() live.ExecRunner {
+	return live.ExecRunner{Path: h.Path(), Env: h.Env()[1:]}
 }
 
 // Commands returns every command run so far.

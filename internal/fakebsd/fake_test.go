@@ -11,13 +11,13 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/hvnetconf/hvnetconf/host"
+	"github.com/hvnetconf/hvnetconf/live"
 )
 
 func TestMain(m *testing.M) { os.Exit(RunTests(m)) }
 
-// Through real processes: host.Show parses what the fake ifconfig prints,
-// errors come back as host.CmdError, and host.Sysctls reads the state.
+// Through real processes: live.Show parses what the fake ifconfig prints,
+// errors come back as live.CmdError, and live.Sysctls reads the state.
 func TestThroughProcesses(t *testing.T) {
 	h := New(t)
 	h.AddHN("hn0", "00:15:5d:00:00:04")
@@ -34,25 +34,25 @@ func TestThroughProcesses(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ifc, err := host.Show(ctx, r, "lagg0")
+	ifc, err := live.Show(ctx, r, "lagg0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []host.Port{{Name: "hn0", Flags: 1, Master: true}, {Name: "mce10", Flags: 4, Active: true}}
-	if fmt.Sprint(ifc.Lagg.Ports) != fmt.Sprint(want) || ifc.Inet[0] != (host.Addr{Addr: "10.0.0.4", PrefixLen: 24}) || ifc.MAC != "00:15:5d:00:00:04" {
+	want := []live.Port{{Name: "hn0", Flags: 1, Master: true}, {Name: "mce10", Flags: 4, Active: true}}
+	if fmt.Sprint(ifc.Lagg.Ports) != fmt.Sprint(want) || ifc.Inet[0] != (live.Addr{Addr: "10.0.0.4", PrefixLen: 24}) || ifc.MAC != "00:15:5d:00:00:04" {
 		t.Errorf("lagg0 = %+v", ifc)
 	}
 	if _, ok := ifc.Lagg.Port("mce1"); ok {
 		t.Error("mce1 found as a port of lagg0")
 	}
-	if _, err := host.Show(ctx, r, "lagg9"); !errors.Is(err, host.ErrNoInterface) {
+	if _, err := live.Show(ctx, r, "lagg9"); !errors.Is(err, live.ErrNoInterface) {
 		t.Errorf("missing interface: %v", err)
 	}
 	_, err = r.Run(ctx, "ifconfig", "lagg0", "laggproto", "bogus")
 	if err == nil || err.Error() != "ifconfig lagg0 laggproto bogus: exit status 1: ifconfig: Invalid aggregation protocol: bogus" {
 		t.Errorf("err = %v", err)
 	}
-	names, err := host.List(ctx, r)
+	names, err := live.List(ctx, r)
 	if err != nil || strings.Join(names, " ") != "lo0 hn0 mce10 hn1 mce1 lagg0" {
 		t.Errorf("List = %v, %v", names, err)
 	}
@@ -138,7 +138,7 @@ func TestHostBuilders(t *testing.T) {
 	h.AttachVF("hn0", "mana0")
 	h.FailAt(1)
 	_, err := h.Runner().Run(context.Background(), "ifconfig", "-l")
-	var ce *host.CmdError
+	var ce *live.CmdError
 	if !errors.As(err, &ce) || ce.ExitCode != 1 || !strings.Contains(ce.Stderr, "injected failure") {
 		t.Errorf("FailAt: %v", err)
 	}

@@ -78,10 +78,10 @@ func b2i(b bool) int {
 	return 0
 }
 
-// Sysctls implements host.Sysctls from the state file.
+// Sysctls reads the state file from the state file.
 type Sysctls struct{ path string }
 
-// String implements host.Sysctls.
+// String reads the state file.
 func (x Sysctls) String(name string) (string, bool, error) {
 	s, err := read(x.path)
 	if err != nil {
@@ -91,7 +91,7 @@ func (x Sysctls) String(name string) (string, bool, error) {
 	return v, ok, nil
 }
 
-// Int implements host.Sysctls.
+// Int reads the state file.
 func (x Sysctls) Int(name string) (int, bool, error) {
 	v, ok, err := x.String(name)
 	if err != nil || !ok {

@@ -1,0 +1,65 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/live"
+	"github.com/hvnetconf/hvnetconf/render"
+)
+
+// ErrNotAsRendered says JoinVF found the lagg not as the plan renders it
+// (missing, not failover, or hn not its first port): the VF may not join a
+// lagg that does not own hn's addresses, so the caller applies the whole
+// plan instead.
+var ErrNotAsRendered = errors.New("the lagg is not as rendered")
+
+// JoinVF makes vf a port of l, the devd handlers' fast path: the lagg is as
+// rendered, so only the VF is missing (or down). It runs through the same
+// executor as Apply, and is rolled back the same way when a step fails.
+func JoinVF(ctx context.Context, env Env, l render.Lagg, vf string) error {
+	lagg, err := show(ctx, env.Runner, l.Name)
+	if err != nil {
+		return err
+	}
+	vi, err := show(ctx, env.Runner, vf)
+	if err != nil || vi == nil {
+		if vi == nil && err == nil {
+			env.logf("%s: %s is gone (detached meanwhile?); nothing to do", l.HN, vf)
+		}
+		return err
+	}
+	if !asRendered(lagg, l.HN) {
+		return ErrNotAsRendered
+	}
+	x := &executor{env: env}
+	if err := x.run(ctx, vfSteps(l.Name, lagg, vi)); err != nil {
+		if _, rerr := x.rollback(ctx); rerr != nil {
+			return sysexits.Errorf(sysexits.Software, "%s: %v; rollback incomplete: %v", l.HN, err, rerr)
+		}
+		return sysexits.Errorf(sysexits.Failure, "%s: %v; rolled back", l.HN, err)
+	}
+	if len(x.done) == 0 {
+		env.logf("%s: %s is already an up port of %s; nothing to do", l.HN, vf, l.Name)
+	}
+	return nil
+}
+
+// asRendered says whether lagg is a failover lagg with hn as its master.
+func asRendered(lagg *live.Interface, hn string) bool {
+	p := ports(lagg)
+	return lagg != nil && lagg.Lagg != nil && lagg.Lagg.Proto == "failover" && len(p) > 0 && p[0] == hn
+}
+
+// vfSteps joins vi unless it is a port already, and brings it up.
+func vfSteps(lagg string, li *live.Interface, vi *live.Interface) []Step {
+	if !slices.Contains(ports(li), vi.Name) {
+		return joinVF(lagg, li.MTU, vi)
+	}
+	if !vi.HasFlag("UP") {
+		return []Step{step(ifconfig(vi.Name, "up"), ifconfig(vi.Name, "down"))}
+	}
+	return nil
+}

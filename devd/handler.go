@@ -1,0 +1,181 @@
+// Package devd holds hvnetconf's devd(8) handlers, run by the rules
+// rendered from templates/devd.conf.tmpl: vf-attach for every Ethernet
+// attach, vf-up for HYPERV_NIC_VF/VF_UP. They are thin: the hn state comes
+// from live, every decision (is this hn managed, which lagg, how long to
+// wait) from the plan, and every change goes through apply (JoinVF, or a
+// full Apply), whose executor logs each step and rolls back on failure.
+package devd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/hvnetconf/hvnetconf/apply"
+	"github.com/hvnetconf/hvnetconf/hn"
+	"github.com/hvnetconf/hvnetconf/ifname"
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/live"
+)
+
+// Handler is one run of a devd handler.
+type Handler struct {
+	Sys live.System
+	// Log is syslog (devd throws stderr away): every line names the
+	// interfaces involved.
+	Log io.Writer
+	// Plan renders under the root's lock, which the caller takes on the
+	// first call and holds until the command ends. full=false is the fast
+	// path: the plan's runtime part only (plan.Options.RuntimeOnly);
+	// full=true also prepares the files, for a whole Apply.
+	Plan func(ctx context.Context, full bool) (apply.Input, error)
+}
+
+// ValidName checks a name from devd before anything else uses it: devd
+// substitutes $subsystem into a shell command line, so a name is data to
+// refuse, never to pass on (exit 65).
+func ValidName(name string) error {
+	if err := ifname.Valid(name); err != nil {
+		return sysexits.Errorf(sysexits.DataErr, "devd: %v", err)
+	}
+	return nil
+}
+
+func (h *Handler) env() apply.Env { return apply.Env{Runner: h.Sys, Log: h.Log} }
+
+func (h *Handler) logf(format string, a ...any) {
+	if h.Log != nil {
+		fmt.Fprintf(h.Log, format+"\n", a...)
+	}
+}
+
+// snapshot reads the hn state; nil when hn drives its VFs itself
+// (transparent mode: nothing may touch a VF, hn(4)).
+func (h *Handler) snapshot() (*hn.Snapshot, error) {
+	s, err := live.Snapshot(h.Sys)
+	if err != nil || s.Transparent {
+		return nil, err
+	}
+	return s, nil
+}
+
+// IsVF is vf-attach's fast exit, asked for every Ethernet attach before it
+// detaches: lagg mode and the name in hw.hn.vflist, as FreeBSD's
+// hyperv_vfattach decides (libexec/hyperv/hyperv_vfattach).
+func (h *Handler) IsVF(name string) (bool, error) {
+	if err := ValidName(name); err != nil {
+		return false, err
+	}
+	s, err := h.snapshot()
+	return s != nil && s.IsVF(name), err
+}
+
+// Attach is what devd waits for on every Ethernet attach (lagg, vlan, hn
+// and VFs alike), so it decides fast: only for a VF of a lagg the plan
+// manages does it call later with the plan's delay, which starts the rest
+// (VFAttach) in the background, as FreeBSD's rule does with daemon -f:
+// devd(8) runs one action at a time.
+func (h *Handler) Attach(ctx context.Context, name string, later func(delay time.Duration) error) error {
+	isVF, err := h.IsVF(name)
+	if err != nil || !isVF {
+		return failure("vf-attach "+name, err)
+	}
+	delay, ok, err := h.Delay(ctx, name)
+	if err != nil || !ok {
+		return failure("vf-attach "+name, err)
+	}
+	return failure("vf-attach "+name, later(delay))
+}
+
+// Delay is how long vf-attach waits before it brings vf up: the plan's
+// hyperv_vf_delay. ok is false when the plan manages no lagg for vf's hn.
+func (h *Handler) Delay(ctx context.Context, vf string) (d time.Duration, ok bool, err error) {
+	s, err := h.snapshot()
+	if err != nil || s == nil {
+		return 0, false, err
+	}
+	hnName, _ := s.HNForVF(vf)
+	in, err := h.Plan(ctx, false)
+	if err != nil {
+		return 0, false, err
+	}
+	if _, ok := in.Plan.RuntimeLagg(hnName); !ok {
+		h.logf("vf-attach %s: %s is not managed by hvnetconf (%s); left alone", vf, hnName, in.Plan.Mode.Reason)
+		return 0, false, nil
+	}
+	return time.Duration(in.Plan.VFDelay) * time.Second, true, nil
+}
+
+// VFAttach is vf-attach after its delay: the VF gets the lagg's MTU,
+// becomes its port and goes up (which makes hn emit VF_UP).
+func (h *Handler) VFAttach(ctx context.Context, vf string) error {
+	if err := ValidName(vf); err != nil {
+		return err
+	}
+	s, err := h.snapshot()
+	if err != nil || s == nil || !s.IsVF(vf) {
+		return failure("vf-attach "+vf, err)
+	}
+	hnName, ok := s.HNForVF(vf)
+	if !ok {
+		h.logf("vf-attach %s: no hn is paired with it (detached meanwhile?); nothing to do", vf)
+		return nil
+	}
+	return failure("vf-attach "+vf, h.join(ctx, hnName, vf))
+}
+
+// VFUp handles HYPERV_NIC_VF/VF_UP for hnN: the VF named by dev.hn.N.vf
+// becomes a port of the lagg, which owns the addresses already.
+func (h *Handler) VFUp(ctx context.Context, hnName string) error {
+	if _, err := hn.HNUnit(hnName); err != nil {
+		return sysexits.Errorf(sysexits.DataErr, "devd: %v", err)
+	}
+	s, err := h.snapshot()
+	if err != nil || s == nil {
+		return failure("vf-up "+hnName, err)
+	}
+	i, _ := s.Lookup(hnName)
+	vf := i.VF
+	if vf == "" {
+		h.logf("vf-up %s: no VF attached (detached meanwhile?); nothing to do", hnName)
+		return nil
+	}
+	if err := ValidName(vf); err != nil {
+		return err
+	}
+	return failure("vf-up "+hnName, h.join(ctx, hnName, vf))
+}
+
+// join makes vf a port of the lagg the plan names for hn: the fast path
+// when the lagg is as rendered, else the whole plan applied as `hvnetconf
+// apply` would, files included, verified and rolled back on failure.
+func (h *Handler) join(ctx context.Context, hnName, vf string) error {
+	in, err := h.Plan(ctx, false)
+	if err != nil {
+		return err
+	}
+	l, ok := in.Plan.RuntimeLagg(hnName)
+	if !ok {
+		h.logf("%s: not managed by hvnetconf (%s); left alone", hnName, in.Plan.Mode.Reason)
+		return nil
+	}
+	if err := apply.JoinVF(ctx, h.env(), l, vf); err != apply.ErrNotAsRendered {
+		return err
+	}
+	h.logf("%s: its lagg is not as rendered; applying the configuration", hnName)
+	if in, err = h.Plan(ctx, true); err != nil {
+		return err
+	}
+	_, err = apply.Apply(ctx, h.env(), in, apply.Options{Retry: apply.DefaultRetry})
+	return err
+}
+
+// failure names the handler in its error, keeping the exit code the error
+// carries; one without a code is a command that failed: exit 1.
+func failure(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return apply.Failure(what, fmt.Errorf("%s: %w", what, err))
+}

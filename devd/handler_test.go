@@ -1,0 +1,153 @@
+package devd
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hvnetconf/hvnetconf/apply"
+	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/live"
+	"github.com/hvnetconf/hvnetconf/render"
+)
+
+// fixture is an in-process emulated host with hn0 and mce0 attached, and a
+// handler whose plan puts hn0 in lagg (or leaves it alone when lagg is "").
+type fixture struct {
+	h     *fakebsd.InProcess
+	log   strings.Builder // what syslog gets in production
+	plans []bool          // the full flag of every Plan call
+}
+
+func newFixture(t *testing.T, lagg string, delay int) (*fixture, *Handler) {
+	f := &fixture{h: fakebsd.NewInProcess(t, "00:15:5d:00:00:04", "10.0.0.4/24")}
+	f.h.AttachVF("hn0", "mce0")
+	plan := &render.Plan{Mode: render.Decision{Mode: render.ModeLagg, Kernel: render.ModeLagg, Reason: "mode=lagg (test)"}, VFDelay: delay}
+	if lagg != "" {
+		plan.Laggs = []render.Lagg{{Name: lagg, HN: "hn0", VF: "mce0"}}
+	}
+	return f, &Handler{
+		Sys: live.Programs(context.Background(), f.h),
+		Log: &f.log,
+		Plan: func(_ context.Context, full bool) (apply.Input, error) {
+			f.plans = append(f.plans, full)
+			return apply.Input{Plan: plan, Write: func() (func() error, error) {
+				f.h.Mark("write files")
+				return func() error { return nil }, nil
+			}}, nil
+		},
+	}
+}
+
+// The fast path joins the VF to the lagg the plan names (lagg5 here, as
+// hvnetconf.toml may say), with a runtime-only plan and nothing else.
+func TestVFUpJoinsThePlansLagg(t *testing.T) {
+	for _, lagg := range []string{"lagg0", "lagg5"} {
+		t.Run(lagg, func(t *testing.T) {
+			f, h := newFixture(t, lagg, 2)
+			f.h.Do(t, "ifconfig "+lagg+" create", "ifconfig "+lagg+" laggproto failover laggport hn0", "ifconfig hn0 up")
+			if err := h.VFUp(context.Background(), "hn0"); err != nil {
+				t.Fatal(err)
+			}
+			if c := f.h.Changes(); !slices.Equal(c, []string{"ifconfig mce0 mtu 1500", "ifconfig " + lagg + " laggport mce0", "ifconfig mce0 up"}) &&
+				!slices.Contains(c, "ifconfig "+lagg+" laggport mce0") {
+				t.Errorf("commands %q: want mce0 joined to %s", c, lagg)
+			}
+			if !slices.Equal(f.plans, []bool{false}) {
+				t.Errorf("plans rendered (full?) %v, want one runtime-only", f.plans)
+			}
+			for _, want := range []string{"[started]  ifconfig " + lagg + " laggport mce0", "[finished] ifconfig " + lagg + " laggport mce0"} {
+				if !strings.Contains(f.log.String(), want) {
+					t.Errorf("log lacks %q:\n%s", want, f.log.String())
+				}
+			}
+		})
+	}
+}
+
+// A lagg that is not as rendered (here: missing) is not joined: the whole
+// plan is applied, files first, from a full render.
+func TestVFUpAppliesWhenNotAsRendered(t *testing.T) {
+	f, h := newFixture(t, "lagg0", 2)
+	f.h.Do(t)
+	if err := h.VFUp(context.Background(), "hn0"); err != nil {
+		t.Fatal(err)
+	}
+	c := f.h.Changes()
+	if len(c) < 2 || c[0] != "write files" || c[1] != "ifconfig lagg0 create" || !slices.Contains(c, "ifconfig lagg0 laggport mce0") {
+		t.Errorf("commands %q: want the files written, lagg0 created and mce0 joined", c)
+	}
+	if !slices.Equal(f.plans, []bool{false, true}) {
+		t.Errorf("plans rendered (full?) %v, want runtime-only, then full", f.plans)
+	}
+}
+
+// An hn the plan does not manage is left alone, whatever lagg exists.
+func TestVFUpLeavesUnmanagedAlone(t *testing.T) {
+	f, h := newFixture(t, "", 2)
+	f.h.Do(t, "ifconfig lagg0 create", "ifconfig lagg0 laggproto failover laggport hn0")
+	if err := h.VFUp(context.Background(), "hn0"); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.h.Changes(); len(c) != 0 {
+		t.Errorf("commands %q, want none", c)
+	}
+	if !strings.Contains(f.log.String(), "hn0: not managed by hvnetconf (mode=lagg (test)); left alone") {
+		t.Errorf("log:\n%s", f.log.String())
+	}
+}
+
+// vf-attach's decisions: only a VF of hw.hn.vflist in lagg mode waits, for
+// the plan's delay; anything else ends at once, without a plan.
+func TestVFAttachDecisions(t *testing.T) {
+	f, h := newFixture(t, "lagg0", 120)
+	f.h.Do(t)
+	for name, want := range map[string]bool{"mce0": true, "hn0": false, "lagg0": false} {
+		if got, err := h.IsVF(name); got != want || err != nil {
+			t.Errorf("IsVF(%s) = %v, %v; want %v", name, got, err, want)
+		}
+	}
+	if len(f.plans) != 0 {
+		t.Errorf("IsVF rendered a plan")
+	}
+	if d, ok, err := h.Delay(context.Background(), "mce0"); d != 120*time.Second || !ok || err != nil {
+		t.Errorf("Delay = %v, %v, %v; want the plan's 120s", d, ok, err)
+	}
+	f.h.SetTransparent(true)
+	if got, err := h.IsVF("mce0"); got || err != nil {
+		t.Errorf("transparent: IsVF(mce0) = %v, %v; want false: nothing may touch a VF", got, err)
+	}
+}
+
+// TestHandlerReadFailureExitsOne: a failed read in a devd handler is the
+// handler failing (exit 1, naming the handler), not an internal error.
+func TestHandlerReadFailureExitsOne(t *testing.T) {
+	f, h := newFixture(t, "lagg0", 2)
+	f.h.Do(t)
+	f.h.FailAt(1)
+	err := h.VFUp(context.Background(), "hn0")
+	if code := sysexits.Code(err); code != sysexits.Failure || !strings.Contains(err.Error(), "vf-up hn0: ") {
+		t.Errorf("exit %d: %v; want 1 naming vf-up hn0", code, err)
+	}
+}
+
+// A name devd passes is data: anything that is not an interface name is
+// refused with 65 before anything is read.
+func TestBadNamesRefused(t *testing.T) {
+	f, h := newFixture(t, "lagg0", 2)
+	f.h.Do(t)
+	for _, bad := range []string{"", "hn0;reboot", "-x", "hn0 mce0", strings.Repeat("a", 40)} {
+		if err := h.VFAttach(context.Background(), bad); sysexits.Code(err) != sysexits.DataErr {
+			t.Errorf("VFAttach(%q): %v, want exit 65", bad, err)
+		}
+	}
+	if err := h.VFUp(context.Background(), "mce0"); sysexits.Code(err) != sysexits.DataErr {
+		t.Errorf("VFUp(mce0): %v, want exit 65 (not an hn)", err)
+	}
+	if l := f.h.Log(); len(l) != 0 {
+		t.Errorf("ran %q for bad names", l)
+	}
+}

@@ -1,0 +1,38 @@
+package devd
+
+import (
+	"io"
+	"log/syslog"
+	"os"
+	"os/exec"
+	"syscall"
+
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+)
+
+// Detach starts this program again with args in a new session, its
+// standard streams on /dev/null, and does not wait: devd waits for its
+// action to end (devd(8): an action runs to its end before the next event), so the delay before a VF comes up must be
+// spent elsewhere. This is what `daemon -f` does for hyperv_vfattach.
+func Detach(args ...string) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return sysexits.New(sysexits.Software, err)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return sysexits.Errorf(sysexits.Software, "detach: %v", err)
+	}
+	return cmd.Process.Release()
+}
+
+// Syslog returns a writer that sends each line to syslog(3) with the tag
+// hvnetconf (facility daemon), or nil when there is no syslogd to talk to.
+func Syslog() io.Writer {
+	w, err := syslog.New(syslog.LOG_INFO|syslog.LOG_DAEMON, "hvnetconf")
+	if err != nil {
+		return nil
+	}
+	return w
+}

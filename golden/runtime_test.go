@@ -1,0 +1,55 @@
+package golden
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/hvnetconf/hvnetconf/fsys"
+	"github.com/hvnetconf/hvnetconf/plan"
+)
+
+// TestRuntimeOnlyPlan: the devd handlers' fast path (RuntimeOnly: no other
+// services, no self-check) decides the same runtime as a full render, in
+// every scenario: the same mode, laggs and VF delay, and the same refusal
+// where the full render refuses for bad input.
+func TestRuntimeOnlyPlan(t *testing.T) {
+	for _, sc := range scenarios(t) {
+		t.Run(sc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			copyTree(t, filepath.Join(sc.dir, "root"), dir)
+			addDefaults(t, dir)
+			root, err := fsys.Open(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer root.Close()
+			o := plan.Options{Root: root, StatePath: filepath.Join(sc.dir, "state.toml")}
+			full, ferr := plan.Prepare(context.Background(), o)
+			o.RuntimeOnly = true
+			fast, err := plan.Prepare(context.Background(), o)
+			if ferr != nil {
+				// A refused full render may pass the fast path only where
+				// what refused it is not read there (a file conflict, a
+				// finding of the reference accounting); bad input of what
+				// both read is refused by both.
+				if err == nil && sc.name[:4] == "bad-" {
+					t.Fatalf("full render refused (%v), fast path did not", ferr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("full render passed, fast path: %v", err)
+			}
+			if !reflect.DeepEqual(fast.Plan.Mode, full.Plan.Mode) || !reflect.DeepEqual(fast.Plan.Runtime(), full.Plan.Runtime()) ||
+				fast.Plan.VFDelay != full.Plan.VFDelay {
+				t.Errorf("fast plan: %+v %+v delay %d\nfull plan: %+v %+v delay %d",
+					fast.Plan.Mode, fast.Plan.Runtime(), fast.Plan.VFDelay, full.Plan.Mode, full.Plan.Runtime(), full.Plan.VFDelay)
+			}
+			if _, err := fast.Write(); err == nil {
+				t.Error("a runtime-only plan was written")
+			}
+		})
+	}
+}

@@ -1,0 +1,207 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hvnetconf/hvnetconf/hn"
+)
+
+// Sysctl is sysctl(8), which the emulated host answers.
+var Sysctl = "sysctl"
+
+// Programs is the running system reached through programs only: r runs
+// ifconfig and service, sysctl(8) answers the sysctls and `ifconfig -l`
+// lists the interfaces. It is the emulated host's System (the tests point
+// PATH, or r, at internal/fakebsd); FreeBSD itself is read through
+// sysctl(3) instead. Interfaces lists names only: MAC, MTU and link state
+// are left unknown, as nothing on the live path needs them.
+func Programs(ctx context.Context, r Runner) System {
+	return &programs{Runner: r, ctx: ctx}
+}
+
+type programs struct {
+	Runner
+	ctx    context.Context
+	names  []string // the last `ifconfig -l`
+	listed bool     // names not yet handed out by Interfaces
+	batch  *sysctlBatch
+}
+
+// start lists the interfaces once, before the first sysctl: the batch asks
+// for dev.hn.N.vf up to the highest hn listed, so that one sysctl(8) run
+// answers every name the snapshot reads.
+func (p *programs) start() error {
+	if p.batch != nil {
+		return nil
+	}
+	if err := p.list(); err != nil {
+		return err
+	}
+	p.batch = newSysctlBatch(p.ctx, p.Runner, p.names)
+	return nil
+}
+
+func (p *programs) list() (err error) {
+	p.names, err = List(p.ctx, p.Runner)
+	p.listed = err == nil
+	return err
+}
+
+// Interfaces hands out the list start read, once; asked again (hn's
+// consistency re-read), it lists anew, so a re-read sees the host as it is.
+func (p *programs) Interfaces() ([]hn.NetIf, error) {
+	if err := p.start(); err != nil {
+		return nil, err
+	}
+	if !p.listed {
+		if err := p.list(); err != nil {
+			return nil, err
+		}
+	}
+	p.listed = false
+	out := make([]hn.NetIf, 0, len(p.names))
+	for _, n := range p.names {
+		out = append(out, hn.NetIf{Name: n})
+	}
+	return out, nil
+}
+
+func (p *programs) Sysctl(name string) (string, bool, error) {
+	if err := p.start(); err != nil {
+		return "", false, err
+	}
+	return p.batch.String(name)
+}
+
+func (p *programs) SysctlInt(name string) (int, bool, error) {
+	if err := p.start(); err != nil {
+		return 0, false, err
+	}
+	return p.batch.Int(name)
+}
+
+// sysctlTimeout bounds one sysctl(8) run.
+const sysctlTimeout = 5 * time.Second
+
+// sysctlBatch reads through sysctl(8) with one process for all the names
+// the hn snapshot reads, instead of one per name (about 20). sysctl(8)
+// prints "NAME: value" for each name it knows and, for each it does not,
+// "sysctl: unknown oid 'NAME'" on stderr, going on with the next name and
+// exiting with the count of those (sbin/sysctl/sysctl.c, main and parse).
+// Each answer is handed out once: reading a name again (hn's consistency
+// re-read) runs sysctl again, so a re-read sees the kernel as it is now.
+type sysctlBatch struct {
+	ctx    context.Context
+	r      Runner
+	names  []string          // what one run asks for
+	values map[string]string // the last run's answers
+	absent map[string]bool   // the last run's unknown oids
+	served map[string]bool   // answers already handed out
+}
+
+func newSysctlBatch(ctx context.Context, r Runner, ifnames []string) *sysctlBatch {
+	top := -1
+	for _, n := range ifnames {
+		if u, err := hn.HNUnit(n); err == nil && u > top {
+			top = u
+		}
+	}
+	names := []string{"hw.hn.vf_transparent", "hw.hn.vflist", "hw.hn.vfmap"}
+	for u := 0; u <= top+hn.UnitGap; u++ {
+		names = append(names, "dev.hn."+strconv.Itoa(u)+".vf")
+	}
+	return &sysctlBatch{ctx: ctx, r: r, names: names}
+}
+
+// String reads one name: from the last run if that answer is unused, else
+// from a new run (of the batch, plus name if the batch lacks it).
+func (b *sysctlBatch) String(name string) (string, bool, error) {
+	if !b.fresh(name) {
+		if err := b.fetch(name); err != nil {
+			return "", false, err
+		}
+		if !b.fresh(name) {
+			return "", false, errors.New(Sysctl + " " + name + ": no answer for it")
+		}
+	}
+	b.served[name] = true
+	v, ok := b.values[name]
+	return v, ok, nil
+}
+
+func (b *sysctlBatch) fresh(name string) bool {
+	_, known := b.values[name]
+	return (known || b.absent[name]) && !b.served[name]
+}
+
+func (b *sysctlBatch) Int(name string) (int, bool, error) {
+	v, ok, err := b.String(name)
+	if err != nil || !ok {
+		return 0, ok, err
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		return 0, true, errors.New("sysctl " + name + ": not an integer: " + strconv.Quote(v))
+	}
+	return n, true, nil
+}
+
+// fetch runs `sysctl NAME…` for the batch (and name) and keeps the answers.
+// Unknown oids are answers ("absent"); anything else on stderr, or a run
+// that did not exit normally, is an error.
+func (b *sysctlBatch) fetch(name string) error {
+	names := b.names
+	if !slices.Contains(names, name) {
+		names = append(slices.Clip(names), name)
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, sysctlTimeout)
+	defer cancel()
+	out, err := b.r.Run(ctx, append([]string{Sysctl}, names...)...)
+	absent := map[string]bool{}
+	if err != nil {
+		var ce *CmdError
+		if !errors.As(err, &ce) || ce.ExitCode < 1 || !unknownOIDs(ce.Stderr, absent) {
+			return err
+		}
+	}
+	b.values, b.absent, b.served = parseSysctls(string(out), names), absent, map[string]bool{}
+	return nil
+}
+
+// unknownOIDs records the names of stderr's "sysctl: unknown oid 'NAME'"
+// lines and says whether every line was one.
+func unknownOIDs(stderr string, into map[string]bool) bool {
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		rest, ok := strings.CutPrefix(l, "sysctl: unknown oid '")
+		name, ok2 := strings.CutSuffix(rest, "'")
+		if !ok || !ok2 {
+			return false
+		}
+		into[name] = true
+	}
+	return true
+}
+
+// parseSysctls reads "NAME: value" lines for the names asked; a line that
+// starts with no such name continues the previous value (a string sysctl
+// may hold a newline).
+func parseSysctls(out string, names []string) map[string]string {
+	m := map[string]string{}
+	last := ""
+	for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		name, v, ok := strings.Cut(l, ":")
+		if ok && slices.Contains(names, name) {
+			m[name], last = strings.TrimPrefix(v, " "), name
+			continue
+		}
+		if last != "" {
+			m[last] += "\n" + l
+		}
+	}
+	return m
+}

@@ -1,0 +1,78 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"github.com/hvnetconf/hvnetconf/fsys"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// benchRoot writes a root with n hn, each with static IPv4, IPv6 and an
+// alias, half of them with a VF attached, and the matching snapshot.
+func benchRoot(b *testing.B, n int) (root, state string) {
+	b.Helper()
+	root = b.TempDir()
+	defaults, err := os.ReadFile("../golden/_defaults/rc.conf")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var rc, st strings.Builder
+	st.WriteString("vf_transparent = 0\n")
+	var vfs []string
+	for i := range n {
+		fmt.Fprintf(&rc, "ifconfig_hn%d=\"inet 10.%d.%d.4/24\"\n", i, i/256, i%256)
+		fmt.Fprintf(&rc, "ifconfig_hn%d_ipv6=\"inet6 2001:db8:%x::4/64\"\n", i, i)
+		fmt.Fprintf(&rc, "ifconfig_hn%d_alias0=\"inet 10.%d.%d.5/32\"\n", i, i/256, i%256)
+		if i%2 == 0 {
+			vfs = append(vfs, fmt.Sprintf("%q", fmt.Sprintf("mce%d", i)))
+		}
+	}
+	fmt.Fprintf(&st, "vflist = [%s]\n", strings.Join(vfs, ", "))
+	for i := range n {
+		fmt.Fprintf(&st, "[hn.hn%d]\n", i)
+		if i%2 == 0 {
+			fmt.Fprintf(&st, "vf = \"mce%d\"\n", i)
+		}
+	}
+	for path, data := range map[string]string{
+		"etc/defaults/rc.conf": string(defaults), "etc/rc.conf": rc.String(), "state.toml": st.String(),
+	} {
+		p := filepath.Join(root, path)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return root, filepath.Join(root, "state.toml")
+}
+
+// BenchmarkRender measures the whole main job short of writing: read the
+// inputs, evaluate rc.conf twice, render, self-check (three more
+// evaluations) and compare with the disk.
+func BenchmarkRender(b *testing.B) {
+	for _, n := range []int{1, 8, 64} {
+		b.Run(fmt.Sprintf("hn=%d", n), func(b *testing.B) {
+			dir, state := benchRoot(b, n)
+			root, err := fsys.Open(dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer root.Close()
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := Prepare(context.Background(), Options{Root: root, StatePath: state})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(res.Plan.Laggs) != n {
+					b.Fatalf("%d laggs, want %d", len(res.Plan.Laggs), n)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,345 @@
+// Package plan prepares a run's plan, in one direction: it reads the inputs
+// under a root (rc.conf layers as FreeBSD's services load them, the hn
+// snapshot, the policy), renders the plan (package render), self-checks it
+// and compares it with the files on disk. Writing is a separate, explicit
+// step (Result.Write), so diff and check share everything with render and
+// apply but change nothing.
+package plan
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hvnetconf/hvnetconf/config"
+	"github.com/hvnetconf/hvnetconf/fsys"
+	"github.com/hvnetconf/hvnetconf/hn"
+	"github.com/hvnetconf/hvnetconf/internal/finding"
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/rcconf"
+	"github.com/hvnetconf/hvnetconf/render"
+)
+
+// DefaultConfig is where hvnetconf.toml lives under the root.
+const DefaultConfig = "/usr/local/etc/hvnetconf.toml"
+
+// prepareTimeout bounds reading and rendering in one run. A real
+// configuration takes milliseconds (see the README's timings).
+const prepareTimeout = 8 * time.Second
+
+// Options name the inputs.
+type Options struct {
+	Root       *fsys.Root   // opened (and locked) by the caller
+	ConfigPath string       // a host path; "" = ROOT/usr/local/etc/hvnetconf.toml if it exists
+	StatePath  string       // a TOML snapshot; "" = Snapshot
+	Snapshot   *hn.Snapshot // the hn state read from the running system (live.Snapshot)
+	Lenient    bool         // skip refused rc.conf statements, as findings
+	AllowEmpty bool         // accept a StatePath snapshot without hn (it removes every rendered file)
+	// RuntimeOnly is the devd handlers' fast path: only what the plan's
+	// runtime part (Plan.Runtime, VFDelay) depends on is read. The other
+	// services' configurations (reference accounting) and the self-check
+	// are skipped, so the files of such a run may differ from a full one
+	// and are never written (Write refuses).
+	RuntimeOnly bool
+}
+
+// Change is one file that differs between disk and plan.
+type Change struct {
+	Path      string // logical path under the root
+	Old, New  []byte
+	OldExists bool
+	NewExists bool
+}
+
+// Kind says what the change does: "create", "modify" or "remove".
+func (c Change) Kind() string {
+	switch {
+	case !c.OldExists:
+		return "create"
+	case !c.NewExists:
+		return "remove"
+	default:
+		return "modify"
+	}
+}
+
+// Result is a prepared run: the plan and how the disk differs from it.
+type Result struct {
+	Root     *fsys.Root
+	Plan     *render.Plan
+	Changes  []Change
+	Findings []finding.Finding
+	partial  bool // Options.RuntimeOnly: the files are not to be written
+}
+
+// Prepare reads every input, renders and self-checks the plan, and computes
+// the changes. It writes nothing.
+func Prepare(ctx context.Context, o Options) (*Result, error) {
+	// One bound for every evaluation of one run (up to five: netif,
+	// routing and the self-check's), so that a run ends within seconds
+	// whatever rc.conf holds, not five times rcconf's own bound.
+	ctx, cancel := context.WithTimeout(ctx, prepareTimeout)
+	defer cancel()
+	root := o.Root
+	disk, err := readTargets(root)
+	if err != nil {
+		return nil, err
+	}
+	in, findings, err := loadInputs(ctx, o, root, disk)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := render.Render(in)
+	if err != nil {
+		return nil, sysexits.New(sysexits.Software, err)
+	}
+	findings = append(findings, plan.Findings...)
+	if err := refuseErrors(findings); err != nil {
+		return nil, err
+	}
+	if o.RuntimeOnly {
+		return &Result{Root: root, Plan: plan, Findings: findings, partial: true}, nil
+	}
+	if err := selfCheck(ctx, o, plan, ownMask(disk)); err != nil {
+		return nil, err
+	}
+	changes, err := diffTargets(disk, plan)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Root: root, Plan: plan, Changes: changes, Findings: findings}, nil
+}
+
+// FindingsError stops a run whose inputs hold error-severity findings:
+// nothing may be written or run. Findings holds every finding of the run,
+// warnings included, so that the caller can show them all.
+type FindingsError struct{ Findings []finding.Finding }
+
+func (e *FindingsError) Error() string {
+	var errs []string
+	for _, f := range e.Findings {
+		if f.Severity == finding.Error {
+			errs = append(errs, f.String())
+		}
+	}
+	return strings.Join(errs, "; ") + " (nothing was written)"
+}
+
+func refuseErrors(findings []finding.Finding) error {
+	for _, f := range findings {
+		if f.Severity == finding.Error {
+			return sysexits.New(sysexits.DataErr, &FindingsError{Findings: findings})
+		}
+	}
+	return nil
+}
+
+// refuseEmpty: a snapshot file without hn is what a failed `hvnetconf
+// snapshot > FILE` leaves (zero bytes, or the head of one). Rendering from
+// it would remove every rendered file, so it needs the user's word.
+func refuseEmpty(o Options, s *hn.Snapshot) error {
+	if len(s.HN) > 0 || o.AllowEmpty {
+		return nil
+	}
+	return sysexits.Errorf(sysexits.DataErr,
+		"%s: no hn interface in this snapshot (a failed hvnetconf snapshot leaves such a file); rendering from it removes every rendered file: pass --allow-empty if that is what you want",
+		o.StatePath)
+}
+
+// diskFile is what a target path holds now.
+type diskFile struct {
+	data    []byte
+	exists  bool
+	owned   bool
+	unusual error // not a regular file, or too big to be one of ours
+}
+
+// readTargets reads every target. One that is not a regular file (an
+// admin's rc.conf.d/NAME directory, say) or is over the cap is foreign:
+// left alone, and a conflict only if the plan would write it.
+func readTargets(root *fsys.Root) (map[string]diskFile, error) {
+	disk := map[string]diskFile{}
+	for _, path := range render.Targets {
+		data, ok, err := root.ReadFile(path)
+		if err != nil && sysexits.Code(err) != sysexits.DataErr {
+			return nil, err
+		}
+		if err != nil {
+			disk[path] = diskFile{exists: true, unusual: err}
+			continue
+		}
+		disk[path] = diskFile{data: data, exists: ok, owned: ok && fsys.Owned(data)}
+	}
+	return disk, nil
+}
+
+// ownMask hides hvnetconf's own files from the evaluation: a re-render must
+// start from the user's configuration, not from its own previous output.
+func ownMask(disk map[string]diskFile) map[string][]byte {
+	mask := map[string][]byte{}
+	for path, f := range disk {
+		if f.owned {
+			mask[path] = nil
+		}
+	}
+	return mask
+}
+
+func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string]diskFile) (render.Input, []finding.Finding, error) {
+	var in render.Input
+	var err error
+	if in.Config, err = LoadConfig(o); err != nil {
+		return in, nil, err
+	}
+	switch {
+	case o.StatePath != "":
+		if in.Snapshot, err = hn.ReadFile(o.StatePath); err == nil {
+			err = refuseEmpty(o, in.Snapshot)
+		}
+	case o.Snapshot != nil:
+		in.Snapshot = o.Snapshot
+	default:
+		err = sysexits.Errorf(sysexits.Software, "no hn state: neither a snapshot file nor the running system's")
+	}
+	if err != nil {
+		return in, nil, err
+	}
+	if err := requireDefaults(root); err != nil {
+		return in, nil, err
+	}
+	mask := ownMask(disk)
+	load := func(services []string) (*rcconf.Env, error) {
+		return rcconf.Load(ctx, rcconf.Options{Files: o.Root, Services: services, Overlay: mask, Lenient: o.Lenient})
+	}
+	if in.Netif, err = load(rcconf.ServiceNetif); err != nil {
+		return in, nil, err
+	}
+	if in.Routing, err = load(rcconf.ServiceRouting); err != nil {
+		return in, nil, err
+	}
+	if in.Firewall, err = firewallFiles(in.Netif, root); err != nil {
+		return in, nil, err
+	}
+	in.Loader = map[string][]byte{}
+	for _, o := range render.LoaderOverrides {
+		data, ok, err := root.ReadFile(o.Path)
+		if err != nil {
+			return in, nil, err
+		}
+		if ok {
+			in.Loader[o.Path] = data
+		}
+	}
+	var skipped []finding.Finding
+	if o.RuntimeOnly {
+		return in, in.Netif.Findings(), nil
+	}
+	if in.Services, skipped, err = loadServices(ctx, serviceNames(in.Netif, root), load); err != nil {
+		return in, nil, err
+	}
+	return in, append(append(in.Netif.Findings(), routingOnly(in.Netif, in.Routing)...), skipped...), nil
+}
+
+// requireDefaults refuses a root without /etc/defaults/rc.conf. FreeBSD's
+// load_rc_config then reads /etc/rc.conf alone (rc.subr), but everything
+// render decides rests on the defaults: local_startup says where
+// rc.conf.d/network is read from, rc_conf_files which files count. Without
+// them the self-check would fail with a message about local_startup that
+// hides the cause: most likely -R names something other than a FreeBSD root.
+func requireDefaults(root *fsys.Root) error {
+	_, err := root.Stat(rcconf.DefaultsRCConf)
+	if errors.Is(err, fs.ErrNotExist) {
+		return sysexits.Errorf(sysexits.NoInput, "%s: no such file (is %s a FreeBSD root? rendering needs its rc.conf defaults)",
+			filepath.Join(root.Dir(), rcconf.DefaultsRCConf), root.Dir())
+	}
+	return nil
+}
+
+// routingOnly returns the routing evaluation's findings not already reported
+// by the netif one (both read rc.conf, so lenient skips show up twice).
+func routingOnly(netif, routing *rcconf.Env) []finding.Finding {
+	seen := map[finding.Finding]bool{}
+	for _, f := range netif.Findings() {
+		seen[f] = true
+	}
+	var out []finding.Finding
+	for _, f := range routing.Findings() {
+		if !seen[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// LoadConfig reads the policy the way Prepare does: -c FILE (a host path,
+// required), or ROOT/usr/local/etc/hvnetconf.toml when present, else the
+// defaults.
+func LoadConfig(o Options) (*config.Config, error) {
+	if o.ConfigPath != "" {
+		data, err := fsys.ReadHostFile(o.ConfigPath)
+		if err != nil && sysexits.Code(err) != sysexits.NoInput {
+			return nil, sysexits.New(sysexits.Config, err)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return config.Load(o.ConfigPath, data, true)
+	}
+	// Messages and rendered comments name the file as the booted system
+	// sees it, not as the image build's host does.
+	data, ok, err := o.Root.ReadFile(DefaultConfig)
+	if err != nil {
+		return nil, sysexits.New(sysexits.Config, err) // a bad policy file is 78
+	}
+	return config.Load(DefaultConfig, data, ok)
+}
+
+// diffTargets compares every target with the plan. A file hvnetconf did not
+// write is never changed: that is a conflict, reported for all such paths.
+func diffTargets(disk map[string]diskFile, plan *render.Plan) ([]Change, error) {
+	var changes []Change
+	var conflicts []string
+	for _, path := range render.Targets {
+		cur := disk[path]
+		want, planned := plan.File(path)
+		switch {
+		case planned && cur.unusual != nil:
+			return nil, sysexits.New(sysexits.CantCreate, fmt.Errorf("%w (nothing was written)", cur.unusual))
+		case planned && cur.exists && bytes.Equal(cur.data, want):
+			continue
+		case planned && cur.exists && !cur.owned:
+			conflicts = append(conflicts, path)
+		case planned:
+			changes = append(changes, Change{Path: path, Old: cur.data, New: want, OldExists: cur.exists, NewExists: true})
+		case cur.owned:
+			changes = append(changes, Change{Path: path, Old: cur.data, OldExists: true})
+		}
+	}
+	if len(conflicts) > 0 {
+		return nil, sysexits.Errorf(sysexits.CantCreate, "%s: exists and was not written by hvnetconf; move it away or merge it by hand (nothing was written)", strings.Join(conflicts, ", "))
+	}
+	return changes, nil
+}
+
+// Write applies the changes atomically under the root; the backup restores
+// the previous files.
+func (r *Result) Write() (*fsys.Backup, error) {
+	if r.partial {
+		return nil, sysexits.Errorf(sysexits.Software, "write: a runtime-only plan has no files to write")
+	}
+	var cs []fsys.Change
+	for _, c := range r.Changes {
+		cs = append(cs, fsys.Change{Path: c.Path, Data: c.New, Remove: !c.NewExists,
+			Seen: true, Old: c.Old, OldExists: c.OldExists})
+	}
+	b, err := r.Root.Apply(cs)
+	if err != nil {
+		return nil, fmt.Errorf("write: %w", err)
+	}
+	return b, nil
+}

@@ -1,0 +1,92 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hvnetconf/hvnetconf/fsys"
+)
+
+// exampleDir copies examples/azure into a new directory.
+func exampleDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../examples/azure")); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// prepareExample renders dir with the example snapshot.
+func prepareExample(t *testing.T, dir string) *Result {
+	t.Helper()
+	root, err := fsys.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { root.Close() })
+	res, err := Prepare(context.Background(), Options{Root: root, StatePath: "../examples/azure-state.toml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestSelfCheckOwnerTests: an rc.conf testing the owner of a file that the
+// self-check overlays (it exists only in memory) evaluates instead of
+// panicking in the interpreter's test -O / -G.
+func TestSelfCheckOwnerTests(t *testing.T) {
+	dir := exampleDir(t)
+	rc := filepath.Join(dir, "etc", "rc.conf")
+	data, err := os.ReadFile(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = append(data, "[ -O /usr/local/etc/rc.conf.d/network ] && owned=YES\n[ -G /usr/local/etc/rc.conf.d/network ] && grouped=YES\n"...)
+	if err := os.WriteFile(rc, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prepareExample(t, dir)
+}
+
+// TestForeignTargetNotPlannedIsLeftAlone: an admin's rc.conf.d/dhcpd
+// directory (a layout rc.subr reads) sits at a target path the plan does
+// not write: the render goes on and the directory stays.
+func TestForeignTargetNotPlannedIsLeftAlone(t *testing.T) {
+	dir := exampleDir(t)
+	if err := os.MkdirAll(filepath.Join(dir, "usr/local/etc/rc.conf.d/dhcpd"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range prepareExample(t, dir).Changes {
+		if strings.Contains(c.Path, "dhcpd") {
+			t.Errorf("plans to change %s", c.Path)
+		}
+	}
+}
+
+// TestServicesAreBounded: a root with hundreds of rc.conf.d entries costs
+// at most maxServices evaluations, and says so.
+func TestServicesAreBounded(t *testing.T) {
+	dir := exampleDir(t)
+	d := filepath.Join(dir, "etc/rc.conf.d")
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 300 {
+		if err := os.WriteFile(filepath.Join(d, fmt.Sprintf("svc%03d", i)), []byte("x=1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := prepareExample(t, dir)
+	found := false
+	for _, f := range res.Findings {
+		found = found || strings.Contains(f.Message, fmt.Sprintf("only the first %d", maxServices))
+	}
+	if !found {
+		t.Errorf("no finding about the services left unchecked: %v", res.Findings)
+	}
+}
