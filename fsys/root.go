@@ -17,6 +17,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
@@ -77,6 +78,10 @@ func (r *Root) IsImage() bool { return r.image }
 
 // Dir is the directory the root was opened as (for messages).
 func (r *Root) Dir() string { return r.dir }
+
+// HostPath names a logical path as this host sees it, for messages only:
+// nothing is opened through it (links are not followed; see Resolve).
+func (r *Root) HostPath(logical string) string { return filepath.Join(r.dir, logical) }
 
 // Close releases the root's directory handle.
 func (r *Root) Close() error { return r.os.Close() }

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -255,7 +254,7 @@ func requireDefaults(root *fsys.Root) error {
 	_, err := root.Stat(rcconf.DefaultsRCConf)
 	if errors.Is(err, fs.ErrNotExist) {
 		return sysexits.Errorf(sysexits.NoInput, "%s: no such file (is %s a FreeBSD root? rendering needs its rc.conf defaults)",
-			filepath.Join(root.Dir(), rcconf.DefaultsRCConf), root.Dir())
+			root.HostPath(rcconf.DefaultsRCConf), root.Dir())
 	}
 	return nil
 }

@@ -43,9 +43,15 @@ func TestCheckGoldenShowsDiffs(t *testing.T) {
 	if edited == string(data) {
 		t.Fatalf("no hyperv_vf_delay in\n%s", data)
 	}
-	os.WriteFile(network, []byte(edited), 0o644)
-	os.Remove(filepath.Join(golden, "usr/local/etc/rc.conf.d/routing"))
-	os.WriteFile(filepath.Join(golden, "stray"), []byte("old\n"), 0o644)
+	for _, err := range []error{
+		os.WriteFile(network, []byte(edited), 0o644),
+		os.Remove(filepath.Join(golden, "usr/local/etc/rc.conf.d/routing")),
+		os.WriteFile(filepath.Join(golden, "stray"), []byte("old\n"), 0o644),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	stdout, _, code := hvnetconf(t, "check", "-R", root, "--state", exampleState, "--golden", golden)
 	for _, want := range []string{

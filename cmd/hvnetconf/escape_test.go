@@ -11,9 +11,15 @@ import (
 func TestVarsEscapesFileNames(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "etc/rc.conf.d/network")
-	os.MkdirAll(dir, 0o755)
-	os.WriteFile(filepath.Join(root, "etc/rc.conf"), []byte("a=1\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "a\x1b[2Jb"), []byte("x=1\n"), 0o644)
+	for _, err := range []error{
+		os.MkdirAll(dir, 0o755),
+		os.WriteFile(filepath.Join(root, "etc/rc.conf"), []byte("a=1\n"), 0o644),
+		os.WriteFile(filepath.Join(dir, "a\x1b[2Jb"), []byte("x=1\n"), 0o644),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	stdout, stderr, code := hvnetconf(t, "vars", "-R", root, "-v", "x")
 	if want := `"/etc/rc.conf.d/network/a\x1b[2Jb":1: x: 1` + "\n"; code != 0 || stdout != want {
 		t.Errorf("vars -v: exit %d, %q, %q; want %q", code, stdout, stderr, want)
