@@ -31,3 +31,18 @@ func TestNoLiveOffFreeBSD(t *testing.T) {
 		t.Error("the host's ifconfig ran")
 	}
 }
+
+// The unsupported system's kernel reads refuse too: the hn snapshot of a
+// release build for another OS is never read from this host.
+func TestUnsupportedSystemRefuses(t *testing.T) {
+	sys := New(context.Background())
+	_, _, err1 := sys.Sysctl("hw.hn.vflist")
+	_, _, err2 := sys.SysctlInt("hw.hn.vf_transparent")
+	_, err3 := sys.Interfaces()
+	_, err4 := Snapshot(sys)
+	for i, err := range []error{err1, err2, err3, err4} {
+		if sysexits.Code(err) != sysexits.Unavailable {
+			t.Errorf("read %d: %v (exit %d), want exit 69", i+1, err, sysexits.Code(err))
+		}
+	}
+}
