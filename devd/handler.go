@@ -60,51 +60,30 @@ func (h *Handler) snapshot() (*hn.Snapshot, error) {
 	return s, nil
 }
 
-// IsVF is vf-attach's fast exit, asked for every Ethernet attach before it
-// detaches: lagg mode and the name in hw.hn.vflist, as FreeBSD's
-// hyperv_vfattach decides (libexec/hyperv/hyperv_vfattach).
-func (h *Handler) IsVF(name string) (bool, error) {
-	if err := ValidName(name); err != nil {
-		return false, err
-	}
-	s, err := h.snapshot()
-	return s != nil && s.IsVF(name), err
-}
-
 // Attach is what devd waits for on every Ethernet attach (lagg, vlan, hn
-// and VFs alike), so it decides fast: only for a VF of a lagg the plan
-// manages does it call later with the plan's delay, which starts the rest
-// (VFAttach) in the background, as FreeBSD's rule does with daemon -f:
-// devd(8) runs one action at a time.
+// and VFs alike), so it decides fast: only for a VF (lagg mode and the
+// name in hw.hn.vflist, as FreeBSD's libexec/hyperv/hyperv_vfattach
+// decides) of a lagg the plan manages does it call later with the plan's
+// hyperv_vf_delay. later starts the rest (VFAttach) in the background, as
+// FreeBSD's rule does with daemon -f: devd(8) runs one action at a time.
 func (h *Handler) Attach(ctx context.Context, name string, later func(delay time.Duration) error) error {
-	isVF, err := h.IsVF(name)
-	if err != nil || !isVF {
-		return failure("vf-attach "+name, err)
+	if err := ValidName(name); err != nil {
+		return err
 	}
-	delay, ok, err := h.Delay(ctx, name)
-	if err != nil || !ok {
-		return failure("vf-attach "+name, err)
-	}
-	return failure("vf-attach "+name, later(delay))
-}
-
-// Delay is how long vf-attach waits before it brings vf up: the plan's
-// hyperv_vf_delay. ok is false when the plan manages no lagg for vf's hn.
-func (h *Handler) Delay(ctx context.Context, vf string) (d time.Duration, ok bool, err error) {
 	s, err := h.snapshot()
-	if err != nil || s == nil {
-		return 0, false, err
+	if err != nil || s == nil || !s.IsVF(name) {
+		return failure("vf-attach "+name, err)
 	}
-	hnName, _ := s.HNForVF(vf)
+	hnName, _ := s.HNForVF(name)
 	in, err := h.Plan(ctx, false)
 	if err != nil {
-		return 0, false, err
+		return failure("vf-attach "+name, err)
 	}
 	if _, ok := in.Plan.RuntimeLagg(hnName); !ok {
-		h.logf("vf-attach %s: %s is not managed by hvnetconf (%s); left alone", vf, hnName, in.Plan.Mode.Reason)
-		return 0, false, nil
+		h.logf("vf-attach %s: %s is not managed by hvnetconf (%s); left alone", name, hnName, in.Plan.Mode.Reason)
+		return nil
 	}
-	return time.Duration(in.Plan.VFDelay) * time.Second, true, nil
+	return failure("vf-attach "+name, later(time.Duration(in.Plan.VFDelay)*time.Second))
 }
 
 // VFAttach is vf-attach after its delay: the VF gets the lagg's MTU,

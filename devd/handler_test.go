@@ -100,25 +100,35 @@ func TestVFUpLeavesUnmanagedAlone(t *testing.T) {
 	}
 }
 
-// vf-attach's decisions: only a VF of hw.hn.vflist in lagg mode waits, for
-// the plan's delay; anything else ends at once, without a plan.
-func TestVFAttachDecisions(t *testing.T) {
-	f, h := newFixture(t, "lagg0", 120)
-	f.h.Do(t)
-	for name, want := range map[string]bool{"mce0": true, "hn0": false, "lagg0": false} {
-		if got, err := h.IsVF(name); got != want || err != nil {
-			t.Errorf("IsVF(%s) = %v, %v; want %v", name, got, err, want)
+// vf-attach's decisions: only a VF of hw.hn.vflist in lagg mode, of a
+// lagg the plan manages, waits, for the plan's delay; any other interface
+// ends at once, without a plan.
+func TestAttachDecisions(t *testing.T) {
+	for _, tt := range []struct {
+		name        string
+		lagg        string // the plan's lagg for hn0; "" = unmanaged
+		transparent bool
+		want        time.Duration // the delay later got; 0 = not called
+		plans       int
+	}{
+		{"mce0", "lagg0", false, 120 * time.Second, 1},
+		{"mce0", "", false, 0, 1},
+		{"mce0", "lagg0", true, 0, 0},
+		{"hn0", "lagg0", false, 0, 0},
+		{"lagg0", "lagg0", false, 0, 0},
+	} {
+		f, h := newFixture(t, tt.lagg, 120)
+		f.h.SetTransparent(tt.transparent)
+		f.h.Do(t)
+		var got time.Duration
+		err := h.Attach(context.Background(), tt.name, func(d time.Duration) error { got = d; return nil })
+		if err != nil || got != tt.want || len(f.plans) != tt.plans {
+			t.Errorf("%s (lagg %q, transparent %v): err %v, delay %v, %d plan(s); want delay %v, %d plan(s)",
+				tt.name, tt.lagg, tt.transparent, err, got, len(f.plans), tt.want, tt.plans)
 		}
-	}
-	if len(f.plans) != 0 {
-		t.Errorf("IsVF rendered a plan")
-	}
-	if d, ok, err := h.Delay(context.Background(), "mce0"); d != 120*time.Second || !ok || err != nil {
-		t.Errorf("Delay = %v, %v, %v; want the plan's 120s", d, ok, err)
-	}
-	f.h.SetTransparent(true)
-	if got, err := h.IsVF("mce0"); got || err != nil {
-		t.Errorf("transparent: IsVF(mce0) = %v, %v; want false: nothing may touch a VF", got, err)
+		if c := f.h.Changes(); len(c) != 0 {
+			t.Errorf("%s: ran %q", tt.name, c)
+		}
 	}
 }
 
@@ -142,6 +152,10 @@ func TestBadNamesRefused(t *testing.T) {
 	for _, bad := range []string{"", "hn0;reboot", "-x", "hn0 mce0", strings.Repeat("a", 40)} {
 		if err := h.VFAttach(context.Background(), bad); sysexits.Code(err) != sysexits.DataErr {
 			t.Errorf("VFAttach(%q): %v, want exit 65", bad, err)
+		}
+		later := func(time.Duration) error { t.Errorf("Attach(%q) went on", bad); return nil }
+		if err := h.Attach(context.Background(), bad, later); sysexits.Code(err) != sysexits.DataErr {
+			t.Errorf("Attach(%q): %v, want exit 65", bad, err)
 		}
 	}
 	if err := h.VFUp(context.Background(), "mce0"); sysexits.Code(err) != sysexits.DataErr {
