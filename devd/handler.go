@@ -25,11 +25,13 @@ type Handler struct {
 	// Log is syslog (devd throws stderr away): every line names the
 	// interfaces involved.
 	Log io.Writer
-	// Plan renders under the root's lock, which the caller takes on the
-	// first call and holds until the command ends. full=false is the fast
-	// path: the plan's runtime part only (plan.Options.RuntimeOnly);
-	// full=true also prepares the files, for a whole Apply.
-	Plan func(ctx context.Context, full bool) (apply.Input, error)
+	// Plan renders from the hn state s (the handler's own read: the plan
+	// decides from what the handler saw) under the root's lock, which the
+	// caller takes on the first call and holds until the command ends.
+	// full=false is the fast path: the plan's runtime part only
+	// (plan.Options.RuntimeOnly); full=true also prepares the files, for a
+	// whole Apply.
+	Plan func(ctx context.Context, s *hn.Snapshot, full bool) (apply.Input, error)
 }
 
 // ValidName checks a name from devd before anything else uses it: devd
@@ -75,7 +77,7 @@ func (h *Handler) Attach(ctx context.Context, name string, later func(delay time
 		return failure("vf-attach "+name, err)
 	}
 	hnName, _ := s.HNForVF(name)
-	in, err := h.Plan(ctx, false)
+	in, err := h.Plan(ctx, s, false)
 	if err != nil {
 		return failure("vf-attach "+name, err)
 	}
@@ -101,7 +103,7 @@ func (h *Handler) VFAttach(ctx context.Context, vf string) error {
 		h.logf("vf-attach %s: no hn is paired with it (detached meanwhile?); nothing to do", vf)
 		return nil
 	}
-	return failure("vf-attach "+vf, h.join(ctx, hnName, vf))
+	return failure("vf-attach "+vf, h.join(ctx, s, hnName, vf))
 }
 
 // VFUp handles HYPERV_NIC_VF/VF_UP for hnN: the VF named by dev.hn.N.vf
@@ -123,14 +125,14 @@ func (h *Handler) VFUp(ctx context.Context, hnName string) error {
 	if err := ValidName(vf); err != nil {
 		return err
 	}
-	return failure("vf-up "+hnName, h.join(ctx, hnName, vf))
+	return failure("vf-up "+hnName, h.join(ctx, s, hnName, vf))
 }
 
 // join makes vf a port of the lagg the plan names for hn: the fast path
 // when the lagg is as rendered, else the whole plan applied as `hvnetconf
 // apply` would, files included, verified and rolled back on failure.
-func (h *Handler) join(ctx context.Context, hnName, vf string) error {
-	in, err := h.Plan(ctx, false)
+func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) error {
+	in, err := h.Plan(ctx, s, false)
 	if err != nil {
 		return err
 	}
@@ -143,7 +145,7 @@ func (h *Handler) join(ctx context.Context, hnName, vf string) error {
 		return err
 	}
 	h.logf("%s: its lagg is not as rendered; applying the configuration", hnName)
-	if in, err = h.Plan(ctx, true); err != nil {
+	if in, err = h.Plan(ctx, s, true); err != nil {
 		return err
 	}
 	_, err = apply.Apply(ctx, h.env(), in, apply.Options{Retry: apply.DefaultRetry})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
+	"github.com/hvnetconf/hvnetconf/hn"
 	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/live"
@@ -32,7 +33,7 @@ func newFixture(t *testing.T, lagg string, delay int) (*fixture, *Handler) {
 	return f, &Handler{
 		Sys: live.Programs(context.Background(), f.h),
 		Log: &f.log,
-		Plan: func(_ context.Context, full bool) (apply.Input, error) {
+		Plan: func(_ context.Context, _ *hn.Snapshot, full bool) (apply.Input, error) {
 			f.plans = append(f.plans, full)
 			return apply.Input{Plan: plan, Write: func() (func() error, error) {
 				f.h.Mark("write files")

@@ -55,6 +55,16 @@ func benchRoot(b *testing.B, n int) (root, state string) {
 // inputs, evaluate rc.conf twice, render, self-check (three more
 // evaluations) and compare with the disk.
 func BenchmarkRender(b *testing.B) {
+	benchPrepare(b, false)
+}
+
+// BenchmarkRuntimeOnly is the devd handlers' fast path: the runtime part
+// of the plan only (no reference accounting, no self-check).
+func BenchmarkRuntimeOnly(b *testing.B) {
+	benchPrepare(b, true)
+}
+
+func benchPrepare(b *testing.B, runtimeOnly bool) {
 	for _, n := range []int{1, 8, 64} {
 		b.Run(fmt.Sprintf("hn=%d", n), func(b *testing.B) {
 			dir, state := benchRoot(b, n)
@@ -65,7 +75,7 @@ func BenchmarkRender(b *testing.B) {
 			defer root.Close()
 			b.ReportAllocs()
 			for b.Loop() {
-				res, err := Prepare(context.Background(), Options{Root: root, StatePath: state})
+				res, err := Prepare(context.Background(), Options{Root: root, StatePath: state, RuntimeOnly: runtimeOnly})
 				if err != nil {
 					b.Fatal(err)
 				}

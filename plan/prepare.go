@@ -218,6 +218,12 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	if in.Netif, err = load(rcconf.ServiceNetif); err != nil {
 		return in, nil, err
 	}
+	if o.RuntimeOnly {
+		// The runtime (mode, laggs, VF delay) is decided from netif's
+		// view, the policy and the snapshot; routing and the other
+		// services only shape files, which this plan never writes.
+		return in, in.Netif.Findings(), nil
+	}
 	if in.Routing, err = load(rcconf.ServiceRouting); err != nil {
 		return in, nil, err
 	}
@@ -235,9 +241,6 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 		}
 	}
 	var skipped []finding.Finding
-	if o.RuntimeOnly {
-		return in, in.Netif.Findings(), nil
-	}
 	if in.Services, skipped, err = loadServices(ctx, serviceNames(in.Netif, root), load); err != nil {
 		return in, nil, err
 	}

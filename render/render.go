@@ -31,7 +31,7 @@ var Binary = "/usr/local/sbin/hvnetconf"
 // Input is everything a render depends on.
 type Input struct {
 	Netif   *rcconf.Env // as rc.d/netif loads it (network, netif), hvnetconf's own files masked
-	Routing *rcconf.Env // as rc.d/routing loads it (routing), hvnetconf's own files masked
+	Routing *rcconf.Env // as rc.d/routing loads it (routing), hvnetconf's own files masked; nil: not loaded (runtime only)
 	// Services holds load_rc_config NAME for every other service with an
 	// rc.conf.d file and every service a reference rule writes for
 	// (refrules.go), hvnetconf's own files masked.

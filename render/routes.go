@@ -12,6 +12,9 @@ import (
 // lagg port, routes through it would bypass the failover.
 func (b *builder) routes(hnIf, lagg string) {
 	env := b.in.Routing
+	if env == nil {
+		return // not loaded: a runtime-only plan has no files to write
+	}
 	var s section
 	s.Title = fmt.Sprintf("routes scoped to %s now go through %s", hnIf, lagg)
 	add := func(v rcconf.Var) {

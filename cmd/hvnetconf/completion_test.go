@@ -1,7 +1,6 @@
 package main
 
 import (
-	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 
 	"github.com/spf13/pflag"
 )

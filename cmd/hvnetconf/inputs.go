@@ -77,10 +77,10 @@ func (f *inputFlags) prepare(ctx context.Context, inv *invocation) (*plan.Result
 	return res, f.refused(inv, err)
 }
 
-// prepare renders from the inputs; without --state the hn snapshot is
-// read from the running system sys.
+// prepare renders from the inputs; without --state (or an hn state read
+// already) the hn snapshot is read from the running system sys.
 func prepare(ctx context.Context, o plan.Options, sys live.System) (*plan.Result, error) {
-	if o.StatePath == "" {
+	if o.StatePath == "" && o.Snapshot == nil {
 		s, err := live.Snapshot(sys)
 		if err != nil {
 			return nil, err

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 
 	"github.com/hvnetconf/hvnetconf/internal/version"

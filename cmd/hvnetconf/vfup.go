@@ -7,6 +7,7 @@ import (
 
 	"github.com/hvnetconf/hvnetconf/apply"
 	"github.com/hvnetconf/hvnetconf/devd"
+	"github.com/hvnetconf/hvnetconf/hn"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/live"
 	"github.com/hvnetconf/hvnetconf/plan"
@@ -43,7 +44,7 @@ func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handl
 	return &devd.Handler{
 		Sys: sys,
 		Log: io.MultiWriter(logs...),
-		Plan: func(ctx context.Context, full bool) (apply.Input, error) {
+		Plan: func(ctx context.Context, s *hn.Snapshot, full bool) (apply.Input, error) {
 			if f.opts == nil {
 				o, err := f.in.open(ctx, inv, f.lockWait, nil)
 				if err != nil {
@@ -53,6 +54,9 @@ func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handl
 			}
 			o := *f.opts
 			o.RuntimeOnly = !full
+			if o.StatePath == "" {
+				o.Snapshot = s // read once, by the handler
+			}
 			res, err := prepare(ctx, o, sys)
 			if err != nil {
 				return apply.Input{}, err
