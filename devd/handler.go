@@ -32,6 +32,9 @@ type Handler struct {
 	// (plan.Options.RuntimeOnly); full=true also prepares the files, for a
 	// whole Apply.
 	Plan func(ctx context.Context, s *hn.Snapshot, full bool) (apply.Input, error)
+	// Unlock lets go of the lock Plan took: vf-attach holds none while it
+	// waits, so that an apply (or devd's next handler) is not held up.
+	Unlock func()
 }
 
 // ValidName checks a name from devd before anything else uses it: devd
@@ -63,12 +66,12 @@ func (h *Handler) snapshot() (*hn.Snapshot, error) {
 }
 
 // Attach is what devd waits for on every Ethernet attach (lagg, vlan, hn
-// and VFs alike), so it decides fast: only for a VF (lagg mode and the
-// name in hw.hn.vflist, as FreeBSD's libexec/hyperv/hyperv_vfattach
-// decides) of a lagg the plan manages does it call later with the plan's
-// hyperv_vf_delay. later starts the rest (VFAttach) in the background, as
-// FreeBSD's rule does with daemon -f: devd(8) runs one action at a time.
-func (h *Handler) Attach(ctx context.Context, name string, later func(delay time.Duration) error) error {
+// and VFs alike), so it decides fast, without the lock or a plan: only for
+// a VF (lagg mode and the name in hw.hn.vflist, as FreeBSD's
+// libexec/hyperv/hyperv_vfattach decides) does it call later, which starts
+// VFAttach in the background, as FreeBSD's rule does with daemon -f:
+// devd(8) runs one action at a time.
+func (h *Handler) Attach(name string, later func() error) error {
 	if err := ValidName(name); err != nil {
 		return err
 	}
@@ -76,34 +79,53 @@ func (h *Handler) Attach(ctx context.Context, name string, later func(delay time
 	if err != nil || s == nil || !s.IsVF(name) {
 		return failure("vf-attach "+name, err)
 	}
-	hnName, _ := s.HNForVF(name)
-	in, err := h.Plan(ctx, s, false)
-	if err != nil {
-		return failure("vf-attach "+name, err)
-	}
-	if _, ok := in.Plan.RuntimeLagg(hnName); !ok {
-		h.logf("vf-attach %s: %s is not managed by hvnetconf (%s); left alone", name, hnName, in.Plan.Mode.Reason)
-		return nil
-	}
-	return failure("vf-attach "+name, later(time.Duration(in.Plan.VFDelay)*time.Second))
+	return failure("vf-attach "+name, later())
 }
 
-// VFAttach is vf-attach after its delay: the VF gets the lagg's MTU,
-// becomes its port and goes up (which makes hn emit VF_UP).
-func (h *Handler) VFAttach(ctx context.Context, vf string) error {
+// VFAttach is vf-attach in the background: if the plan manages a lagg for
+// vf's hn, it waits the plan's hyperv_vf_delay (through wait, holding no
+// lock), then gives the VF the lagg's MTU, makes it a port and brings it
+// up (which makes hn emit VF_UP), from the state as it is by then.
+func (h *Handler) VFAttach(ctx context.Context, vf string, wait func(context.Context, time.Duration) error) error {
 	if err := ValidName(vf); err != nil {
 		return err
 	}
+	hnName, s, err := h.pairedHN(vf)
+	if err != nil || hnName == "" {
+		return failure("vf-attach "+vf, err)
+	}
+	in, err := h.Plan(ctx, s, false)
+	if err != nil {
+		return failure("vf-attach "+vf, err)
+	}
+	if _, ok := in.Plan.RuntimeLagg(hnName); !ok {
+		h.logf("vf-attach %s: %s is not managed by hvnetconf (%s); left alone", vf, hnName, in.Plan.Mode.Reason)
+		return nil
+	}
+	if h.Unlock != nil {
+		h.Unlock()
+	}
+	if err := wait(ctx, time.Duration(in.Plan.VFDelay)*time.Second); err != nil {
+		return failure("vf-attach "+vf, err)
+	}
+	if hnName, s, err = h.pairedHN(vf); err != nil || hnName == "" {
+		return failure("vf-attach "+vf, err)
+	}
+	return failure("vf-attach "+vf, h.join(ctx, s, hnName, vf))
+}
+
+// pairedHN reads the hn state and says which hn vf belongs to; "" (and a
+// log line) when vf is no VF of a lagg-mode hn (any more).
+func (h *Handler) pairedHN(vf string) (string, *hn.Snapshot, error) {
 	s, err := h.snapshot()
 	if err != nil || s == nil || !s.IsVF(vf) {
-		return failure("vf-attach "+vf, err)
+		return "", nil, err
 	}
 	hnName, ok := s.HNForVF(vf)
 	if !ok {
 		h.logf("vf-attach %s: no hn is paired with it (detached meanwhile?); nothing to do", vf)
-		return nil
 	}
-	return failure("vf-attach "+vf, h.join(ctx, s, hnName, vf))
+	return hnName, s, nil
 }
 
 // VFUp handles HYPERV_NIC_VF/VF_UP for hnN: the VF named by dev.hn.N.vf

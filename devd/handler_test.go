@@ -18,9 +18,10 @@ import (
 // fixture is an in-process emulated host with hn0 and mce0 attached, and a
 // handler whose plan puts hn0 in lagg (or leaves it alone when lagg is "").
 type fixture struct {
-	h     *fakebsd.InProcess
-	log   strings.Builder // what syslog gets in production
-	plans []bool          // the full flag of every Plan call
+	h       *fakebsd.InProcess
+	log     strings.Builder // what syslog gets in production
+	plans   []bool          // the full flag of every Plan call
+	unlocks int             // plans rendered when Unlock was called, -1: never
 }
 
 func newFixture(t *testing.T, lagg string, delay int) (*fixture, *Handler) {
@@ -30,9 +31,11 @@ func newFixture(t *testing.T, lagg string, delay int) (*fixture, *Handler) {
 	if lagg != "" {
 		plan.Laggs = []render.Lagg{{Name: lagg, HN: "hn0", VF: "mce0"}}
 	}
+	f.unlocks = -1
 	return f, &Handler{
-		Sys: live.Programs(context.Background(), f.h),
-		Log: &f.log,
+		Sys:    live.Programs(context.Background(), f.h),
+		Log:    &f.log,
+		Unlock: func() { f.unlocks = len(f.plans) },
 		Plan: func(_ context.Context, _ *hn.Snapshot, full bool) (apply.Input, error) {
 			f.plans = append(f.plans, full)
 			return apply.Input{Plan: plan, Write: func() (func() error, error) {
@@ -101,34 +104,63 @@ func TestVFUpLeavesUnmanagedAlone(t *testing.T) {
 	}
 }
 
-// vf-attach's decisions: only a VF of hw.hn.vflist in lagg mode, of a
-// lagg the plan manages, waits, for the plan's delay; any other interface
-// ends at once, without a plan.
+// vf-attach's first decision, on every Ethernet attach: only a VF of
+// hw.hn.vflist in lagg mode goes on (to the background), and nothing
+// renders a plan or takes the lock for it.
 func TestAttachDecisions(t *testing.T) {
 	for _, tt := range []struct {
 		name        string
-		lagg        string // the plan's lagg for hn0; "" = unmanaged
 		transparent bool
-		want        time.Duration // the delay later got; 0 = not called
-		plans       int
+		later       bool
 	}{
-		{"mce0", "lagg0", false, 120 * time.Second, 1},
-		{"mce0", "", false, 0, 1},
-		{"mce0", "lagg0", true, 0, 0},
-		{"hn0", "lagg0", false, 0, 0},
-		{"lagg0", "lagg0", false, 0, 0},
+		{"mce0", false, true},
+		{"mce0", true, false},
+		{"hn0", false, false},
+		{"lagg0", false, false},
 	} {
-		f, h := newFixture(t, tt.lagg, 120)
+		f, h := newFixture(t, "lagg0", 120)
 		f.h.SetTransparent(tt.transparent)
 		f.h.Do(t)
-		var got time.Duration
-		err := h.Attach(context.Background(), tt.name, func(d time.Duration) error { got = d; return nil })
-		if err != nil || got != tt.want || len(f.plans) != tt.plans {
-			t.Errorf("%s (lagg %q, transparent %v): err %v, delay %v, %d plan(s); want delay %v, %d plan(s)",
-				tt.name, tt.lagg, tt.transparent, err, got, len(f.plans), tt.want, tt.plans)
+		called := false
+		if err := h.Attach(tt.name, func() error { called = true; return nil }); err != nil || called != tt.later || len(f.plans) != 0 {
+			t.Errorf("%s (transparent %v): err %v, went on %v, %d plan(s); want went on %v, no plan",
+				tt.name, tt.transparent, err, called, len(f.plans), tt.later)
 		}
 		if c := f.h.Changes(); len(c) != 0 {
 			t.Errorf("%s: ran %q", tt.name, c)
+		}
+	}
+}
+
+// vf-attach in the background: for a lagg the plan manages it waits the
+// plan's delay holding no lock, then joins the VF; an unmanaged hn is left
+// alone without a wait.
+func TestVFAttachWaitsThePlansDelay(t *testing.T) {
+	for _, lagg := range []string{"lagg0", ""} {
+		f, h := newFixture(t, lagg, 120)
+		f.h.Do(t, "ifconfig lagg0 create", "ifconfig lagg0 laggproto failover laggport hn0", "ifconfig hn0 up")
+		var waited []time.Duration
+		unlockedFirst := false
+		wait := func(_ context.Context, d time.Duration) error {
+			waited = append(waited, d)
+			unlockedFirst = f.unlocks == len(f.plans)
+			return nil
+		}
+		if err := h.VFAttach(context.Background(), "mce0", wait); err != nil {
+			t.Fatal(err)
+		}
+		joined := slices.Contains(f.h.Changes(), "ifconfig lagg0 laggport mce0")
+		if lagg == "" {
+			if len(waited) != 0 || joined {
+				t.Errorf("unmanaged: waited %v, joined %v; want neither", waited, joined)
+			}
+			continue
+		}
+		if !slices.Equal(waited, []time.Duration{120 * time.Second}) || !unlockedFirst || !joined {
+			t.Errorf("waited %v (unlocked first: %v), joined %v; want 120s without the lock, then joined", waited, unlockedFirst, joined)
+		}
+		if !slices.Equal(f.plans, []bool{false, false}) {
+			t.Errorf("plans %v: want one before the wait and one after", f.plans)
 		}
 	}
 }
@@ -151,11 +183,12 @@ func TestBadNamesRefused(t *testing.T) {
 	f, h := newFixture(t, "lagg0", 2)
 	f.h.Do(t)
 	for _, bad := range []string{"", "hn0;reboot", "-x", "hn0 mce0", strings.Repeat("a", 40)} {
-		if err := h.VFAttach(context.Background(), bad); sysexits.Code(err) != sysexits.DataErr {
+		wait := func(context.Context, time.Duration) error { t.Errorf("VFAttach(%q) waited", bad); return nil }
+		if err := h.VFAttach(context.Background(), bad, wait); sysexits.Code(err) != sysexits.DataErr {
 			t.Errorf("VFAttach(%q): %v, want exit 65", bad, err)
 		}
-		later := func(time.Duration) error { t.Errorf("Attach(%q) went on", bad); return nil }
-		if err := h.Attach(context.Background(), bad, later); sysexits.Code(err) != sysexits.DataErr {
+		later := func() error { t.Errorf("Attach(%q) went on", bad); return nil }
+		if err := h.Attach(bad, later); sysexits.Code(err) != sysexits.DataErr {
 			t.Errorf("Attach(%q): %v, want exit 65", bad, err)
 		}
 	}

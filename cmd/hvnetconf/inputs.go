@@ -46,7 +46,17 @@ const lockWait = 30 * time.Second
 // on the running system, a build without live access refuses. Both are
 // decided before the root is locked, so a refused run touches nothing.
 func (f *inputFlags) open(ctx context.Context, inv *invocation, wait time.Duration, before func(image bool) error) (plan.Options, error) {
-	root, err := openRoot(ctx, inv, f.root, wait, func(image bool) error {
+	o, release, err := f.lock(ctx, inv, wait, before)
+	if err != nil {
+		return plan.Options{}, err
+	}
+	inv.onExit(release)
+	return o, nil
+}
+
+// lock is open for a caller that lets go of the root itself (release).
+func (f *inputFlags) lock(ctx context.Context, inv *invocation, wait time.Duration, before func(image bool) error) (plan.Options, func(), error) {
+	root, release, err := lockRoot(ctx, inv, f.root, wait, func(image bool) error {
 		if before != nil {
 			if err := before(image); err != nil {
 				return err
@@ -62,9 +72,9 @@ func (f *inputFlags) open(ctx context.Context, inv *invocation, wait time.Durati
 		return nil
 	})
 	if err != nil {
-		return plan.Options{}, err
+		return plan.Options{}, nil, err
 	}
-	return plan.Options{Root: root, ConfigPath: f.config, StatePath: f.state, Lenient: f.lenient, AllowEmpty: f.empty}, nil
+	return plan.Options{Root: root, ConfigPath: f.config, StatePath: f.state, Lenient: f.lenient, AllowEmpty: f.empty}, release, nil
 }
 
 // prepare opens the root and renders from the inputs.

@@ -16,30 +16,46 @@ import (
 // before, when not nil, may refuse the run once the root is open and
 // known to be an image or not, before anything is locked or changed.
 func openRoot(ctx context.Context, inv *invocation, dir string, wait time.Duration, before func(image bool) error) (*fsys.Root, error) {
-	root, err := fsys.Open(dir)
+	root, release, err := lockRoot(ctx, inv, dir, wait, before)
 	if err != nil {
 		return nil, err
+	}
+	inv.onExit(release)
+	return root, nil
+}
+
+// lockRoot is openRoot for a caller that lets go of the lock itself
+// (vf-attach, which holds none while it waits for a VF): release unlocks
+// and closes the root.
+func lockRoot(ctx context.Context, inv *invocation, dir string, wait time.Duration, before func(image bool) error) (*fsys.Root, func(), error) {
+	root, err := fsys.Open(dir)
+	if err != nil {
+		return nil, nil, err
 	}
 	if before != nil {
 		if err := before(root.IsImage()); err != nil {
 			root.Close()
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	unlock, err := root.Lock(ctx, wait)
 	if err != nil {
 		root.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	inv.onExit(func() {
+	release := func() {
 		unlock()
 		root.Close()
-	})
+	}
 	did, err := root.Recover(render.Targets)
 	for _, d := range did {
 		fmt.Fprintln(inv.stderr, "hvnetconf: "+d)
 	}
-	return root, err
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return root, release, nil
 }
 
 // isImage says whether dir is an image rather than this running system

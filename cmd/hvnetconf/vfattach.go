@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"time"
 
 	"github.com/hvnetconf/hvnetconf/devd"
 	"github.com/hvnetconf/hvnetconf/live"
@@ -12,7 +11,6 @@ import (
 func vfAttachCommand() *command {
 	f := &handlerFlags{}
 	var detached bool
-	var delay time.Duration
 	return &command{
 		name:    "vf-attach",
 		args:    "IF",
@@ -20,9 +18,7 @@ func vfAttachCommand() *command {
 		flags: func(fs *pflag.FlagSet) {
 			f.register(fs)
 			fs.BoolVar(&detached, "detached", false, "run the delayed part now (vf-attach starts itself so)")
-			fs.DurationVar(&delay, "delay", 0, "wait this long first (vf-attach passes the plan's hyperv_vf_delay)")
 			_ = fs.MarkHidden("detached")
-			_ = fs.MarkHidden("delay")
 		},
 		run: func(ctx context.Context, inv *invocation) error {
 			name, err := handlerArg(inv.args)
@@ -34,20 +30,15 @@ func vfAttachCommand() *command {
 			}
 			h := f.handler(ctx, inv)
 			if detached {
-				if err := live.Sleep(ctx, delay); err != nil {
-					return err
-				}
-				return logged(h, h.VFAttach(ctx, name))
+				return logged(h, h.VFAttach(ctx, name, live.Sleep))
 			}
-			return logged(h, h.Attach(ctx, name, func(delay time.Duration) error {
-				return devd.Detach(f.childArgs(name, delay)...)
-			}))
+			return logged(h, h.Attach(name, func() error { return devd.Detach(f.childArgs(name)...) }))
 		},
 	}
 }
 
-func (f *handlerFlags) childArgs(name string, delay time.Duration) []string {
-	args := []string{"vf-attach", "--detached", "--delay", delay.String(), "--root", f.in.root, "--lock-wait", f.lockWait.String()}
+func (f *handlerFlags) childArgs(name string) []string {
+	args := []string{"vf-attach", "--detached", "--root", f.in.root, "--lock-wait", f.lockWait.String()}
 	if f.in.config != "" {
 		args = append(args, "--config", f.in.config)
 	}

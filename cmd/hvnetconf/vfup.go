@@ -20,7 +20,8 @@ type handlerFlags struct {
 	in       inputFlags
 	verbose  bool
 	lockWait time.Duration
-	opts     *plan.Options // the root, once the handler holds its lock
+	opts     *plan.Options // the root, while the handler holds its lock
+	release  func()        // lets go of it
 }
 
 func (f *handlerFlags) register(fs *pflag.FlagSet) {
@@ -41,16 +42,18 @@ func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handl
 		logs = append(logs, inv.stderr)
 	}
 	sys := live.New(ctx)
+	inv.onExit(f.unlock)
 	return &devd.Handler{
-		Sys: sys,
-		Log: io.MultiWriter(logs...),
+		Sys:    sys,
+		Log:    io.MultiWriter(logs...),
+		Unlock: f.unlock,
 		Plan: func(ctx context.Context, s *hn.Snapshot, full bool) (apply.Input, error) {
 			if f.opts == nil {
-				o, err := f.in.open(ctx, inv, f.lockWait, nil)
+				o, release, err := f.in.lock(ctx, inv, f.lockWait, nil)
 				if err != nil {
 					return apply.Input{}, err
 				}
-				f.opts = &o
+				f.opts, f.release = &o, release
 			}
 			o := *f.opts
 			o.RuntimeOnly = !full
@@ -63,6 +66,14 @@ func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handl
 			}
 			return applyInput(res), nil
 		},
+	}
+}
+
+// unlock lets go of the root's lock, if the handler holds it.
+func (f *handlerFlags) unlock() {
+	if f.release != nil {
+		f.release()
+		f.opts, f.release = nil, nil
 	}
 }
 
