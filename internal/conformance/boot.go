@@ -13,9 +13,10 @@ import (
 )
 
 // knownShellNoise are diagnostics that come from running FreeBSD's files
-// under bash rather than FreeBSD's sh, each a documented difference (the
-// README of ../shared/freebsd-rc): FreeBSD's `shift N` past $# returns 1
-// quietly (main's rc.d/netif set_rcvar_obsolete ipv6_prefer).
+// under bash rather than FreeBSD's sh, each a known difference: FreeBSD's
+// `shift N` past $# returns 1 quietly (sh(1), bin/sh/options.c shiftcmd is
+// silent where bash complains; main's rc.d/netif set_rcvar_obsolete
+// ipv6_prefer reaches it).
 var knownShellNoise = []*regexp.Regexp{
 	regexp.MustCompile(`: shift: [0-9]+: shift count out of range$`),
 }

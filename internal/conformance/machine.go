@@ -84,10 +84,10 @@ var kernelTools = map[string]string{
 	"install": "/usr/bin", "egrep": "/usr/bin", "limits": "/usr/bin", "rcorder": "/sbin",
 }
 
-// prelude bridges bash in POSIX mode to FreeBSD's /bin/sh (see the
-// README of ../shared/freebsd-rc): setvar is a FreeBSD sh builtin;
-// FreeBSD's echo takes -n or -e only and expands no backslash escapes
-// without -e; an unknown command is recorded so the test fails.
+// prelude bridges bash in POSIX mode to FreeBSD's /bin/sh (sh(1)): setvar
+// is a FreeBSD sh builtin (bin/sh/var.c setvarcmd); FreeBSD's echo takes
+// -n or -e only and expands no backslash escapes without -e (bin/sh/bltin/
+// echo.c); an unknown command is recorded so the test fails.
 const prelude = `set -o posix
 setvar() { eval "$1=\"\$2\""; }
 echo() {
