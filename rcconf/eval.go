@@ -4,43 +4,29 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"path"
 	"strconv"
 	"strings"
 
 	"github.com/hvnetconf/hvnetconf/internal/finding"
-	"github.com/hvnetconf/hvnetconf/internal/sysexits"
-	"github.com/hvnetconf/hvnetconf/internal/termsafe"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// frame is a file being run and the top-level statement running in it.
-type frame struct {
-	file string
-	pos  syntax.Pos
-}
-
-// evaluator runs files in one interp.Runner, statement by statement, and
+// evaluator runs files in one shell, statement by statement, and
 // records where each variable got its value.
 type evaluator struct {
-	ctx     context.Context
 	opts    Options
 	fs      *fsys
-	r       *interp.Runner
-	stderr  bytes.Buffer
-	global  expand.Environ    // live view of the global variables
+	sh      *shell
 	known   map[string]string // values as of the last statement
 	origins map[string]Origin
 	maxLen  int // longest value so far (upper bound)
 	funcs   map[string]bool
-	stack   []frame
 	files   []string
 	finds   []finding.Finding
-	fatal   error
 	// Counters behind the limits (limits.go).
 	steps      int
 	calls      int // function calls in progress
@@ -61,34 +47,9 @@ func (ev *evaluator) bodyCost(ctx context.Context, index string) int {
 	return ev.cost(ev.bodies[i], interp.HandlerCtx(ctx).Env)
 }
 
-// where is the innermost statement running, for messages.
-func (ev *evaluator) where() (string, syntax.Pos) {
-	if len(ev.stack) == 0 {
-		return "(load_rc_config)", syntax.Pos{}
-	}
-	top := ev.stack[len(ev.stack)-1]
-	return top.file, top.pos
-}
-
-// errAt formats "FILE:LINE:COL: msg" (or FILE:LINE: without a column).
-func errAt(file string, pos syntax.Pos, format string, args ...any) error {
-	// User text (a path, a redirection target) may hold newlines; an
-	// error is one line.
-	msg := termsafe.Line(fmt.Sprintf(format, args...))
-	file = termsafe.Path(file)
-	switch {
-	case pos.Line() > 0 && pos.Col() > 0:
-		return sysexits.Errorf(sysexits.DataErr, "%s:%d:%d: %s", file, pos.Line(), pos.Col(), msg)
-	case pos.Line() > 0:
-		return sysexits.Errorf(sysexits.DataErr, "%s:%d: %s", file, pos.Line(), msg)
-	}
-	return sysexits.Errorf(sysexits.DataErr, "%s: %s", file, msg)
-}
-
-// here is errAt at the innermost running statement.
+// here is an error at the innermost running statement.
 func (ev *evaluator) here(format string, args ...any) error {
-	file, pos := ev.where()
-	return errAt(file, pos, format, args...)
+	return ev.sh.here(format, args...)
 }
 
 // warn records a finding at the innermost running statement.
@@ -100,39 +61,21 @@ func (ev *evaluator) warn(file string, line int, msg string) {
 // finding and a failing command; else the end of the evaluation.
 func (ev *evaluator) refuse(msg string) ([]string, error) {
 	if ev.opts.Lenient {
-		file, pos := ev.where()
+		file, pos := ev.sh.stack.where()
 		ev.warn(file, int(pos.Line()), "skipped: "+msg)
 		return []string{"false"}, nil
 	}
 	return nil, ev.stop(ev.here("%s", msg))
 }
 
-// stop keeps the first fatal error: the interpreter may swallow a handler
-// error (e.g. in a condition), the evaluator must not.
-func (ev *evaluator) stop(err error) error {
-	if ev.fatal == nil {
-		ev.fatal = err
-	}
-	return err
-}
+// stop ends the evaluation with err (see shell.stop).
+func (ev *evaluator) stop(err error) error { return ev.sh.stop(err) }
 
 // call is the interpreter's CallHandler: every simple command passes here
-// before it runs, with its words expanded.
+// before it runs, with its words expanded and counted (see shell.calls).
 func (ev *evaluator) call(ctx context.Context, args []string) ([]string, error) {
-	if ev.fatal != nil {
-		return nil, ev.fatal
-	}
-	if ev.steps++; ev.steps > maxSteps {
-		return nil, ev.limit("more than %d commands run (endless loop?)", maxSteps)
-	}
-	if err := ev.checkArgs(args); err != nil {
-		return nil, err
-	}
 	name := args[0]
 	switch {
-	case name == cmdProbe:
-		ev.global = interp.HandlerCtx(ctx).Env
-		return []string{":"}, nil
 	case name == cmdTick || name == cmdEnter || name == cmdLeave:
 		return ev.tick(ctx, args)
 	case name == "." || name == "source":
@@ -142,7 +85,7 @@ func (ev *evaluator) call(ctx context.Context, args []string) ([]string, error) 
 	case name == "return":
 		ev.calls-- // the checker only lets return stand in a function body
 		return args, nil
-	case ev.r.Funcs[name] != nil, allowedBuiltins[name]:
+	case ev.sh.function(name) != nil, allowedBuiltins[name]:
 		return args, nil
 	}
 	return ev.refuse(notAllowed(name))
@@ -197,7 +140,7 @@ func (ev *evaluator) dot(args []string) ([]string, error) {
 // its text is built while running, so each statement is bounded by the
 // values as they are when it starts.
 func (ev *evaluator) eval(ctx context.Context, args []string) ([]string, error) {
-	file, _ := ev.where()
+	file, _ := ev.sh.stack.where()
 	src := []byte(strings.Join(args[1:], " "))
 	if len(src) > maxFileSize {
 		return nil, ev.limit("eval text over %d MiB", maxFileSize>>20)
@@ -220,7 +163,7 @@ func (ev *evaluator) eval(ctx context.Context, args []string) ([]string, error) 
 		if err := ev.guard(env, st); err != nil {
 			return nil, err
 		}
-		if err := ev.runOne(st); err != nil {
+		if err := ev.run(st); err != nil {
 			return nil, ev.stop(err)
 		}
 	}
@@ -233,7 +176,7 @@ func (ev *evaluator) eval(ctx context.Context, args []string) ([]string, error) 
 // source reads, checks and runs one file. nested says a . in a file asked
 // for it (so a missing file is the caller's error).
 func (ev *evaluator) source(logical string, nested bool) error {
-	if len(ev.stack) >= maxDepth {
+	if len(ev.sh.stack) >= maxDepth {
 		return ev.here(". %s: files nest deeper than %d levels (does a file source itself?)", logical, maxDepth)
 	}
 	data, err := ev.fs.readFile(logical)

@@ -2,7 +2,6 @@ package rcconf
 
 import (
 	"context"
-	"io/fs"
 	"strconv"
 
 	"mvdan.cc/sh/v3/expand"
@@ -36,6 +35,14 @@ func (ev *evaluator) limit(format string, args ...any) error {
 	return ev.stop(ev.here("limit: "+format, args...))
 }
 
+// command counts one command and bounds its expanded words.
+func (ev *evaluator) command(args []string) error {
+	if ev.steps++; ev.steps > maxSteps {
+		return ev.limit("more than %d commands run (endless loop?)", maxSteps)
+	}
+	return ev.checkArgs(args)
+}
+
 // charge counts n bytes of expansion work (see cost): every ${...} may
 // scan or copy a whole value. This bounds the quadratic cases, such as
 // ${v%%*x} on a 1 MiB value in a loop.
@@ -59,11 +66,11 @@ func (ev *evaluator) measure(env expand.Environ) (int, error) {
 		return 0, ev.limit("over %d variable checks (a loop over many variables?)", maxScan)
 	}
 	params := 0
-	for _, p := range ev.r.Params {
+	for _, p := range ev.sh.params() {
 		params += len(p)
 	}
 	switch {
-	case len(ev.r.Params) > maxParams:
+	case len(ev.sh.params()) > maxParams:
 		return 0, ev.limit("more than %d positional parameters", maxParams)
 	case params > maxValueLen:
 		return 0, ev.limit("positional parameters over %d KiB", maxValueLen>>10)
@@ -90,20 +97,21 @@ func (ev *evaluator) checkArgs(args []string) error {
 	return ev.charge(n)
 }
 
-// readDir counts directory listings: a glob such as */*/*/* under a
+// listDir counts directory listings: a glob such as */*/*/* under a
 // directory with symlinks to itself lists without end.
-func (ev *evaluator) readDir(ctx context.Context, p string) ([]fs.DirEntry, error) {
-	if ev.fatal != nil {
-		return nil, ev.fatal
-	}
+func (ev *evaluator) listDir() error {
 	if ev.dirReads++; ev.dirReads > maxDirReads {
-		return nil, ev.limit("more than %d directories listed (a glob through a symlink loop?)", maxDirReads)
+		return ev.limit("more than %d directories listed (a glob through a symlink loop?)", maxDirReads)
 	}
-	entries, err := handlers{fs: ev.fs}.readDir(ctx, p)
-	if ev.dirEntries += len(entries); ev.dirEntries > maxDirEntries {
-		return nil, ev.limit("more than %d directory entries listed (a glob through a symlink loop?)", maxDirEntries)
+	return nil
+}
+
+// listed counts the entries a listing returned.
+func (ev *evaluator) listed(entries int) error {
+	if ev.dirEntries += entries; ev.dirEntries > maxDirEntries {
+		return ev.limit("more than %d directory entries listed (a glob through a symlink loop?)", maxDirEntries)
 	}
-	return entries, err
+	return nil
 }
 
 // statusArgs keeps $? as it was: a tick must not change what the next
@@ -148,7 +156,7 @@ func (ev *evaluator) cost(node syntax.Node, env expand.Environ) int {
 		switch pe.Param.Value {
 		case "@", "*":
 			size = 0
-			for _, p := range ev.r.Params {
+			for _, p := range ev.sh.params() {
 				size += len(p) + 1
 			}
 		}

@@ -1,12 +1,6 @@
 package rcconf
 
 import (
-	"context"
-	"errors"
-	"strings"
-
-	"github.com/hvnetconf/hvnetconf/internal/sysexits"
-	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -27,9 +21,8 @@ func (ev *evaluator) runFile(logical string, f *syntax.File) error {
 		ev.warn(logical, int(ref.pos.Line()), "skipped: "+ref.msg)
 	}
 	ev.instrument(f)
-	ev.stack = append(ev.stack, frame{file: logical})
-	defer func() { ev.stack = ev.stack[:len(ev.stack)-1] }()
-	top := &ev.stack[len(ev.stack)-1]
+	top := ev.sh.stack.push(logical, syntax.Pos{})
+	defer ev.sh.stack.pop()
 	stmts := f.Stmts
 	for i := 0; i < len(stmts); {
 		if skip[i] {
@@ -48,7 +41,7 @@ func (ev *evaluator) runFile(logical string, f *syntax.File) error {
 			i++
 			continue
 		}
-		if err := ev.charge(ev.cost(&syntax.File{Stmts: stmts[i:max(j, i+1)]}, ev.global)); err != nil {
+		if err := ev.charge(ev.cost(&syntax.File{Stmts: stmts[i:max(j, i+1)]}, ev.sh.global)); err != nil {
 			return err
 		}
 		if j > i {
@@ -57,7 +50,7 @@ func (ev *evaluator) runFile(logical string, f *syntax.File) error {
 			}
 			i = j
 		} else {
-			if err := ev.runOne(stmts[i]); err != nil {
+			if err := ev.run(stmts[i]); err != nil {
 				return err
 			}
 			ev.diff(Origin{File: logical, Line: int(stmts[i].Pos().Line())})
@@ -97,7 +90,7 @@ func (ev *evaluator) skipOrFail(logical string, st *syntax.Stmt, msg string) err
 // runBatch runs plain assignments together; each name's origin is its last
 // assignment in the batch.
 func (ev *evaluator) runBatch(logical string, stmts []*syntax.Stmt) error {
-	if err := ev.afterRun(ev.r.Run(ev.ctx, &syntax.File{Name: logical, Stmts: stmts})); err != nil {
+	if err := ev.run(&syntax.File{Name: logical, Stmts: stmts}); err != nil {
 		return err
 	}
 	last := map[string]int{}
@@ -107,43 +100,22 @@ func (ev *evaluator) runBatch(logical string, stmts []*syntax.Stmt) error {
 		}
 	}
 	for name, line := range last {
-		if vr := ev.global.Get(name); vr.IsSet() {
+		if vr := ev.sh.global.Get(name); vr.IsSet() {
 			ev.record(name, vr.String(), Origin{File: logical, Line: line})
 		}
 	}
 	return nil
 }
 
-func (ev *evaluator) runOne(st *syntax.Stmt) error {
-	return ev.afterRun(ev.r.Run(ev.ctx, st))
-}
-
-// afterRun turns what the interpreter reports into rcconf errors and
-// findings. An exit status alone is not an error: sh goes on.
-func (ev *evaluator) afterRun(err error) error {
-	if ev.fatal != nil {
-		return ev.fatal
+// run runs node in the shell; what the shell printed becomes findings at
+// the innermost running statement.
+func (ev *evaluator) run(node syntax.Node) error {
+	if err := ev.sh.run(node); err != nil {
+		return err
 	}
-	if err := ev.ctx.Err(); err != nil {
-		if errors.Is(err, context.Canceled) {
-			// main cancels on SIGTERM and SIGINT: nothing is written.
-			return ev.stop(sysexits.New(sysexits.TempFail, ev.here("interrupted; nothing was written")))
-		}
-		return ev.stop(ev.here("limit: evaluation did not finish in time (endless loop?)"))
-	}
-	var status interp.ExitStatus
-	if err != nil && !errors.As(err, &status) {
-		return ev.stop(ev.here("%v", err))
-	}
-	if ev.r.Exited() {
-		return ev.stop(ev.here("the shell would exit here (set -e, or a failed ${name?})"))
-	}
-	if ev.stderr.Len() > 0 {
-		file, pos := ev.where()
-		for _, line := range strings.Split(strings.TrimSpace(ev.stderr.String()), "\n") {
-			ev.warn(file, int(pos.Line()), "sh: "+line)
-		}
-		ev.stderr.Reset()
+	file, pos := ev.sh.stack.where()
+	for _, line := range ev.sh.output() {
+		ev.warn(file, int(pos.Line()), "sh: "+line)
 	}
 	return nil
 }
@@ -159,7 +131,7 @@ func (ev *evaluator) record(name, value string, o Origin) {
 // changed was set by the statement that just ran.
 func (ev *evaluator) diff(o Origin) {
 	set := 0
-	for name, vr := range ev.global.Each {
+	for name, vr := range ev.sh.global.Each {
 		if !vr.IsSet() {
 			continue
 		}
@@ -173,7 +145,7 @@ func (ev *evaluator) diff(o Origin) {
 		return
 	}
 	for name := range ev.known {
-		if !ev.global.Get(name).IsSet() {
+		if !ev.sh.global.Get(name).IsSet() {
 			delete(ev.known, name)
 			delete(ev.origins, name)
 		}
