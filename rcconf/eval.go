@@ -21,9 +21,7 @@ type evaluator struct {
 	opts    Options
 	fs      *fsys
 	sh      *shell
-	known   map[string]string // values as of the last statement
-	origins map[string]Origin
-	maxLen  int // longest value so far (upper bound)
+	origins *origins
 	funcs   map[string]bool
 	files   []string
 	finds   []finding.Finding

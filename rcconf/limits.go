@@ -78,7 +78,7 @@ func (ev *evaluator) measure(env expand.Environ) (int, error) {
 		return 0, ev.limit("values over %d KiB", maxValueLen>>10)
 	}
 	longest = max(longest, params)
-	ev.maxLen = max(ev.maxLen, longest)
+	ev.origins.grow(longest)
 	return longest, nil
 }
 

@@ -81,15 +81,12 @@ func (f *fsys) resolveOverlay(in map[string][]byte) (map[string][]byte, error) {
 func newEvaluator(ctx context.Context, opts Options, fsys *fsys) (*evaluator, error) {
 	ev := &evaluator{
 		opts: opts, fs: fsys, sh: &shell{ctx: ctx},
-		known: map[string]string{}, origins: map[string]Origin{}, funcs: map[string]bool{},
+		origins: newOrigins(), funcs: map[string]bool{},
 	}
 	if err := ev.sh.start(fsys, ev, ev.call); err != nil {
 		return nil, err
 	}
-	// The interpreter's own variables (HOME, PWD, IFS...) are the
-	// baseline nobody set.
-	ev.diff(Origin{})
-	clear(ev.origins)
+	ev.origins.baseline(ev.sh.global)
 	return ev, nil
 }
 
@@ -131,7 +128,7 @@ func (ev *evaluator) sourceRCConfs() error {
 	if err := ev.run(call); err != nil {
 		return err
 	}
-	ev.diff(Origin{File: defaultsRCConf, Line: int(body.Pos().Line())})
+	ev.origins.update(ev.sh.global, Origin{File: defaultsRCConf, Line: int(body.Pos().Line())})
 	return nil
 }
 
@@ -196,11 +193,5 @@ func (ev *evaluator) readable(p string) bool {
 
 // env freezes the result.
 func (ev *evaluator) env() *Env {
-	e := &Env{vars: map[string]Var{}, files: ev.files, findings: ev.finds}
-	for name, o := range ev.origins {
-		if vr := ev.sh.global.Get(name); vr.IsSet() {
-			e.vars[name] = Var{Name: name, Value: vr.String(), Origin: o}
-		}
-	}
-	return e
+	return &Env{vars: ev.origins.vars(ev.sh.global), files: ev.files, findings: ev.finds}
 }

@@ -34,7 +34,7 @@ func (ev *evaluator) runFile(logical string, f *syntax.File) error {
 		if isPlain(stmts[i]) {
 			j = ev.batchEnd(stmts, i, skip)
 		}
-		if j == i && stmtBound(stmts[i], ev.maxLen) > maxValue {
+		if j == i && stmtBound(stmts[i], ev.origins.longest) > maxValue {
 			if err := ev.skipOrFail(logical, stmts[i], "limit: values could grow over 16 MiB"); err != nil {
 				return err
 			}
@@ -53,10 +53,10 @@ func (ev *evaluator) runFile(logical string, f *syntax.File) error {
 			if err := ev.run(stmts[i]); err != nil {
 				return err
 			}
-			ev.diff(Origin{File: logical, Line: int(stmts[i].Pos().Line())})
+			ev.origins.update(ev.sh.global, Origin{File: logical, Line: int(stmts[i].Pos().Line())})
 			i++
 		}
-		if ev.maxLen > maxValueLen {
+		if ev.origins.longest > maxValueLen {
 			return ev.limit("values over %d KiB", maxValueLen>>10)
 		}
 	}
@@ -66,7 +66,7 @@ func (ev *evaluator) runFile(logical string, f *syntax.File) error {
 // batchEnd extends a run of plain statements from i while the values they
 // build stay provably small.
 func (ev *evaluator) batchEnd(stmts []*syntax.Stmt, i int, skip map[int]bool) int {
-	u := ev.maxLen
+	u := ev.origins.longest
 	j := i
 	for j < len(stmts) && !skip[j] && isPlain(stmts[j]) {
 		b := stmtBound(stmts[j], u)
@@ -101,7 +101,7 @@ func (ev *evaluator) runBatch(logical string, stmts []*syntax.Stmt) error {
 	}
 	for name, line := range last {
 		if vr := ev.sh.global.Get(name); vr.IsSet() {
-			ev.record(name, vr.String(), Origin{File: logical, Line: line})
+			ev.origins.record(name, vr.String(), Origin{File: logical, Line: line})
 		}
 	}
 	return nil
@@ -118,36 +118,4 @@ func (ev *evaluator) run(node syntax.Node) error {
 		ev.warn(file, int(pos.Line()), "sh: "+line)
 	}
 	return nil
-}
-
-// record notes a variable's new value and where it came from.
-func (ev *evaluator) record(name, value string, o Origin) {
-	ev.known[name] = value
-	ev.origins[name] = o
-	ev.maxLen = max(ev.maxLen, len(value))
-}
-
-// diff compares every global variable with the last known values: what
-// changed was set by the statement that just ran.
-func (ev *evaluator) diff(o Origin) {
-	set := 0
-	for name, vr := range ev.sh.global.Each {
-		if !vr.IsSet() {
-			continue
-		}
-		set++
-		v := vr.String()
-		if old, ok := ev.known[name]; !ok || old != v {
-			ev.record(name, v, o)
-		}
-	}
-	if set == len(ev.known) {
-		return
-	}
-	for name := range ev.known {
-		if !ev.sh.global.Get(name).IsSet() {
-			delete(ev.known, name)
-			delete(ev.origins, name)
-		}
-	}
 }
