@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io/fs"
 	"path"
-	"strconv"
 	"strings"
 
 	"github.com/hvnetconf/hvnetconf/internal/finding"
@@ -25,24 +24,7 @@ type evaluator struct {
 	funcs   map[string]bool
 	files   []string
 	finds   []finding.Finding
-	// Counters behind the limits (limits.go).
-	steps      int
-	calls      int // function calls in progress
-	evals      int // eval in progress
-	expanded   int
-	scanned    int
-	dirReads   int
-	dirEntries int
-	bodies     []syntax.Node // loop and function bodies, for tick's cost
-}
-
-// bodyCost is the expansion cost of the body a tick stands in.
-func (ev *evaluator) bodyCost(ctx context.Context, index string) int {
-	i, err := strconv.Atoi(index)
-	if err != nil || i < 0 || i >= len(ev.bodies) {
-		return 0
-	}
-	return ev.cost(ev.bodies[i], interp.HandlerCtx(ctx).Env)
+	lim     *limits
 }
 
 // here is an error at the innermost running statement.
@@ -81,41 +63,12 @@ func (ev *evaluator) call(ctx context.Context, args []string) ([]string, error) 
 	case name == "eval":
 		return ev.eval(ctx, args)
 	case name == "return":
-		ev.calls-- // the checker only lets return stand in a function body
+		ev.lim.leaveCall() // the checker only lets return stand in a function body
 		return args, nil
 	case ev.sh.function(name) != nil, allowedBuiltins[name]:
 		return args, nil
 	}
 	return ev.refuse(notAllowed(name))
-}
-
-// tick runs at the top of loop bodies and at both ends of function bodies:
-// it counts function calls in progress, checks the values against their
-// limits, charges the body's expansions, and keeps $? (see statusArgs).
-// args are the name, the body's growth factor, and its index in ev.bodies.
-func (ev *evaluator) tick(ctx context.Context, args []string) ([]string, error) {
-	switch args[0] {
-	case cmdEnter:
-		if ev.calls++; ev.calls > maxCallDepth {
-			return nil, ev.limit("functions nest deeper than %d calls (endless recursion?)", maxCallDepth)
-		}
-	case cmdLeave:
-		ev.calls--
-	}
-	longest, err := ev.measure(interp.HandlerCtx(ctx).Env)
-	if err != nil {
-		return nil, err
-	}
-	g, _ := strconv.Atoi(args[1])
-	if satMul(longest, max(g, 1)) > maxValue {
-		return nil, ev.limit("values could grow over %d MiB in one pass of a loop or function", maxValue>>20)
-	}
-	if args[0] != cmdLeave {
-		if err := ev.charge(ev.bodyCost(ctx, args[2])); err != nil {
-			return nil, err
-		}
-	}
-	return statusArgs(ctx, args[0] == cmdLeave), nil
 }
 
 // dot runs ". FILE" itself, so that the file is checked before it runs and
@@ -140,14 +93,10 @@ func (ev *evaluator) dot(args []string) ([]string, error) {
 func (ev *evaluator) eval(ctx context.Context, args []string) ([]string, error) {
 	file, _ := ev.sh.stack.where()
 	src := []byte(strings.Join(args[1:], " "))
-	if len(src) > maxFileSize {
-		return nil, ev.limit("eval text over %d MiB", maxFileSize>>20)
+	if err := ev.lim.enterEval(len(src)); err != nil {
+		return nil, ev.stop(err)
 	}
-	if ev.evals >= maxEvalDepth {
-		return nil, ev.limit("eval nests deeper than %d levels", maxEvalDepth)
-	}
-	ev.evals++
-	defer func() { ev.evals-- }()
+	defer ev.lim.leaveEval()
 	parsed, err := ev.parse(file+" (eval)", src)
 	if err != nil {
 		return nil, ev.stop(err)
@@ -221,8 +170,19 @@ func (ev *evaluator) guard(env expand.Environ, st *syntax.Stmt) error {
 	if err != nil {
 		return err
 	}
-	if stmtBound(st, longest) > maxValue {
-		return ev.limit("values could grow over %d MiB", maxValue>>20)
+	if err := ev.lim.bound(stmtBound(st, longest)); err != nil {
+		return ev.stop(err)
 	}
-	return ev.charge(ev.cost(st, env))
+	return ev.stop(ev.lim.charge(cost(st, env, ev.sh.params())))
+}
+
+// measure is limits.measure on env and the positional parameters; the
+// longest value raises the bound that origins keeps.
+func (ev *evaluator) measure(env expand.Environ) (int, error) {
+	longest, err := ev.lim.measure(env, ev.sh.params())
+	if err != nil {
+		return 0, ev.stop(err)
+	}
+	ev.origins.grow(longest)
+	return longest, nil
 }

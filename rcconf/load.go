@@ -79,11 +79,12 @@ func (f *fsys) resolveOverlay(in map[string][]byte) (map[string][]byte, error) {
 }
 
 func newEvaluator(ctx context.Context, opts Options, fsys *fsys) (*evaluator, error) {
+	sh := &shell{ctx: ctx}
 	ev := &evaluator{
-		opts: opts, fs: fsys, sh: &shell{ctx: ctx},
-		origins: newOrigins(), funcs: map[string]bool{},
+		opts: opts, fs: fsys, sh: sh, origins: newOrigins(), lim: &limits{at: &sh.stack},
+		funcs: map[string]bool{},
 	}
-	if err := ev.sh.start(fsys, ev, ev.call); err != nil {
+	if err := sh.start(fsys, ev.lim, ev.call); err != nil {
 		return nil, err
 	}
 	ev.origins.baseline(ev.sh.global)

@@ -41,7 +41,7 @@ func (ev *evaluator) runFile(logical string, f *syntax.File) error {
 			i++
 			continue
 		}
-		if err := ev.charge(ev.cost(&syntax.File{Stmts: stmts[i:max(j, i+1)]}, ev.sh.global)); err != nil {
+		if err := ev.stop(ev.lim.charge(cost(&syntax.File{Stmts: stmts[i:max(j, i+1)]}, ev.sh.global, ev.sh.params()))); err != nil {
 			return err
 		}
 		if j > i {
@@ -56,8 +56,8 @@ func (ev *evaluator) runFile(logical string, f *syntax.File) error {
 			ev.origins.update(ev.sh.global, Origin{File: logical, Line: int(stmts[i].Pos().Line())})
 			i++
 		}
-		if ev.origins.longest > maxValueLen {
-			return ev.limit("values over %d KiB", maxValueLen>>10)
+		if err := ev.lim.values(ev.origins.longest); err != nil {
+			return ev.stop(err)
 		}
 	}
 	return nil
