@@ -97,16 +97,17 @@ func (ev *evaluator) eval(ctx context.Context, args []string) ([]string, error) 
 		return nil, ev.stop(err)
 	}
 	defer ev.lim.leaveEval()
-	parsed, err := ev.parse(file+" (eval)", src)
+	c, err := prepare(file+" (eval)", src)
 	if err != nil {
 		return nil, ev.stop(err)
 	}
-	if refs := checkFile(parsed, ev.funcs); len(refs) > 0 {
+	if refs := c.refusalsWith(ev.funcs); len(refs) > 0 {
 		return ev.refuse("eval: " + refs[0].msg)
 	}
-	ev.instrument(parsed)
+	first := ev.lim.reserve(c.totalTicks())
 	env := interp.HandlerCtx(ctx).Env
-	for _, st := range parsed.Stmts {
+	for i, st := range c.file.Stmts {
+		st = ev.ticked(st, first+c.ticks[i], c.ticks[i+1]-c.ticks[i])
 		if err := ev.guard(env, st); err != nil {
 			return nil, err
 		}
@@ -147,11 +148,11 @@ func (ev *evaluator) source(logical string, nested bool) error {
 		ev.warn(logical, int(lineAt(data, i).Line()),
 			"CR LF line ends: FreeBSD's sh keeps each CR as part of the line, so ifconfig_hn0=\"DHCP\"\\r sets \"DHCP\\r\", which is not DHCP; save the file with LF line ends")
 	}
-	parsed, err := ev.parse(logical, data)
+	c, err := prepare(logical, data)
 	if err != nil {
 		return ev.lenientFile(err)
 	}
-	return ev.runFile(logical, parsed)
+	return ev.runFile(logical, c)
 }
 
 // lenientFile turns a whole-file problem into a finding in lenient mode.

@@ -7,6 +7,27 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
+// fixWords applies fixWord to every word of f but here-document bodies
+// (fixWord's rules are those of words, not of here-document text). The
+// walk stops at each word: fixWord itself handles the words inside it.
+func fixWords(f *syntax.File) {
+	hdocs := map[*syntax.Word]bool{}
+	for n := range syntax.Preorder(f) {
+		if r, ok := n.(*syntax.Redirect); ok && r.Hdoc != nil {
+			hdocs[r.Hdoc] = true
+		}
+	}
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if w, ok := n.(*syntax.Word); ok {
+			if !hdocs[w] {
+				fixWord(w)
+			}
+			return false
+		}
+		return true
+	})
+}
+
 // fixWord rewrites the unquoted literal parts of a word (and of the words
 // inside its unquoted ${...}) into an equivalent form the interpreter
 // evaluates like FreeBSD's sh:

@@ -172,17 +172,21 @@ func (l *limits) listed(entries int) error {
 	return nil
 }
 
-// addBody registers a loop or function body and returns its index, which
-// its tick carries.
-func (l *limits) addBody(node syntax.Node) int {
-	l.bodies = append(l.bodies, node)
-	return len(l.bodies) - 1
+// reserve makes room for n loop and function bodies (see ticked) and
+// returns the index of the first.
+func (l *limits) reserve(n int) int {
+	first := len(l.bodies)
+	l.bodies = append(l.bodies, make([]syntax.Node, n)...)
+	return first
 }
+
+// setBody registers the body whose ticks carry index.
+func (l *limits) setBody(index int, node syntax.Node) { l.bodies[index] = node }
 
 // bodyCost is the expansion cost of the body whose index a tick carries.
 func (l *limits) bodyCost(index string, env expand.Environ, params []string) int {
 	i, err := strconv.Atoi(index)
-	if err != nil || i < 0 || i >= len(l.bodies) {
+	if err != nil || i < 0 || i >= len(l.bodies) || l.bodies[i] == nil {
 		return 0
 	}
 	return cost(l.bodies[i], env, params)

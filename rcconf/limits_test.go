@@ -106,12 +106,18 @@ func TestBodyCost(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := testLimits()
-	i := l.addBody(f.Stmts[0].Cmd)
-	env := expand.ListEnviron("a=12345")
-	if got := l.bodyCost("0", env, nil); i != 0 || got != 10 {
-		t.Errorf("body %d costs %d, want body 0 costing 10", i, got)
+	if first := l.reserve(3); first != 0 {
+		t.Fatalf("first body %d, want 0", first)
 	}
-	for _, bad := range []string{"1", "-1", "x"} {
+	if first := l.reserve(1); first != 3 {
+		t.Fatalf("first body %d, want 3 after 3 reserved", first)
+	}
+	l.setBody(1, f.Stmts[0].Cmd)
+	env := expand.ListEnviron("a=12345")
+	if got := l.bodyCost("1", env, nil); got != 10 {
+		t.Errorf("body 1 costs %d, want 10", got)
+	}
+	for _, bad := range []string{"0", "4", "-1", "x"} { // unset, out of range, not a number
 		if got := l.bodyCost(bad, env, nil); got != 0 {
 			t.Errorf("bodyCost(%q) = %d, want 0", bad, got)
 		}

@@ -4,15 +4,41 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// runFile checks a parsed file and runs it statement by statement.
-// Consecutive plain assignments run as one batch (fast, and their origins
-// are exact from the tree); any other statement runs alone and the
-// variables whose value changed get its position as their origin.
-func (ev *evaluator) runFile(logical string, f *syntax.File) error {
+// runFile runs a checked file statement by statement. Consecutive plain
+// assignments run as one batch (fast, and their origins are exact from the
+// tree); any other statement runs alone and the variables whose value
+// changed get its position as their origin.
+func (ev *evaluator) runFile(logical string, c *checked) error {
+	skip, err := ev.skipped(logical, c)
+	if err != nil {
+		return err
+	}
+	first := ev.lim.reserve(c.totalTicks())
+	top := ev.sh.stack.push(logical, syntax.Pos{})
+	defer ev.sh.stack.pop()
+	stmts := c.file.Stmts
+	for i := 0; i < len(stmts); {
+		if skip[i] {
+			i++
+			continue
+		}
+		top.pos = stmts[i].Pos()
+		next, err := ev.runAt(logical, c, i, first, skip)
+		if err != nil {
+			return err
+		}
+		i = next
+	}
+	return nil
+}
+
+// skipped applies the file's refusals: the first one is the error, or in
+// lenient mode each refused statement is skipped with a finding.
+func (ev *evaluator) skipped(logical string, c *checked) (map[int]bool, error) {
 	skip := map[int]bool{}
-	for _, ref := range checkFile(f, ev.funcs) {
+	for _, ref := range c.refusalsWith(ev.funcs) {
 		if !ev.opts.Lenient {
-			return errAt(logical, ref.pos, "%s", ref.msg)
+			return nil, errAt(logical, ref.pos, "%s", ref.msg)
 		}
 		if skip[ref.stmt] {
 			continue // one finding per skipped statement
@@ -20,47 +46,43 @@ func (ev *evaluator) runFile(logical string, f *syntax.File) error {
 		skip[ref.stmt] = true
 		ev.warn(logical, int(ref.pos.Line()), "skipped: "+ref.msg)
 	}
-	ev.instrument(f)
-	top := ev.sh.stack.push(logical, syntax.Pos{})
-	defer ev.sh.stack.pop()
-	stmts := f.Stmts
-	for i := 0; i < len(stmts); {
-		if skip[i] {
-			i++
-			continue
-		}
-		top.pos = stmts[i].Pos()
-		j := i
-		if isPlain(stmts[i]) {
-			j = ev.batchEnd(stmts, i, skip)
-		}
-		if j == i && stmtBound(stmts[i], ev.origins.longest) > maxValue {
-			if err := ev.skipOrFail(logical, stmts[i], "limit: values could grow over 16 MiB"); err != nil {
-				return err
+	return skip, nil
+}
+
+// runAt runs statement i, with the plain statements after it when it is
+// one, and returns the index of the next statement to run. first is the
+// file's first tick number.
+func (ev *evaluator) runAt(logical string, c *checked, i, first int, skip map[int]bool) (int, error) {
+	stmts := c.file.Stmts
+	if isPlain(stmts[i]) {
+		if j := ev.batchEnd(stmts, i, skip); j > i {
+			if err := ev.charge(&syntax.File{Stmts: stmts[i:j]}); err != nil {
+				return j, err
 			}
-			i++
-			continue
-		}
-		if err := ev.stop(ev.lim.charge(cost(&syntax.File{Stmts: stmts[i:max(j, i+1)]}, ev.sh.global, ev.sh.params()))); err != nil {
-			return err
-		}
-		if j > i {
 			if err := ev.runBatch(logical, stmts[i:j]); err != nil {
-				return err
+				return j, err
 			}
-			i = j
-		} else {
-			if err := ev.run(stmts[i]); err != nil {
-				return err
-			}
-			ev.origins.update(ev.sh.global, Origin{File: logical, Line: int(stmts[i].Pos().Line())})
-			i++
-		}
-		if err := ev.lim.values(ev.origins.longest); err != nil {
-			return ev.stop(err)
+			return j, ev.stop(ev.lim.values(ev.origins.longest))
 		}
 	}
-	return nil
+	st := ev.ticked(stmts[i], first+c.ticks[i], c.ticks[i+1]-c.ticks[i])
+	if stmtBound(st, ev.origins.longest) > maxValue {
+		return i + 1, ev.skipOrFail(logical, st, "limit: values could grow over 16 MiB")
+	}
+	if err := ev.charge(st); err != nil {
+		return i + 1, err
+	}
+	if err := ev.run(st); err != nil {
+		return i + 1, err
+	}
+	ev.origins.update(ev.sh.global, Origin{File: logical, Line: int(st.Pos().Line())})
+	return i + 1, ev.stop(ev.lim.values(ev.origins.longest))
+}
+
+// charge counts the expansion work of one pass of node with the values as
+// they are now.
+func (ev *evaluator) charge(node syntax.Node) error {
+	return ev.stop(ev.lim.charge(cost(node, ev.sh.global, ev.sh.params())))
 }
 
 // batchEnd extends a run of plain statements from i while the values they
