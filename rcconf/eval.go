@@ -97,6 +97,8 @@ func (ev *evaluator) eval(ctx context.Context, args []string) ([]string, error) 
 		return nil, ev.stop(err)
 	}
 	defer ev.lim.leaveEval()
+	// Not through the cache: eval text is built while running, and a loop
+	// of evals would only push the files out.
 	c, err := prepare(file+" (eval)", src)
 	if err != nil {
 		return nil, ev.stop(err)
@@ -148,7 +150,7 @@ func (ev *evaluator) source(logical string, nested bool) error {
 		ev.warn(logical, int(lineAt(data, i).Line()),
 			"CR LF line ends: FreeBSD's sh keeps each CR as part of the line, so ifconfig_hn0=\"DHCP\"\\r sets \"DHCP\\r\", which is not DHCP; save the file with LF line ends")
 	}
-	c, err := prepare(logical, data)
+	c, err := ev.opts.Cache.prepare(logical, data)
 	if err != nil {
 		return ev.lenientFile(err)
 	}
