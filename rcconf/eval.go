@@ -14,17 +14,21 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// evaluator runs files in one shell, statement by statement, and
-// records where each variable got its value.
+// evaluator follows rc.subr's load_rc_config (load.go) in one shell. It
+// decides what may run (call, ., eval) and runs files statement by
+// statement (run.go), composing three parts: the shell, which wires the
+// interpreter (shell.go); origins, where each value came from
+// (origins.go); and limits, the counters that stop hostile input
+// (limits.go).
 type evaluator struct {
 	opts    Options
 	fs      *fsys
 	sh      *shell
 	origins *origins
-	funcs   map[string]bool
-	files   []string
-	finds   []finding.Finding
 	lim     *limits
+	funcs   map[string]bool // functions declared so far (files, eval text)
+	files   []string        // read, in order
+	finds   []finding.Finding
 }
 
 // here is an error at the innermost running statement.

@@ -1,8 +1,6 @@
 package rcconf
 
-import (
-	"mvdan.cc/sh/v3/syntax"
-)
+import "mvdan.cc/sh/v3/syntax"
 
 // runFile runs a checked file statement by statement. Consecutive plain
 // assignments run as one batch (fast, and their origins are exact from the
