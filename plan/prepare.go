@@ -89,7 +89,10 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	in, findings, err := loadInputs(ctx, o, root, disk)
+	// Every evaluation of the run reads defaults/rc.conf and rc.conf: parse
+	// and check each file once.
+	cache := new(rcconf.ParseCache)
+	in, findings, err := loadInputs(ctx, o, root, disk, cache)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +107,7 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 	if o.RuntimeOnly {
 		return &Result{Root: root, Plan: plan, Findings: findings, partial: true}, nil
 	}
-	if err := selfCheck(ctx, o, plan, ownMask(disk)); err != nil {
+	if err := selfCheck(ctx, o, plan, ownMask(disk), cache); err != nil {
 		return nil, err
 	}
 	changes, err := diffTargets(disk, plan)
@@ -189,7 +192,7 @@ func ownMask(disk map[string]diskFile) map[string][]byte {
 	return mask
 }
 
-func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string]diskFile) (render.Input, []finding.Finding, error) {
+func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string]diskFile, cache *rcconf.ParseCache) (render.Input, []finding.Finding, error) {
 	var in render.Input
 	var err error
 	if in.Config, err = LoadConfig(o); err != nil {
@@ -213,7 +216,7 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	}
 	mask := ownMask(disk)
 	load := func(services []string) (*rcconf.Env, error) {
-		return rcconf.Load(ctx, rcconf.Options{Files: o.Root, Services: services, Overlay: mask, Lenient: o.Lenient})
+		return rcconf.Load(ctx, rcconf.Options{Files: o.Root, Services: services, Overlay: mask, Lenient: o.Lenient, Cache: cache})
 	}
 	if in.Netif, err = load(rcconf.ServiceNetif); err != nil {
 		return in, nil, err

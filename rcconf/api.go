@@ -82,6 +82,9 @@ type Options struct {
 	Overlay map[string][]byte
 	// Timeout bounds the whole evaluation (default 5s).
 	Timeout time.Duration
+	// Cache, when set, keeps the files parsed and checked for the other
+	// Loads that share it (see ParseCache); nil parses for this Load alone.
+	Cache *ParseCache
 }
 
 // Var is one variable as the evaluated shell ends up with it.

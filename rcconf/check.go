@@ -34,15 +34,19 @@ const (
 )
 
 // refusal is one construct rcconf will not run, in top-level statement stmt.
+// A call of a command that is neither a builtin nor a function of the same
+// file names it in unless: a function an earlier file defined makes the
+// call good (see checked.refusalsWith).
 type refusal struct {
-	stmt int
-	pos  syntax.Pos
-	msg  string
+	stmt   int
+	pos    syntax.Pos
+	msg    string
+	unless string
 }
 
 // checker walks a parsed file (or eval text) and lists what is refused.
 type checker struct {
-	funcs    map[string]bool // functions known to exist (any file so far, or this one)
+	funcs    map[string]bool // functions the file declares
 	stmt     int
 	refusals []refusal
 }
@@ -51,19 +55,22 @@ func (c *checker) refuse(pos syntax.Pos, format string, args ...any) {
 	c.refusals = append(c.refusals, refusal{stmt: c.stmt, pos: pos, msg: fmt.Sprintf(format, args...)})
 }
 
-// checkFile returns every refusal in f; funcs gains the functions f declares.
-func checkFile(f *syntax.File, funcs map[string]bool) []refusal {
-	c := &checker{funcs: funcs}
+// checkFile returns the functions f declares and every refusal in f. It
+// depends on nothing but f, so that its answer can be kept with the tree.
+func checkFile(f *syntax.File) ([]string, []refusal) {
+	c := &checker{funcs: map[string]bool{}}
+	var funcs []string
 	for n := range syntax.Preorder(f) {
 		if fd, ok := n.(*syntax.FuncDecl); ok && fd.Name != nil {
-			funcs[fd.Name.Value] = true
+			c.funcs[fd.Name.Value] = true
+			funcs = append(funcs, fd.Name.Value)
 		}
 	}
 	for i, st := range f.Stmts {
 		c.stmt = i
 		c.walk(st, false)
 	}
-	return c.refusals
+	return funcs, c.refusals
 }
 
 // walk checks node; inFunc says whether it sits inside a function body,
@@ -215,6 +222,7 @@ func (c *checker) call(ce *syntax.CallExpr, inFunc bool) {
 	case allowedBuiltins[name], c.funcs[name]:
 	default:
 		c.refuse(ce.Pos(), "%s", notAllowed(name))
+		c.refusals[len(c.refusals)-1].unless = name
 	}
 }
 

@@ -4,91 +4,36 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"path"
-	"strconv"
 	"strings"
 
 	"github.com/hvnetconf/hvnetconf/internal/finding"
-	"github.com/hvnetconf/hvnetconf/internal/sysexits"
-	"github.com/hvnetconf/hvnetconf/internal/termsafe"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// frame is a file being run and the top-level statement running in it.
-type frame struct {
-	file string
-	pos  syntax.Pos
-}
-
-// evaluator runs files in one interp.Runner, statement by statement, and
-// records where each variable got its value.
+// evaluator follows rc.subr's load_rc_config (load.go) in one shell. It
+// decides what may run (call, ., eval) and runs files statement by
+// statement (run.go), composing three parts: the shell, which wires the
+// interpreter (shell.go); origins, where each value came from
+// (origins.go); and limits, the counters that stop hostile input
+// (limits.go).
 type evaluator struct {
-	ctx     context.Context
 	opts    Options
 	fs      *fsys
-	r       *interp.Runner
-	stderr  bytes.Buffer
-	global  expand.Environ    // live view of the global variables
-	known   map[string]string // values as of the last statement
-	origins map[string]Origin
-	maxLen  int // longest value so far (upper bound)
-	funcs   map[string]bool
-	stack   []frame
-	files   []string
+	sh      *shell
+	origins *origins
+	lim     *limits
+	funcs   map[string]bool // functions declared so far (files, eval text)
+	files   []string        // read, in order
 	finds   []finding.Finding
-	fatal   error
-	// Counters behind the limits (limits.go).
-	steps      int
-	calls      int // function calls in progress
-	evals      int // eval in progress
-	expanded   int
-	scanned    int
-	dirReads   int
-	dirEntries int
-	bodies     []syntax.Node // loop and function bodies, for tick's cost
 }
 
-// bodyCost is the expansion cost of the body a tick stands in.
-func (ev *evaluator) bodyCost(ctx context.Context, index string) int {
-	i, err := strconv.Atoi(index)
-	if err != nil || i < 0 || i >= len(ev.bodies) {
-		return 0
-	}
-	return ev.cost(ev.bodies[i], interp.HandlerCtx(ctx).Env)
-}
-
-// where is the innermost statement running, for messages.
-func (ev *evaluator) where() (string, syntax.Pos) {
-	if len(ev.stack) == 0 {
-		return "(load_rc_config)", syntax.Pos{}
-	}
-	top := ev.stack[len(ev.stack)-1]
-	return top.file, top.pos
-}
-
-// errAt formats "FILE:LINE:COL: msg" (or FILE:LINE: without a column).
-func errAt(file string, pos syntax.Pos, format string, args ...any) error {
-	// User text (a path, a redirection target) may hold newlines; an
-	// error is one line.
-	msg := termsafe.Line(fmt.Sprintf(format, args...))
-	file = termsafe.Path(file)
-	switch {
-	case pos.Line() > 0 && pos.Col() > 0:
-		return sysexits.Errorf(sysexits.DataErr, "%s:%d:%d: %s", file, pos.Line(), pos.Col(), msg)
-	case pos.Line() > 0:
-		return sysexits.Errorf(sysexits.DataErr, "%s:%d: %s", file, pos.Line(), msg)
-	}
-	return sysexits.Errorf(sysexits.DataErr, "%s: %s", file, msg)
-}
-
-// here is errAt at the innermost running statement.
+// here is an error at the innermost running statement.
 func (ev *evaluator) here(format string, args ...any) error {
-	file, pos := ev.where()
-	return errAt(file, pos, format, args...)
+	return ev.sh.here(format, args...)
 }
 
 // warn records a finding at the innermost running statement.
@@ -100,39 +45,21 @@ func (ev *evaluator) warn(file string, line int, msg string) {
 // finding and a failing command; else the end of the evaluation.
 func (ev *evaluator) refuse(msg string) ([]string, error) {
 	if ev.opts.Lenient {
-		file, pos := ev.where()
+		file, pos := ev.sh.stack.where()
 		ev.warn(file, int(pos.Line()), "skipped: "+msg)
 		return []string{"false"}, nil
 	}
 	return nil, ev.stop(ev.here("%s", msg))
 }
 
-// stop keeps the first fatal error: the interpreter may swallow a handler
-// error (e.g. in a condition), the evaluator must not.
-func (ev *evaluator) stop(err error) error {
-	if ev.fatal == nil {
-		ev.fatal = err
-	}
-	return err
-}
+// stop ends the evaluation with err (see shell.stop).
+func (ev *evaluator) stop(err error) error { return ev.sh.stop(err) }
 
 // call is the interpreter's CallHandler: every simple command passes here
-// before it runs, with its words expanded.
+// before it runs, with its words expanded and counted (see shell.calls).
 func (ev *evaluator) call(ctx context.Context, args []string) ([]string, error) {
-	if ev.fatal != nil {
-		return nil, ev.fatal
-	}
-	if ev.steps++; ev.steps > maxSteps {
-		return nil, ev.limit("more than %d commands run (endless loop?)", maxSteps)
-	}
-	if err := ev.checkArgs(args); err != nil {
-		return nil, err
-	}
 	name := args[0]
 	switch {
-	case name == cmdProbe:
-		ev.global = interp.HandlerCtx(ctx).Env
-		return []string{":"}, nil
 	case name == cmdTick || name == cmdEnter || name == cmdLeave:
 		return ev.tick(ctx, args)
 	case name == "." || name == "source":
@@ -140,41 +67,12 @@ func (ev *evaluator) call(ctx context.Context, args []string) ([]string, error) 
 	case name == "eval":
 		return ev.eval(ctx, args)
 	case name == "return":
-		ev.calls-- // the checker only lets return stand in a function body
+		ev.lim.leaveCall() // the checker only lets return stand in a function body
 		return args, nil
-	case ev.r.Funcs[name] != nil, allowedBuiltins[name]:
+	case ev.sh.function(name) != nil, allowedBuiltins[name]:
 		return args, nil
 	}
 	return ev.refuse(notAllowed(name))
-}
-
-// tick runs at the top of loop bodies and at both ends of function bodies:
-// it counts function calls in progress, checks the values against their
-// limits, charges the body's expansions, and keeps $? (see statusArgs).
-// args are the name, the body's growth factor, and its index in ev.bodies.
-func (ev *evaluator) tick(ctx context.Context, args []string) ([]string, error) {
-	switch args[0] {
-	case cmdEnter:
-		if ev.calls++; ev.calls > maxCallDepth {
-			return nil, ev.limit("functions nest deeper than %d calls (endless recursion?)", maxCallDepth)
-		}
-	case cmdLeave:
-		ev.calls--
-	}
-	longest, err := ev.measure(interp.HandlerCtx(ctx).Env)
-	if err != nil {
-		return nil, err
-	}
-	g, _ := strconv.Atoi(args[1])
-	if satMul(longest, max(g, 1)) > maxValue {
-		return nil, ev.limit("values could grow over %d MiB in one pass of a loop or function", maxValue>>20)
-	}
-	if args[0] != cmdLeave {
-		if err := ev.charge(ev.bodyCost(ctx, args[2])); err != nil {
-			return nil, err
-		}
-	}
-	return statusArgs(ctx, args[0] == cmdLeave), nil
 }
 
 // dot runs ". FILE" itself, so that the file is checked before it runs and
@@ -197,30 +95,29 @@ func (ev *evaluator) dot(args []string) ([]string, error) {
 // its text is built while running, so each statement is bounded by the
 // values as they are when it starts.
 func (ev *evaluator) eval(ctx context.Context, args []string) ([]string, error) {
-	file, _ := ev.where()
+	file, _ := ev.sh.stack.where()
 	src := []byte(strings.Join(args[1:], " "))
-	if len(src) > maxFileSize {
-		return nil, ev.limit("eval text over %d MiB", maxFileSize>>20)
+	if err := ev.lim.enterEval(len(src)); err != nil {
+		return nil, ev.stop(err)
 	}
-	if ev.evals >= maxEvalDepth {
-		return nil, ev.limit("eval nests deeper than %d levels", maxEvalDepth)
-	}
-	ev.evals++
-	defer func() { ev.evals-- }()
-	parsed, err := ev.parse(file+" (eval)", src)
+	defer ev.lim.leaveEval()
+	// Not through the cache: eval text is built while running, and a loop
+	// of evals would only push the files out.
+	c, err := prepare(file+" (eval)", src)
 	if err != nil {
 		return nil, ev.stop(err)
 	}
-	if refs := checkFile(parsed, ev.funcs); len(refs) > 0 {
+	if refs := c.refusalsWith(ev.funcs); len(refs) > 0 {
 		return ev.refuse("eval: " + refs[0].msg)
 	}
-	ev.instrument(parsed)
+	first := ev.lim.reserve(c.totalTicks())
 	env := interp.HandlerCtx(ctx).Env
-	for _, st := range parsed.Stmts {
+	for i, st := range c.file.Stmts {
+		st = ev.ticked(st, first+c.ticks[i], c.ticks[i+1]-c.ticks[i])
 		if err := ev.guard(env, st); err != nil {
 			return nil, err
 		}
-		if err := ev.runOne(st); err != nil {
+		if err := ev.run(st); err != nil {
 			return nil, ev.stop(err)
 		}
 	}
@@ -233,7 +130,7 @@ func (ev *evaluator) eval(ctx context.Context, args []string) ([]string, error) 
 // source reads, checks and runs one file. nested says a . in a file asked
 // for it (so a missing file is the caller's error).
 func (ev *evaluator) source(logical string, nested bool) error {
-	if len(ev.stack) >= maxDepth {
+	if len(ev.sh.stack) >= maxDepth {
 		return ev.here(". %s: files nest deeper than %d levels (does a file source itself?)", logical, maxDepth)
 	}
 	data, err := ev.fs.readFile(logical)
@@ -257,11 +154,11 @@ func (ev *evaluator) source(logical string, nested bool) error {
 		ev.warn(logical, int(lineAt(data, i).Line()),
 			"CR LF line ends: FreeBSD's sh keeps each CR as part of the line, so ifconfig_hn0=\"DHCP\"\\r sets \"DHCP\\r\", which is not DHCP; save the file with LF line ends")
 	}
-	parsed, err := ev.parse(logical, data)
+	c, err := ev.opts.Cache.prepare(logical, data)
 	if err != nil {
 		return ev.lenientFile(err)
 	}
-	return ev.runFile(logical, parsed)
+	return ev.runFile(logical, c)
 }
 
 // lenientFile turns a whole-file problem into a finding in lenient mode.
@@ -280,8 +177,19 @@ func (ev *evaluator) guard(env expand.Environ, st *syntax.Stmt) error {
 	if err != nil {
 		return err
 	}
-	if stmtBound(st, longest) > maxValue {
-		return ev.limit("values could grow over %d MiB", maxValue>>20)
+	if err := ev.lim.bound(stmtBound(st, longest)); err != nil {
+		return ev.stop(err)
 	}
-	return ev.charge(ev.cost(st, env))
+	return ev.stop(ev.lim.charge(cost(st, env, ev.sh.params())))
+}
+
+// measure is limits.measure on env and the positional parameters; the
+// longest value raises the bound that origins keeps.
+func (ev *evaluator) measure(env expand.Environ) (int, error) {
+	longest, err := ev.lim.measure(env, ev.sh.params())
+	if err != nil {
+		return 0, ev.stop(err)
+	}
+	ev.origins.grow(longest)
+	return longest, nil
 }

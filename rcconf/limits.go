@@ -1,12 +1,9 @@
 package rcconf
 
 import (
-	"context"
-	"io/fs"
 	"strconv"
 
 	"mvdan.cc/sh/v3/expand"
-	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -31,17 +28,51 @@ const (
 	maxDirEntries = 1_000_000  // directory entries returned (globs)
 )
 
-// limit ends the evaluation at the innermost running statement.
-func (ev *evaluator) limit(format string, args ...any) error {
-	return ev.stop(ev.here("limit: "+format, args...))
+// limits holds the counters of one evaluation. A method that finds a limit
+// passed returns an error starting "limit:" that names it, at the
+// innermost running statement; the caller ends the evaluation with it
+// (shell.stop).
+type limits struct {
+	at         *frames // where the evaluation is, for messages
+	steps      int
+	calls      int // function calls in progress
+	evals      int // eval in progress
+	expanded   int
+	scanned    int
+	dirReads   int
+	dirEntries int
+	bodies     []syntax.Node // loop and function bodies, for ticks' cost (ticks.go)
+}
+
+// exceeded is the error for a limit passed.
+func (l *limits) exceeded(format string, args ...any) error {
+	return l.at.errorf("limit: "+format, args...)
+}
+
+// command counts one command and bounds its expanded words.
+func (l *limits) command(args []string) error {
+	if l.steps++; l.steps > maxSteps {
+		return l.exceeded("more than %d commands run (endless loop?)", maxSteps)
+	}
+	if len(args) > maxParams {
+		return l.exceeded("more than %d words in one command", maxParams)
+	}
+	n := 0
+	for _, a := range args {
+		n += len(a)
+	}
+	if n > maxArgBytes {
+		return l.exceeded("one command's words over %d MiB", maxArgBytes>>20)
+	}
+	return l.charge(n)
 }
 
 // charge counts n bytes of expansion work (see cost): every ${...} may
 // scan or copy a whole value. This bounds the quadratic cases, such as
 // ${v%%*x} on a 1 MiB value in a loop.
-func (ev *evaluator) charge(n int) error {
-	if ev.expanded = satAdd(ev.expanded, n); ev.expanded > maxExpand {
-		return ev.limit("expansions scan over %d MiB (a large value expanded in a loop?)", maxExpand>>20)
+func (l *limits) charge(n int) error {
+	if l.expanded = satAdd(l.expanded, n); l.expanded > maxExpand {
+		return l.exceeded("expansions scan over %d MiB (a large value expanded in a loop?)", maxExpand>>20)
 	}
 	return nil
 }
@@ -49,173 +80,114 @@ func (ev *evaluator) charge(n int) error {
 // measure returns the longest value visible in env (locals included) or
 // the size of the positional parameters, and fails when one passes its
 // limit. Each call visits every variable; maxScan bounds the total.
-func (ev *evaluator) measure(env expand.Environ) (int, error) {
+func (l *limits) measure(env expand.Environ, params []string) (int, error) {
 	longest, n := 0, 0
 	for _, vr := range env.Each {
 		n++
 		longest = max(longest, len(vr.Str))
 	}
-	if ev.scanned = satAdd(ev.scanned, n); ev.scanned > maxScan {
-		return 0, ev.limit("over %d variable checks (a loop over many variables?)", maxScan)
+	if l.scanned = satAdd(l.scanned, n); l.scanned > maxScan {
+		return 0, l.exceeded("over %d variable checks (a loop over many variables?)", maxScan)
 	}
-	params := 0
-	for _, p := range ev.r.Params {
-		params += len(p)
+	size := 0
+	for _, p := range params {
+		size += len(p)
 	}
 	switch {
-	case len(ev.r.Params) > maxParams:
-		return 0, ev.limit("more than %d positional parameters", maxParams)
-	case params > maxValueLen:
-		return 0, ev.limit("positional parameters over %d KiB", maxValueLen>>10)
+	case len(params) > maxParams:
+		return 0, l.exceeded("more than %d positional parameters", maxParams)
+	case size > maxValueLen:
+		return 0, l.exceeded("positional parameters over %d KiB", maxValueLen>>10)
 	case longest > maxValueLen:
-		return 0, ev.limit("values over %d KiB", maxValueLen>>10)
+		return 0, l.exceeded("values over %d KiB", maxValueLen>>10)
 	}
-	longest = max(longest, params)
-	ev.maxLen = max(ev.maxLen, longest)
-	return longest, nil
+	return max(longest, size), nil
 }
 
-// checkArgs bounds one command's expanded words.
-func (ev *evaluator) checkArgs(args []string) error {
-	if len(args) > maxParams {
-		return ev.limit("more than %d words in one command", maxParams)
+// values fails when the longest value (an upper bound) is over the limit.
+func (l *limits) values(longest int) error {
+	if longest > maxValueLen {
+		return l.exceeded("values over %d KiB", maxValueLen>>10)
 	}
-	n := 0
-	for _, a := range args {
-		n += len(a)
-	}
-	if n > maxArgBytes {
-		return ev.limit("one command's words over %d MiB", maxArgBytes>>20)
-	}
-	return ev.charge(n)
+	return nil
 }
 
-// readDir counts directory listings: a glob such as */*/*/* under a
+// bound fails when a statement could build a value over maxValue
+// (stmtBound).
+func (l *limits) bound(b int) error {
+	if b > maxValue {
+		return l.exceeded("values could grow over %d MiB", maxValue>>20)
+	}
+	return nil
+}
+
+// growth fails when one pass of a loop or function body that multiplies
+// the longest value by factor (see growth) could build one over maxValue.
+func (l *limits) growth(longest, factor int) error {
+	if satMul(longest, max(factor, 1)) > maxValue {
+		return l.exceeded("values could grow over %d MiB in one pass of a loop or function", maxValue>>20)
+	}
+	return nil
+}
+
+// enterCall counts a function call in progress; leaveCall ends one.
+func (l *limits) enterCall() error {
+	if l.calls++; l.calls > maxCallDepth {
+		return l.exceeded("functions nest deeper than %d calls (endless recursion?)", maxCallDepth)
+	}
+	return nil
+}
+
+func (l *limits) leaveCall() { l.calls-- }
+
+// enterEval bounds eval text of size bytes and eval nesting; leaveEval
+// ends an eval that entered.
+func (l *limits) enterEval(size int) error {
+	if size > maxFileSize {
+		return l.exceeded("eval text over %d MiB", maxFileSize>>20)
+	}
+	if l.evals >= maxEvalDepth {
+		return l.exceeded("eval nests deeper than %d levels", maxEvalDepth)
+	}
+	l.evals++
+	return nil
+}
+
+func (l *limits) leaveEval() { l.evals-- }
+
+// listDir counts directory listings: a glob such as */*/*/* under a
 // directory with symlinks to itself lists without end.
-func (ev *evaluator) readDir(ctx context.Context, p string) ([]fs.DirEntry, error) {
-	if ev.fatal != nil {
-		return nil, ev.fatal
+func (l *limits) listDir() error {
+	if l.dirReads++; l.dirReads > maxDirReads {
+		return l.exceeded("more than %d directories listed (a glob through a symlink loop?)", maxDirReads)
 	}
-	if ev.dirReads++; ev.dirReads > maxDirReads {
-		return nil, ev.limit("more than %d directories listed (a glob through a symlink loop?)", maxDirReads)
-	}
-	entries, err := handlers{fs: ev.fs}.readDir(ctx, p)
-	if ev.dirEntries += len(entries); ev.dirEntries > maxDirEntries {
-		return nil, ev.limit("more than %d directory entries listed (a glob through a symlink loop?)", maxDirEntries)
-	}
-	return entries, err
+	return nil
 }
 
-// statusArgs keeps $? as it was: a tick must not change what the next
-// command sees. In a function (leave) the exact status survives through
-// return; elsewhere zero or not is what conditions look at.
-func statusArgs(ctx context.Context, leave bool) []string {
-	status := interp.HandlerCtx(ctx).LastExitStatus
-	switch {
-	case leave:
-		return []string{"return", strconv.Itoa(status)}
-	case status != 0:
-		return []string{"false"}
+// listed counts the entries a listing returned.
+func (l *limits) listed(entries int) error {
+	if l.dirEntries += entries; l.dirEntries > maxDirEntries {
+		return l.exceeded("more than %d directory entries listed (a glob through a symlink loop?)", maxDirEntries)
 	}
-	return []string{":"}
+	return nil
 }
 
-// patternWeight is what one byte costs a pattern operator (${v#p},
-// ${v%%p}): mvdan compiles the pattern to a regexp and runs it over the
-// value, measured at several times the cost of copying a byte.
-const patternWeight = 16
-
-// cost is the expansion work one pass of node may do with the values as
-// they are in env: each reference costs its value's length, patterns more.
-func (ev *evaluator) cost(node syntax.Node, env expand.Environ) int {
-	total := 0
-	for n := range syntax.Preorder(node) {
-		switch n := n.(type) {
-		case *syntax.CaseItem:
-			for _, w := range n.Patterns {
-				total = satAdd(total, ev.patternCost(w, env))
-			}
-		case *syntax.ParamExp:
-			if n.Exp != nil && isPattern(n.Exp.Op) {
-				total = satAdd(total, ev.patternCost(n.Exp.Word, env))
-			}
-		}
-		pe, ok := n.(*syntax.ParamExp)
-		if !ok || pe.Param == nil {
-			continue
-		}
-		size := len(env.Get(pe.Param.Value).Str)
-		switch pe.Param.Value {
-		case "@", "*":
-			size = 0
-			for _, p := range ev.r.Params {
-				size += len(p) + 1
-			}
-		}
-		if pe.Repl != nil || (pe.Exp != nil && isPattern(pe.Exp.Op)) {
-			size = satMul(size, patternWeight)
-		}
-		total = satAdd(total, size)
-	}
-	return total
+// reserve makes room for n loop and function bodies (see ticked) and
+// returns the index of the first.
+func (l *limits) reserve(n int) int {
+	first := len(l.bodies)
+	l.bodies = append(l.bodies, make([]syntax.Node, n)...)
+	return first
 }
 
-// compileWeight is what one byte of an expanded pattern costs, in the
-// units of charge: the interpreter compiles every pattern it matches into
-// a regular expression, hundreds of times the work of scanning a byte.
-const compileWeight = 256
+// setBody registers the body whose ticks carry index.
+func (l *limits) setBody(index int, node syntax.Node) { l.bodies[index] = node }
 
-// patternCost charges the expansions inside a pattern word by the size of
-// the pattern they make, which the interpreter compiles each time.
-func (ev *evaluator) patternCost(w *syntax.Word, env expand.Environ) int {
-	total := 0
-	if w == nil {
+// bodyCost is the expansion cost of the body whose index a tick carries.
+func (l *limits) bodyCost(index string, env expand.Environ, params []string) int {
+	i, err := strconv.Atoi(index)
+	if err != nil || i < 0 || i >= len(l.bodies) || l.bodies[i] == nil {
 		return 0
 	}
-	for n := range syntax.Preorder(w) {
-		if pe, ok := n.(*syntax.ParamExp); ok && pe.Param != nil {
-			total = satAdd(total, satMul(len(env.Get(pe.Param.Value).Str), compileWeight))
-		}
-	}
-	return total
-}
-
-func isPattern(op syntax.ParExpOperator) bool {
-	switch op {
-	case syntax.RemSmallPrefix, syntax.RemLargePrefix, syntax.RemSmallSuffix, syntax.RemLargeSuffix:
-		return true
-	}
-	return false
-}
-
-// patternLimit refuses a pattern the interpreter could not match within
-// the memory bound: it compiles each pattern to a regular expression at
-// about a kilobyte of memory per pattern byte, so a 1 MiB pattern costs
-// gigabytes before any counter here sees work. A pattern's literal text
-// and its expansions (each a value of at most maxValueLen) are bounded
-// statically instead. Real rc.conf patterns are a few bytes.
-func patternLimit(w *syntax.Word) string {
-	if w == nil {
-		return ""
-	}
-	lits, exps := 0, 0
-	syntax.Walk(w, func(n syntax.Node) bool {
-		switch n := n.(type) {
-		case *syntax.Lit:
-			lits += len(n.Value)
-		case *syntax.SglQuoted:
-			lits += len(n.Value)
-		case *syntax.ParamExp, *syntax.CmdSubst, *syntax.ArithmExp:
-			exps++
-			return false
-		}
-		return true
-	})
-	switch {
-	case lits > maxPattern:
-		return "limit: a pattern over " + strconv.Itoa(maxPattern>>10) + " KiB"
-	case exps > maxPatternExp:
-		return "limit: a pattern with more than " + strconv.Itoa(maxPatternExp) + " expansions"
-	}
-	return ""
+	return cost(l.bodies[i], env, params)
 }

@@ -2,15 +2,12 @@ package rcconf
 
 import (
 	"context"
-	"io"
 	"strings"
 	"time"
 
 	confined "github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/internal/finding"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
-	"mvdan.cc/sh/v3/expand"
-	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -82,45 +79,16 @@ func (f *fsys) resolveOverlay(in map[string][]byte) (map[string][]byte, error) {
 }
 
 func newEvaluator(ctx context.Context, opts Options, fsys *fsys) (*evaluator, error) {
+	sh := &shell{ctx: ctx}
 	ev := &evaluator{
-		ctx: ctx, opts: opts, fs: fsys,
-		known: map[string]string{}, origins: map[string]Origin{}, funcs: map[string]bool{},
+		opts: opts, fs: fsys, sh: sh, origins: newOrigins(), lim: &limits{at: &sh.stack},
+		funcs: map[string]bool{},
 	}
-	h := handlers{fs: fsys}
-	r, err := interp.New(
-		// What /etc/rc gives every rc script: HOME=/ and its PATH. UID,
-		// EUID and GID are bash's; FreeBSD's sh leaves them unset, and
-		// empty values keep the interpreter from taking this process's.
-		// Nothing of the environment hvnetconf runs in reaches a render.
-		interp.Env(expand.ListEnviron("HOME=/", "PATH=/sbin:/bin:/usr/sbin:/usr/bin", "UID=", "EUID=", "GID=")),
-		interp.Dir("/"),
-		interp.StdIO(nil, io.Discard, &ev.stderr),
-		interp.CallHandler(ev.call),
-		interp.ExecHandlers(func(interp.ExecHandlerFunc) interp.ExecHandlerFunc { return ev.exec }),
-		interp.OpenHandler(h.open),
-		interp.StatHandler(h.stat),
-		interp.AccessHandler(h.access),
-		interp.ReadDirHandler2(ev.readDir),
-	)
-	if err != nil {
-		return nil, sysexits.New(sysexits.Software, err)
+	if err := sh.start(fsys, ev.lim, ev.call); err != nil {
+		return nil, err
 	}
-	ev.r = r
-	// Capture a live view of the globals, then take the interpreter's own
-	// variables (HOME, PWD, IFS...) as the baseline nobody set.
-	probe := &syntax.Stmt{Cmd: &syntax.CallExpr{Args: []*syntax.Word{litWord(cmdProbe)}}}
-	if err := r.Run(ctx, probe); err != nil || ev.global == nil {
-		return nil, sysexits.Errorf(sysexits.Software, "rcconf: cannot start the interpreter: %v", err)
-	}
-	ev.diff(Origin{})
-	clear(ev.origins)
+	ev.origins.baseline(ev.sh.global)
 	return ev, nil
-}
-
-// exec is the second line of defence: the call handler lets no external
-// command through, and neither does this.
-func (ev *evaluator) exec(_ context.Context, args []string) error {
-	return ev.stop(ev.here("command %s is not allowed (rcconf runs no programs)", args[0]))
 }
 
 // loadRCConfig follows rc.subr's load_rc_config.
@@ -149,25 +117,26 @@ func (ev *evaluator) loadRCConfig() error {
 // defines; it reads rc_conf_files through our ". " handling.
 func (ev *evaluator) sourceRCConfs() error {
 	const fn = "source_rc_confs"
-	if ev.r.Funcs[fn] == nil {
+	body := ev.sh.function(fn)
+	if body == nil {
 		ev.finds = append(ev.finds, finding.Finding{File: defaultsRCConf, Severity: finding.Warning,
 			Message: fn + " is not defined: rc_conf_files is not read"})
 		return nil
 	}
-	ev.stack = append(ev.stack, frame{file: defaultsRCConf, pos: ev.r.Funcs[fn].Pos()})
-	defer func() { ev.stack = ev.stack[:len(ev.stack)-1] }()
+	ev.sh.stack.push(defaultsRCConf, body.Pos())
+	defer ev.sh.stack.pop()
 	call := &syntax.Stmt{Cmd: &syntax.CallExpr{Args: []*syntax.Word{litWord(fn)}}}
-	if err := ev.runOne(call); err != nil {
+	if err := ev.run(call); err != nil {
 		return err
 	}
-	ev.diff(Origin{File: defaultsRCConf, Line: int(ev.r.Funcs[fn].Pos().Line())})
+	ev.origins.update(ev.sh.global, Origin{File: defaultsRCConf, Line: int(body.Pos().Line())})
 	return nil
 }
 
 // loadService reads rc.conf.d/NAME from /etc and each ${local_startup%/rc.d}.
 func (ev *evaluator) loadService(name string) error {
 	dirs := []string{"/etc"}
-	if vr := ev.global.Get("local_startup"); vr.IsSet() {
+	if vr := ev.sh.global.Get("local_startup"); vr.IsSet() {
 		dirs = append(dirs, strings.Fields(vr.String())...)
 	}
 	for _, d := range dirs {
@@ -225,11 +194,5 @@ func (ev *evaluator) readable(p string) bool {
 
 // env freezes the result.
 func (ev *evaluator) env() *Env {
-	e := &Env{vars: map[string]Var{}, files: ev.files, findings: ev.finds}
-	for name, o := range ev.origins {
-		if vr := ev.global.Get(name); vr.IsSet() {
-			e.vars[name] = Var{Name: name, Value: vr.String(), Origin: o}
-		}
-	}
-	return e
+	return &Env{vars: ev.origins.vars(ev.sh.global), files: ev.files, findings: ev.finds}
 }

@@ -37,7 +37,7 @@ func lineAt(data []byte, i int) syntax.Pos {
 // parse validates src as POSIX sh (refusing bash-only syntax), then parses
 // the same bytes as bash for running: the interpreter only implements
 // export, readonly and local for the bash variant.
-func (ev *evaluator) parse(name string, src []byte) (*syntax.File, error) {
+func parse(name string, src []byte) (*syntax.File, error) {
 	if _, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(bytes.NewReader(src), name); err != nil {
 		return nil, parseErr(name, src, err)
 	}

@@ -1,24 +1,42 @@
 package rcconf
 
-import (
-	"context"
-	"errors"
-	"strings"
+import "mvdan.cc/sh/v3/syntax"
 
-	"github.com/hvnetconf/hvnetconf/internal/sysexits"
-	"mvdan.cc/sh/v3/interp"
-	"mvdan.cc/sh/v3/syntax"
-)
+// runFile runs a checked file statement by statement. Consecutive plain
+// assignments run as one batch (fast, and their origins are exact from the
+// tree); any other statement runs alone and the variables whose value
+// changed get its position as their origin.
+func (ev *evaluator) runFile(logical string, c *checked) error {
+	skip, err := ev.skipped(logical, c)
+	if err != nil {
+		return err
+	}
+	first := ev.lim.reserve(c.totalTicks())
+	top := ev.sh.stack.push(logical, syntax.Pos{})
+	defer ev.sh.stack.pop()
+	stmts := c.file.Stmts
+	for i := 0; i < len(stmts); {
+		if skip[i] {
+			i++
+			continue
+		}
+		top.pos = stmts[i].Pos()
+		next, err := ev.runAt(logical, c, i, first, skip)
+		if err != nil {
+			return err
+		}
+		i = next
+	}
+	return nil
+}
 
-// runFile checks a parsed file and runs it statement by statement.
-// Consecutive plain assignments run as one batch (fast, and their origins
-// are exact from the tree); any other statement runs alone and the
-// variables whose value changed get its position as their origin.
-func (ev *evaluator) runFile(logical string, f *syntax.File) error {
+// skipped applies the file's refusals: the first one is the error, or in
+// lenient mode each refused statement is skipped with a finding.
+func (ev *evaluator) skipped(logical string, c *checked) (map[int]bool, error) {
 	skip := map[int]bool{}
-	for _, ref := range checkFile(f, ev.funcs) {
+	for _, ref := range c.refusalsWith(ev.funcs) {
 		if !ev.opts.Lenient {
-			return errAt(logical, ref.pos, "%s", ref.msg)
+			return nil, errAt(logical, ref.pos, "%s", ref.msg)
 		}
 		if skip[ref.stmt] {
 			continue // one finding per skipped statement
@@ -26,54 +44,49 @@ func (ev *evaluator) runFile(logical string, f *syntax.File) error {
 		skip[ref.stmt] = true
 		ev.warn(logical, int(ref.pos.Line()), "skipped: "+ref.msg)
 	}
-	ev.instrument(f)
-	ev.stack = append(ev.stack, frame{file: logical})
-	defer func() { ev.stack = ev.stack[:len(ev.stack)-1] }()
-	top := &ev.stack[len(ev.stack)-1]
-	stmts := f.Stmts
-	for i := 0; i < len(stmts); {
-		if skip[i] {
-			i++
-			continue
-		}
-		top.pos = stmts[i].Pos()
-		j := i
-		if isPlain(stmts[i]) {
-			j = ev.batchEnd(stmts, i, skip)
-		}
-		if j == i && stmtBound(stmts[i], ev.maxLen) > maxValue {
-			if err := ev.skipOrFail(logical, stmts[i], "limit: values could grow over 16 MiB"); err != nil {
-				return err
+	return skip, nil
+}
+
+// runAt runs statement i, with the plain statements after it when it is
+// one, and returns the index of the next statement to run. first is the
+// file's first tick number.
+func (ev *evaluator) runAt(logical string, c *checked, i, first int, skip map[int]bool) (int, error) {
+	stmts := c.file.Stmts
+	if isPlain(stmts[i]) {
+		if j := ev.batchEnd(stmts, i, skip); j > i {
+			if err := ev.charge(&syntax.File{Stmts: stmts[i:j]}); err != nil {
+				return j, err
 			}
-			i++
-			continue
-		}
-		if err := ev.charge(ev.cost(&syntax.File{Stmts: stmts[i:max(j, i+1)]}, ev.global)); err != nil {
-			return err
-		}
-		if j > i {
 			if err := ev.runBatch(logical, stmts[i:j]); err != nil {
-				return err
+				return j, err
 			}
-			i = j
-		} else {
-			if err := ev.runOne(stmts[i]); err != nil {
-				return err
-			}
-			ev.diff(Origin{File: logical, Line: int(stmts[i].Pos().Line())})
-			i++
-		}
-		if ev.maxLen > maxValueLen {
-			return ev.limit("values over %d KiB", maxValueLen>>10)
+			return j, ev.stop(ev.lim.values(ev.origins.longest))
 		}
 	}
-	return nil
+	st := ev.ticked(stmts[i], first+c.ticks[i], c.ticks[i+1]-c.ticks[i])
+	if stmtBound(st, ev.origins.longest) > maxValue {
+		return i + 1, ev.skipOrFail(logical, st, "limit: values could grow over 16 MiB")
+	}
+	if err := ev.charge(st); err != nil {
+		return i + 1, err
+	}
+	if err := ev.run(st); err != nil {
+		return i + 1, err
+	}
+	ev.origins.update(ev.sh.global, Origin{File: logical, Line: int(st.Pos().Line())})
+	return i + 1, ev.stop(ev.lim.values(ev.origins.longest))
+}
+
+// charge counts the expansion work of one pass of node with the values as
+// they are now.
+func (ev *evaluator) charge(node syntax.Node) error {
+	return ev.stop(ev.lim.charge(cost(node, ev.sh.global, ev.sh.params())))
 }
 
 // batchEnd extends a run of plain statements from i while the values they
 // build stay provably small.
 func (ev *evaluator) batchEnd(stmts []*syntax.Stmt, i int, skip map[int]bool) int {
-	u := ev.maxLen
+	u := ev.origins.longest
 	j := i
 	for j < len(stmts) && !skip[j] && isPlain(stmts[j]) {
 		b := stmtBound(stmts[j], u)
@@ -97,7 +110,7 @@ func (ev *evaluator) skipOrFail(logical string, st *syntax.Stmt, msg string) err
 // runBatch runs plain assignments together; each name's origin is its last
 // assignment in the batch.
 func (ev *evaluator) runBatch(logical string, stmts []*syntax.Stmt) error {
-	if err := ev.afterRun(ev.r.Run(ev.ctx, &syntax.File{Name: logical, Stmts: stmts})); err != nil {
+	if err := ev.run(&syntax.File{Name: logical, Stmts: stmts}); err != nil {
 		return err
 	}
 	last := map[string]int{}
@@ -107,75 +120,22 @@ func (ev *evaluator) runBatch(logical string, stmts []*syntax.Stmt) error {
 		}
 	}
 	for name, line := range last {
-		if vr := ev.global.Get(name); vr.IsSet() {
-			ev.record(name, vr.String(), Origin{File: logical, Line: line})
+		if vr := ev.sh.global.Get(name); vr.IsSet() {
+			ev.origins.record(name, vr.String(), Origin{File: logical, Line: line})
 		}
 	}
 	return nil
 }
 
-func (ev *evaluator) runOne(st *syntax.Stmt) error {
-	return ev.afterRun(ev.r.Run(ev.ctx, st))
-}
-
-// afterRun turns what the interpreter reports into rcconf errors and
-// findings. An exit status alone is not an error: sh goes on.
-func (ev *evaluator) afterRun(err error) error {
-	if ev.fatal != nil {
-		return ev.fatal
+// run runs node in the shell; what the shell printed becomes findings at
+// the innermost running statement.
+func (ev *evaluator) run(node syntax.Node) error {
+	if err := ev.sh.run(node); err != nil {
+		return err
 	}
-	if err := ev.ctx.Err(); err != nil {
-		if errors.Is(err, context.Canceled) {
-			// main cancels on SIGTERM and SIGINT: nothing is written.
-			return ev.stop(sysexits.New(sysexits.TempFail, ev.here("interrupted; nothing was written")))
-		}
-		return ev.stop(ev.here("limit: evaluation did not finish in time (endless loop?)"))
-	}
-	var status interp.ExitStatus
-	if err != nil && !errors.As(err, &status) {
-		return ev.stop(ev.here("%v", err))
-	}
-	if ev.r.Exited() {
-		return ev.stop(ev.here("the shell would exit here (set -e, or a failed ${name?})"))
-	}
-	if ev.stderr.Len() > 0 {
-		file, pos := ev.where()
-		for _, line := range strings.Split(strings.TrimSpace(ev.stderr.String()), "\n") {
-			ev.warn(file, int(pos.Line()), "sh: "+line)
-		}
-		ev.stderr.Reset()
+	file, pos := ev.sh.stack.where()
+	for _, line := range ev.sh.output() {
+		ev.warn(file, int(pos.Line()), "sh: "+line)
 	}
 	return nil
-}
-
-// record notes a variable's new value and where it came from.
-func (ev *evaluator) record(name, value string, o Origin) {
-	ev.known[name] = value
-	ev.origins[name] = o
-	ev.maxLen = max(ev.maxLen, len(value))
-}
-
-// diff compares every global variable with the last known values: what
-// changed was set by the statement that just ran.
-func (ev *evaluator) diff(o Origin) {
-	set := 0
-	for name, vr := range ev.global.Each {
-		if !vr.IsSet() {
-			continue
-		}
-		set++
-		v := vr.String()
-		if old, ok := ev.known[name]; !ok || old != v {
-			ev.record(name, v, o)
-		}
-	}
-	if set == len(ev.known) {
-		return
-	}
-	for name := range ev.known {
-		if !ev.global.Get(name).IsSet() {
-			delete(ev.known, name)
-			delete(ev.origins, name)
-		}
-	}
 }
