@@ -61,11 +61,9 @@ func (o Origin) String() string {
 
 // Options say what to evaluate.
 type Options struct {
-	// Files is the confined root to read (see package fsys); when nil,
-	// Root is opened as one.
+	// Files is the confined root to read (package fsys: the one way to a
+	// file under -R), opened by the caller.
 	Files *confined.Root
-	// Root is the directory that stands for / (default "/").
-	Root string
 	// Services are the names given to load_rc_config, in order, all in one
 	// shell: rc.conf is read once, then rc.conf.d/NAME for each name.
 	// rc.d/netif is {"network", "netif"}, rc.d/dhclient is

@@ -74,10 +74,10 @@ func BenchmarkLoad(b *testing.B) {
 	cases := []struct{ name, rc string }{{"typical", typicalRC}, {"10k-lines", big.String()}}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			root := writeRoot(b, withDefaults(b, map[string]string{"/etc/rc.conf": c.rc}))
+			root := rootOf(b, writeRoot(b, withDefaults(b, map[string]string{"/etc/rc.conf": c.rc})))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Load(context.Background(), Options{Root: root}); err != nil {
+				if _, err := Load(context.Background(), Options{Files: root}); err != nil {
 					b.Fatal(err)
 				}
 			}

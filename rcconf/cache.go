@@ -16,7 +16,7 @@ const (
 
 // ParseCache keeps files parsed and checked, keyed by their name and exact
 // content, so that the evaluations of one run parse each file once:
-// pipeline.Prepare calls Load once per service that has an rc.conf.d file,
+// plan.Prepare calls Load once per service that has an rc.conf.d file,
 // and every load_rc_config reads /etc/defaults/rc.conf and rc.conf first
 // (rc.subr load_rc_config). Evaluations share a cached tree without
 // changing it (see checked), so a Load gives the same result, findings and

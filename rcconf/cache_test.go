@@ -108,7 +108,7 @@ var cachedCases = []map[string]string{
 // loadResult is everything a Load gives, as text.
 func loadResult(t *testing.T, root string, lenient bool, cache *ParseCache) string {
 	t.Helper()
-	e, err := Load(context.Background(), Options{Root: root, Services: ServiceNetif, Lenient: lenient,
+	e, err := Load(context.Background(), Options{Files: rootOf(t, root), Services: ServiceNetif, Lenient: lenient,
 		Timeout: 10 * time.Second, Cache: cache})
 	if err != nil {
 		return "error: " + err.Error()

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	confined "github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/internal/finding"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"mvdan.cc/sh/v3/syntax"
@@ -37,14 +36,7 @@ func Load(ctx context.Context, opts Options) (*Env, error) {
 	}
 	root := opts.Files
 	if root == nil {
-		if opts.Root == "" {
-			opts.Root = "/"
-		}
-		var err error
-		if root, err = confined.Open(opts.Root); err != nil {
-			return nil, err
-		}
-		defer root.Close()
+		return nil, sysexits.Errorf(sysexits.Software, "rcconf: no root to read")
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()

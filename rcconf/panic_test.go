@@ -30,7 +30,7 @@ func TestNoPanic(t *testing.T) {
 			for p, d := range overlay {
 				files[p] = d
 			}
-			e, err := Load(context.Background(), Options{Root: root, Overlay: files})
+			e, err := Load(context.Background(), Options{Files: rootOf(t, root), Overlay: files})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,13 +1,14 @@
 package rcconf
 
 import (
-	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // randomValue draws a string rich in what sh treats specially.

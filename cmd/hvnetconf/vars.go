@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/rcconf"
 	"github.com/spf13/pflag"
@@ -50,7 +51,14 @@ func runVars(ctx context.Context, a *varsArgs, inv *invocation) error {
 	if err := validService(a.service); err != nil {
 		return err
 	}
-	env, err := rcconf.Load(ctx, rcconf.Options{Root: a.root, Services: serviceLoads(a.service), Lenient: a.lenient})
+	// vars only reads: the root is opened, not locked (an admin may ask
+	// while an apply runs; each file is read whole, as it is then).
+	root, err := fsys.Open(a.root)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	env, err := rcconf.Load(ctx, rcconf.Options{Files: root, Services: serviceLoads(a.service), Lenient: a.lenient})
 	if err != nil {
 		return err
 	}
