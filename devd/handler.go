@@ -1,13 +1,14 @@
 // Package devd holds hvnetconf's devd(8) handlers, run by the rules
-// rendered from templates/devd.conf.tmpl: vf-attach for every Ethernet
-// attach, vf-up for HYPERV_NIC_VF/VF_UP. They are thin: the hn state comes
-// from live, every decision (is this hn managed, which lagg, how long to
-// wait) from the plan, and every change goes through apply (JoinVF, or a
-// full Apply), whose executor logs each step and rolls back on failure.
+// rendered from templates/devd.tmpl: vf-attach for every Ethernet attach,
+// vf-up for HYPERV_NIC_VF/VF_UP. They are thin: the hn state comes from
+// live, every decision (is this hn managed, which lagg, how long to wait)
+// from the plan, and every change goes through apply (JoinVF, or a full
+// Apply), whose executor logs each step and rolls back on failure.
 package devd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -26,11 +27,11 @@ type Handler struct {
 	// interfaces involved.
 	Log io.Writer
 	// Plan renders from the hn state s (the handler's own read: the plan
-	// decides from what the handler saw) under the root's lock, which the
-	// caller takes on the first call and holds until the command ends.
-	// full=false is the fast path: the plan's runtime part only
-	// (plan.Options.RuntimeOnly); full=true also prepares the files, for a
-	// whole Apply.
+	// decides from what the handler saw) under the root's lock, which it
+	// takes if the handler does not hold it; it is held until Unlock or
+	// the command's end. full=false is the fast path: the plan's runtime
+	// part only (plan.Options.RuntimeOnly); full=true also prepares the
+	// files, for a whole Apply.
 	Plan func(ctx context.Context, s *hn.Snapshot, full bool) (apply.Input, error)
 	// Unlock lets go of the lock Plan took: vf-attach holds none while it
 	// waits, so that an apply (or devd's next handler) is not held up.
@@ -55,77 +56,62 @@ func (h *Handler) logf(format string, a ...any) {
 	}
 }
 
-// snapshot reads the hn state; nil when hn drives its VFs itself
-// (transparent mode: nothing may touch a VF, hn(4)).
-func (h *Handler) snapshot() (*hn.Snapshot, error) {
-	s, err := live.Snapshot(h.Sys)
-	if err != nil || s.Transparent {
-		return nil, err
-	}
-	return s, nil
-}
-
 // Attach is what devd waits for on every Ethernet attach (lagg, vlan, hn
-// and VFs alike), so it decides fast, without the lock or a plan: only for
-// a VF (lagg mode and the name in hw.hn.vflist, as FreeBSD's
-// libexec/hyperv/hyperv_vfattach decides) does it call later, which starts
-// VFAttach in the background, as FreeBSD's rule does with daemon -f:
-// devd(8) runs one action at a time.
+// and VFs alike), so it decides fast, from two sysctls, without the lock
+// or a plan: only for a VF in lagg mode (hn.Snapshot.LaggVF) does it call
+// later, which starts VFAttach in the background, as FreeBSD's rule does
+// with daemon -f: devd(8) runs one action at a time.
 func (h *Handler) Attach(name string, later func() error) error {
 	if err := ValidName(name); err != nil {
 		return err
 	}
-	s, err := h.snapshot()
-	if err != nil || s == nil || !s.IsVF(name) {
+	s, err := hn.ReadVFs(h.Sys)
+	if err != nil || !s.LaggVF(name) {
 		return failure("vf-attach "+name, err)
 	}
 	return failure("vf-attach "+name, later())
 }
 
-// VFAttach is vf-attach in the background: if the plan manages a lagg for
-// vf's hn, it waits the plan's hyperv_vf_delay (through wait, holding no
-// lock), then gives the VF the lagg's MTU, makes it a port and brings it
-// up (which makes hn emit VF_UP), from the state as it is by then.
+// VFAttach is vf-attach in the background: when the plan manages any
+// lagg, it waits the plan's hyperv_vf_delay (through wait, holding no
+// lock), then, from the state as it is by then, gives the VF the MTU of
+// its hn's lagg, makes it a port and brings it up (which makes hn emit
+// VF_UP).
 func (h *Handler) VFAttach(ctx context.Context, vf string, wait func(context.Context, time.Duration) error) error {
 	if err := ValidName(vf); err != nil {
 		return err
 	}
-	hnName, s, err := h.pairedHN(vf)
-	if err != nil || hnName == "" {
-		return failure("vf-attach "+vf, err)
+	return failure("vf-attach "+vf, h.vfAttach(ctx, vf, wait))
+}
+
+func (h *Handler) vfAttach(ctx context.Context, vf string, wait func(context.Context, time.Duration) error) error {
+	s, err := h.laggMode()
+	if err != nil || s == nil {
+		return err
 	}
 	in, err := h.Plan(ctx, s, false)
 	if err != nil {
-		return failure("vf-attach "+vf, err)
+		return err
 	}
-	if _, ok := in.Plan.RuntimeLagg(hnName); !ok {
-		h.logf("vf-attach %s: %s is not managed by hvnetconf (%s); left alone", vf, hnName, in.Plan.Mode.Reason)
+	if len(in.Plan.Runtime()) == 0 {
+		h.logf("vf-attach %s: hvnetconf manages no lagg (%s); left alone", vf, in.Plan.Mode.Reason)
 		return nil
 	}
 	if h.Unlock != nil {
 		h.Unlock()
 	}
 	if err := wait(ctx, time.Duration(in.Plan.VFDelay)*time.Second); err != nil {
-		return failure("vf-attach "+vf, err)
+		return err
 	}
-	if hnName, s, err = h.pairedHN(vf); err != nil || hnName == "" {
-		return failure("vf-attach "+vf, err)
-	}
-	return failure("vf-attach "+vf, h.join(ctx, s, hnName, vf))
-}
-
-// pairedHN reads the hn state and says which hn vf belongs to; "" (and a
-// log line) when vf is no VF of a lagg-mode hn (any more).
-func (h *Handler) pairedHN(vf string) (string, *hn.Snapshot, error) {
-	s, err := h.snapshot()
-	if err != nil || s == nil || !s.IsVF(vf) {
-		return "", nil, err
+	if s, err = h.laggMode(); err != nil || s == nil {
+		return err
 	}
 	hnName, ok := s.HNForVF(vf)
-	if !ok {
-		h.logf("vf-attach %s: no hn is paired with it (detached meanwhile?); nothing to do", vf)
+	if !s.IsVF(vf) || !ok {
+		h.logf("vf-attach %s: no longer a VF paired with an hn (detached during the wait?); nothing to do", vf)
+		return nil
 	}
-	return hnName, s, nil
+	return h.join(ctx, s, hnName, vf)
 }
 
 // VFUp handles HYPERV_NIC_VF/VF_UP for hnN: the VF named by dev.hn.N.vf
@@ -134,20 +120,32 @@ func (h *Handler) VFUp(ctx context.Context, hnName string) error {
 	if _, err := hn.HNUnit(hnName); err != nil {
 		return sysexits.Errorf(sysexits.DataErr, "devd: %v", err)
 	}
-	s, err := h.snapshot()
+	return failure("vf-up "+hnName, h.vfUp(ctx, hnName))
+}
+
+func (h *Handler) vfUp(ctx context.Context, hnName string) error {
+	s, err := h.laggMode()
 	if err != nil || s == nil {
-		return failure("vf-up "+hnName, err)
+		return err
 	}
 	i, _ := s.Lookup(hnName)
-	vf := i.VF
-	if vf == "" {
+	if i.VF == "" {
 		h.logf("vf-up %s: no VF attached (detached meanwhile?); nothing to do", hnName)
 		return nil
 	}
-	if err := ValidName(vf); err != nil {
-		return err
+	return h.join(ctx, s, hnName, i.VF)
+}
+
+// laggMode reads the hn state; nil when the kernel runs transparent. That
+// is no decision of its own: a plan made then never has runtime laggs
+// (Plan.Runtime: a transparent mode has none, a lagg mode waits for the
+// reboot), so there is no plan to render.
+func (h *Handler) laggMode() (*hn.Snapshot, error) {
+	s, err := live.Snapshot(h.Sys)
+	if err != nil || s.Transparent {
+		return nil, err
 	}
-	return failure("vf-up "+hnName, h.join(ctx, s, hnName, vf))
+	return s, nil
 }
 
 // join makes vf a port of the lagg the plan names for hn: the fast path
@@ -163,7 +161,7 @@ func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) e
 		h.logf("%s: not managed by hvnetconf (%s); left alone", hnName, in.Plan.Mode.Reason)
 		return nil
 	}
-	if err := apply.JoinVF(ctx, h.env(), l, vf); err != apply.ErrNotAsRendered {
+	if err := apply.JoinVF(ctx, h.env(), l, vf); !errors.Is(err, apply.ErrNotAsRendered) {
 		return err
 	}
 	h.logf("%s: its lagg is not as rendered; applying the configuration", hnName)
@@ -174,11 +172,15 @@ func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) e
 	return err
 }
 
-// failure names the handler in its error, keeping the exit code the error
-// carries; one without a code is a command that failed: exit 1.
+// failure names the handler in its error, once, keeping the exit code the
+// error carries; one without a code is a command that failed: exit 1.
 func failure(what string, err error) error {
-	if err == nil {
+	var coded *sysexits.Error
+	switch {
+	case err == nil:
 		return nil
+	case errors.As(err, &coded):
+		return sysexits.New(sysexits.Code(err), fmt.Errorf("%s: %w", what, err))
 	}
-	return apply.Failure(what, fmt.Errorf("%s: %w", what, err))
+	return apply.Failure(what, err)
 }

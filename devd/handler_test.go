@@ -56,9 +56,10 @@ func TestVFUpJoinsThePlansLagg(t *testing.T) {
 			if err := h.VFUp(context.Background(), "hn0"); err != nil {
 				t.Fatal(err)
 			}
-			if c := f.h.Changes(); !slices.Equal(c, []string{"ifconfig mce0 mtu 1500", "ifconfig " + lagg + " laggport mce0", "ifconfig mce0 up"}) &&
-				!slices.Contains(c, "ifconfig "+lagg+" laggport mce0") {
-				t.Errorf("commands %q: want mce0 joined to %s", c, lagg)
+			if c := f.h.Changes(); !slices.Contains(c, "ifconfig "+lagg+" laggport mce0") || slices.ContainsFunc(c, func(l string) bool {
+				return strings.Contains(l, " laggport ") && !strings.HasPrefix(l, "ifconfig "+lagg+" ")
+			}) {
+				t.Errorf("commands %q: want mce0 joined to %s and to nothing else", c, lagg)
 			}
 			if !slices.Equal(f.plans, []bool{false}) {
 				t.Errorf("plans rendered (full?) %v, want one runtime-only", f.plans)
@@ -126,9 +127,35 @@ func TestAttachDecisions(t *testing.T) {
 			t.Errorf("%s (transparent %v): err %v, went on %v, %d plan(s); want went on %v, no plan",
 				tt.name, tt.transparent, err, called, len(f.plans), tt.later)
 		}
-		if c := f.h.Changes(); len(c) != 0 {
-			t.Errorf("%s: ran %q", tt.name, c)
+		if l := f.h.Log(); len(l) != 1 || !strings.HasPrefix(l[0], "sysctl ") {
+			t.Errorf("%s: ran %q, want one sysctl run", tt.name, l)
 		}
+	}
+}
+
+// A VF that goes away during the wait is left alone, and the log says so;
+// an interrupted wait (SIGTERM) exits 75 with nothing changed.
+func TestVFAttachAfterTheWait(t *testing.T) {
+	f, h := newFixture(t, "lagg0", 2)
+	f.h.Do(t, "ifconfig lagg0 create", "ifconfig lagg0 laggproto failover laggport hn0", "ifconfig hn0 up")
+	gone := func(context.Context, time.Duration) error { f.h.DetachVF("mce0"); return nil }
+	if err := h.VFAttach(context.Background(), "mce0", gone); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.h.Changes(); len(c) != 0 || !strings.Contains(f.log.String(), "vf-attach mce0: no longer a VF") {
+		t.Errorf("ran %q, log:\n%s", c, f.log.String())
+	}
+
+	f, h = newFixture(t, "lagg0", 2)
+	f.h.Do(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := h.VFAttach(ctx, "mce0", live.Sleep)
+	if sysexits.Code(err) != sysexits.TempFail || !strings.HasPrefix(err.Error(), "vf-attach mce0: interrupted") {
+		t.Errorf("interrupted wait: %v (exit %d), want 75", err, sysexits.Code(err))
+	}
+	if c := f.h.Changes(); len(c) != 0 {
+		t.Errorf("interrupted wait ran %q", c)
 	}
 }
 
@@ -172,8 +199,9 @@ func TestHandlerReadFailureExitsOne(t *testing.T) {
 	f.h.Do(t)
 	f.h.FailAt(1)
 	err := h.VFUp(context.Background(), "hn0")
-	if code := sysexits.Code(err); code != sysexits.Failure || !strings.Contains(err.Error(), "vf-up hn0: ") {
-		t.Errorf("exit %d: %v; want 1 naming vf-up hn0", code, err)
+	if code := sysexits.Code(err); code != sysexits.Failure || !strings.HasPrefix(err.Error(), "vf-up hn0: ") ||
+		strings.Count(err.Error(), "vf-up hn0") != 1 {
+		t.Errorf("exit %d: %v; want 1 naming vf-up hn0 first and once", code, err)
 	}
 }
 

@@ -184,3 +184,25 @@ func TestConcurrentHandlers(t *testing.T) {
 		t.Errorf("check: exit %d\n%s", r.code, r.stdout)
 	}
 }
+
+// A host whose rc.conf needs --lenient (a statement hvnetconf refuses to
+// evaluate) and was applied so: the devd handlers, which devd runs without
+// flags, still join a new VF (their fast path only reads, and skips what
+// a strict render refuses), instead of failing every hot-plug with 65.
+func TestHandlersOnALenientHost(t *testing.T) {
+	tree := conformance.Trees(t)[0]
+	h := newHost(t, tree, oldRC+"stamp=\"$(date)\"\n")
+	h.Boot()
+	if r := h.run("apply", "--lenient"); r.code != 0 {
+		t.Fatalf("apply --lenient: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	h.Settle()
+	if r := h.run("apply"); r.code != 65 {
+		t.Fatalf("setup: a strict apply should refuse this rc.conf, got exit %d", r.code)
+	}
+	h.AttachVF("hn0", "mce0")
+	h.Settle()
+	if p := h.ports("lagg0"); !slices.Equal(p, []string{"hn0", "mce0"}) {
+		t.Fatalf("lagg0 ports %v, want hn0 mce0:\n%s", p, h.Dump())
+	}
+}

@@ -38,7 +38,7 @@ type NetIf struct {
 const (
 	UnitGap  = 16
 	maxUnits = 1024
-	// Live re-reads when the sysctls disagree: a VF can attach or detach
+	// Read re-reads when the sysctls disagree: a VF can attach or detach
 	// between two reads (live migration), and the pairings then settle.
 	readAttempts = 3
 	retryDelay   = 200 * time.Millisecond
@@ -66,18 +66,34 @@ func readKernel(k Kernel, sleep func(time.Duration)) (*Snapshot, error) {
 	}
 }
 
-func fromKernel(k Kernel) (*Snapshot, error) {
+// ReadVFs reads only the mode and hw.hn.vflist: two sysctls, what
+// Snapshot.LaggVF needs, for a caller that must decide fast (devd's
+// vf-attach, run for every Ethernet attach). The rest of the snapshot is
+// left empty.
+func ReadVFs(k Kernel) (*Snapshot, error) {
 	s := &Snapshot{Source: "live kernel"}
+	return s, readVFs(k, s)
+}
+
+func readVFs(k Kernel, s *Snapshot) error {
 	xp, ok, err := k.SysctlInt("hw.hn.vf_transparent")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	s.Transparent, s.TransparentKnown = ok && xp != 0, ok
 	list, ok, err := k.Sysctl("hw.hn.vflist")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	s.VFList, s.VFListKnown = strings.Fields(list), ok
+	return nil
+}
+
+func fromKernel(k Kernel) (*Snapshot, error) {
+	s := &Snapshot{Source: "live kernel"}
+	if err := readVFs(k, s); err != nil {
+		return nil, err
+	}
 	vfmap, _, err := k.Sysctl("hw.hn.vfmap")
 	if err != nil {
 		return nil, err

@@ -170,3 +170,26 @@ func TestParseVFMap(t *testing.T) {
 		}
 	}
 }
+
+// ReadVFs asks two sysctls and nothing else, and LaggVF decides from them
+// as from a whole snapshot.
+func TestReadVFs(t *testing.T) {
+	for _, transparent := range []uint32{0, 1} {
+		k := azureKernel()
+		k.ints["hw.hn.vf_transparent"] = transparent
+		s, err := ReadVFs(k)
+		if err != nil || k.reads != 1 {
+			t.Fatalf("ReadVFs: %v, %d string sysctl reads, want 1", err, k.reads)
+		}
+		full, err := readKernel(azureKernel(), func(time.Duration) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		full.Transparent = transparent == 1
+		for _, name := range []string{"mce0", "mce1", "hn0", "lo0", "mce9"} {
+			if got, want := s.LaggVF(name), full.LaggVF(name); got != want || got != (transparent == 0 && (name == "mce0" || name == "mce1")) {
+				t.Errorf("transparent=%d: LaggVF(%s) = %v, from a whole snapshot %v", transparent, name, got, want)
+			}
+		}
+	}
+}

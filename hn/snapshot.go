@@ -81,6 +81,12 @@ func (s *Snapshot) IsVF(name string) bool {
 	return s.VFListKnown && slices.Contains(s.VFList, name)
 }
 
+// LaggVF says whether name is a VF that userland must put in a lagg: the
+// kernel runs non-transparent (hn(4) drives its VFs itself otherwise, and
+// nothing may touch them) and name is a VF (IsVF). devd's vf-attach asks
+// this of every Ethernet attach.
+func (s *Snapshot) LaggVF(name string) bool { return !s.Transparent && s.IsVF(name) }
+
 // HNForVF returns the hn device a VF belongs to: from hw.hn.vfmap, else from
 // the hn whose dev.hn.N.vf names it (the sysctl hyperv_vfup relies on, which
 // every kernel with VF support has).
@@ -99,7 +105,7 @@ func (s *Snapshot) HNForVF(vf string) (string, bool) {
 	return "", false
 }
 
-// normalize puts a snapshot in the one form Parse, Live and WriteTOML agree
+// normalize puts a snapshot in the one form Parse, Read and WriteTOML agree
 // on, so that snapshots compare equal whatever produced them.
 func (s *Snapshot) normalize() {
 	if s.VFMap == nil {

@@ -89,7 +89,8 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
-		return context.Cause(ctx)
+		// SIGTERM or SIGINT (main cancels ctx): nothing was changed yet.
+		return sysexits.Errorf(sysexits.TempFail, "interrupted while waiting %v: %v", d, context.Cause(ctx))
 	case <-t.C:
 		return nil
 	}

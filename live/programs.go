@@ -26,64 +26,39 @@ func Programs(ctx context.Context, r Runner) System {
 
 type programs struct {
 	Runner
-	ctx    context.Context
-	names  []string // the last `ifconfig -l`
-	listed bool     // names not yet handed out by Interfaces
-	batch  *sysctlBatch
+	ctx   context.Context
+	batch *sysctlBatch
 }
 
-// start lists the interfaces once, before the first sysctl: the batch asks
-// for dev.hn.N.vf up to the highest hn listed, so that one sysctl(8) run
-// answers every name the snapshot reads.
-func (p *programs) start() error {
-	if p.batch != nil {
-		return nil
-	}
-	if err := p.list(); err != nil {
-		return err
-	}
-	p.batch = newSysctlBatch(p.ctx, p.Runner, p.names)
-	return nil
-}
-
-func (p *programs) list() (err error) {
-	p.names, err = List(p.ctx, p.Runner)
-	p.listed = err == nil
-	return err
-}
-
-// Interfaces hands out the list start read, once; asked again (hn's
-// consistency re-read), it lists anew, so a re-read sees the host as it is.
+// Interfaces lists the interface names (`ifconfig -l`), each time it is
+// asked, so that hn's consistency re-read sees the host as it is.
 func (p *programs) Interfaces() ([]hn.NetIf, error) {
-	if err := p.start(); err != nil {
+	names, err := List(p.ctx, p.Runner)
+	if err != nil {
 		return nil, err
 	}
-	if !p.listed {
-		if err := p.list(); err != nil {
-			return nil, err
-		}
-	}
-	p.listed = false
-	out := make([]hn.NetIf, 0, len(p.names))
-	for _, n := range p.names {
+	out := make([]hn.NetIf, 0, len(names))
+	for _, n := range names {
 		out = append(out, hn.NetIf{Name: n})
+		if u, err := hn.HNUnit(n); err == nil {
+			p.sysctls().cover(u) // hn probes up to its highest unit + UnitGap
+		}
 	}
 	return out, nil
 }
 
-func (p *programs) Sysctl(name string) (string, bool, error) {
-	if err := p.start(); err != nil {
-		return "", false, err
+func (p *programs) sysctls() *sysctlBatch {
+	if p.batch == nil {
+		p.batch = newSysctlBatch(p.ctx, p.Runner)
 	}
-	return p.batch.String(name)
+	return p.batch
 }
 
-func (p *programs) SysctlInt(name string) (int, bool, error) {
-	if err := p.start(); err != nil {
-		return 0, false, err
-	}
-	return p.batch.Int(name)
-}
+// Sysctl reads through the batch: one sysctl(8) run answers every name a
+// snapshot reads (see cover).
+func (p *programs) Sysctl(name string) (string, bool, error) { return p.sysctls().String(name) }
+
+func (p *programs) SysctlInt(name string) (int, bool, error) { return p.sysctls().Int(name) }
 
 // sysctlTimeout bounds one sysctl(8) run.
 const sysctlTimeout = 5 * time.Second
@@ -99,23 +74,26 @@ type sysctlBatch struct {
 	ctx    context.Context
 	r      Runner
 	names  []string          // what one run asks for
+	units  int               // dev.hn.N.vf asked for N below this
 	values map[string]string // the last run's answers
 	absent map[string]bool   // the last run's unknown oids
 	served map[string]bool   // answers already handed out
 }
 
-func newSysctlBatch(ctx context.Context, r Runner, ifnames []string) *sysctlBatch {
-	top := -1
-	for _, n := range ifnames {
-		if u, err := hn.HNUnit(n); err == nil && u > top {
-			top = u
-		}
+func newSysctlBatch(ctx context.Context, r Runner) *sysctlBatch {
+	b := &sysctlBatch{ctx: ctx, r: r, names: []string{"hw.hn.vf_transparent", "hw.hn.vflist", "hw.hn.vfmap"}}
+	b.cover(0)
+	return b
+}
+
+// cover makes the batch ask for dev.hn.N.vf up to hn unit top + UnitGap,
+// where hn's probe stops past hnTOP: hn0 is assumed until the interface
+// list names a higher unit.
+func (b *sysctlBatch) cover(top int) {
+	for u := b.units; u <= top+hn.UnitGap; u++ {
+		b.names = append(b.names, "dev.hn."+strconv.Itoa(u)+".vf")
+		b.units = u + 1
 	}
-	names := []string{"hw.hn.vf_transparent", "hw.hn.vflist", "hw.hn.vfmap"}
-	for u := 0; u <= top+hn.UnitGap; u++ {
-		names = append(names, "dev.hn."+strconv.Itoa(u)+".vf")
-	}
-	return &sysctlBatch{ctx: ctx, r: r, names: names}
 }
 
 // String reads one name: from the last run if that answer is unused, else

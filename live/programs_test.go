@@ -50,7 +50,7 @@ func TestLiveOneSysctlRun(t *testing.T) {
 			if len(s.HN) != 1 || got != tt.want {
 				t.Errorf("snapshot %s (%d hn), want %s", got, len(s.HN), tt.want)
 			}
-			want := []string{"ifconfig -l", "sysctl hw.hn.vf_transparent hw.hn.vflist hw.hn.vfmap " + devHN(16)}
+			want := []string{"sysctl hw.hn.vf_transparent hw.hn.vflist hw.hn.vfmap " + devHN(16), "ifconfig -l"}
 			if !slices.Equal(h.Log(), want) {
 				t.Errorf("ran %q\nwant %q", h.Log(), want)
 			}
@@ -58,15 +58,13 @@ func TestLiveOneSysctlRun(t *testing.T) {
 	}
 }
 
-// TestSysctlBatch: the interfaces are listed before the first sysctl, an answer is used once, a re-read runs sysctl again (hn
+// TestSysctlBatch: an answer is used once, a re-read runs sysctl again (hn
 // re-reads to see the kernel settle), a name outside the batch is added
 // to the run, and a failed run is an error, not an absent sysctl.
 func TestSysctlBatch(t *testing.T) {
 	h := newFake(t)
 	h.Do(t)
 	b := live.Programs(context.Background(), h)
-	// The first read lists the interfaces, so that the batch reaches 16
-	// units past the highest hn (hn0 here).
 	batch := "sysctl hw.hn.vf_transparent hw.hn.vflist hw.hn.vfmap " + devHN(16)
 	steps := []struct {
 		read    string
@@ -76,7 +74,7 @@ func TestSysctlBatch(t *testing.T) {
 		err     string
 		process string // the run it caused, "" if none
 	}{
-		{"hw.hn.vf_transparent", 0, "0", true, "", "ifconfig -l " + batch},
+		{"hw.hn.vf_transparent", 0, "0", true, "", batch},
 		{"dev.hn.0.vf", 0, "", true, "", ""},
 		{"dev.hn.3.vf", 0, "", false, "", ""},
 		{"hw.hn.vf_transparent", 0, "0", true, "", batch},
@@ -95,7 +93,7 @@ func TestSysctlBatch(t *testing.T) {
 			t.Errorf("%s: ran %q, want %q", s.read, h.Log(), s.process)
 		}
 	}
-	h.FailAt(1)
+	h.FailAt(2) // the sysctl batch runs first, then `ifconfig -l`
 	if _, err := live.Snapshot(live.Programs(context.Background(), h)); sysexits.Code(err) != sysexits.Failure || !strings.Contains(err.Error(), "ifconfig -l") {
 		t.Errorf("failed ifconfig -l: %v (exit %d), want exit 1 naming it", err, sysexits.Code(err))
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hvnetconf/hvnetconf/config"
 	"github.com/hvnetconf/hvnetconf/hn"
 	"github.com/hvnetconf/hvnetconf/internal/finding"
 	"github.com/hvnetconf/hvnetconf/rcconf"
@@ -103,9 +104,9 @@ func (b *builder) clonedInterfaces() {
 // vfDelay renders hyperv_vf_delay, read by vf-attach before it brings a new
 // VF up. hvnetconf.toml wins; else rc.conf's value; never below FreeBSD's 2.
 func (b *builder) vfDelay() {
-	delay, comment := 2, "FreeBSD's default"
+	delay, comment := config.MinVFDelay, "FreeBSD's default"
 	if v, ok := b.in.Netif.Lookup("hyperv_vf_delay"); ok {
-		if n, err := strconv.Atoi(v.Value); err == nil && n >= 2 {
+		if n, err := strconv.Atoi(v.Value); err == nil && n >= config.MinVFDelay {
 			delay, comment = n, from(v)
 		} else {
 			b.finding(finding.Warning, v.Origin, "hyperv_vf_delay=%q is not a number of seconds >= 2; using 2", v.Value)

@@ -32,7 +32,7 @@ func checkCommand() *command {
 				return sysexits.Errorf(sysexits.Usage, "check: unexpected argument %q", inv.args[0])
 			}
 			sys := live.New(ctx)
-			live := in.state == "" && golden == ""
+			liveState := in.state == "" && golden == ""
 			o, err := in.open(ctx, inv, lockWait, nil)
 			if err != nil {
 				return err
@@ -47,7 +47,7 @@ func checkCommand() *command {
 				failed, err = checkGolden(res, golden)
 			default:
 				failed = checkFiles(res)
-				if live {
+				if liveState {
 					var more []string
 					more, err = apply.Verify(ctx, apply.Env{Runner: sys}, res.Plan.Runtime(), apply.Retry{Attempts: 1})
 					for _, m := range more {

@@ -48,5 +48,8 @@ func (f *handlerFlags) childArgs(name string) []string {
 	if f.in.lenient {
 		args = append(args, "--lenient")
 	}
+	if f.in.empty {
+		args = append(args, "--allow-empty")
+	}
 	return append(args, "--", name)
 }

@@ -56,7 +56,10 @@ func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handl
 				f.opts, f.release = &o, release
 			}
 			o := *f.opts
-			o.RuntimeOnly = !full
+			// The fast path only reads: a statement a strict render
+			// refuses is skipped there (as --lenient does) rather than
+			// stopping every hot-plug; a full apply keeps the flags.
+			o.RuntimeOnly, o.Lenient = !full, o.Lenient || !full
 			if o.StatePath == "" {
 				o.Snapshot = s // read once, by the handler
 			}

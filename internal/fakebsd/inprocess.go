@@ -59,6 +59,9 @@ func (h *InProcess) Setup(lines ...string) {
 
 // Run implements live.Runner as live.ExecRunner reports a program's exit.
 func (h *InProcess) Run(_ context.Context, argv ...string) ([]byte, error) {
+	if len(argv) == 0 {
+		return nil, fmt.Errorf("run: empty argv")
+	}
 	h.Mark(strings.Join(argv, " "))
 	var out, errb bytes.Buffer
 	env := map[string]string{EnvState: h.StatePath, EnvRoot: h.Root}
@@ -129,7 +132,7 @@ func (h *InProcess) Changes() []string {
 	out := []string{}
 	for _, l := range h.log {
 		f := strings.Fields(l)
-		if len(f) == 2 && f[0] == "ifconfig" || f[0] == "sysctl" || strings.HasPrefix(l, "service dhclient status ") {
+		if len(f) == 0 || len(f) == 2 && f[0] == "ifconfig" || f[0] == "sysctl" || strings.HasPrefix(l, "service dhclient status ") {
 			continue
 		}
 		out = append(out, l)
