@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	"github.com/hvnetconf/hvnetconf/internal/version"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -57,7 +58,7 @@ func TestOutputsMatchSchema(t *testing.T) {
 	}
 	for _, in := range roots {
 		t.Run(in[0], func(t *testing.T) {
-			root, empty := copyRoot(t, in[1]), t.TempDir()
+			root, empty := testtool.CopyRoot(t, in[1], "../../golden/_defaults/rc.conf"), t.TempDir()
 			flags := []string{"-R", root, "--state", in[2]}
 			run := func(def string, args ...string) { t.Helper(); validate(t, def, append(args, flags...)...) }
 			run("diff", "diff")
@@ -136,31 +137,6 @@ func readFile(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return data
-}
-
-// copyRoot copies a scenario root to a temporary directory, with the
-// golden tests' /etc/defaults/rc.conf where it has none.
-func copyRoot(t *testing.T, from string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(from)); err != nil {
-		t.Fatal(err)
-	}
-	defaults := filepath.Join(dir, "etc/defaults/rc.conf")
-	if _, err := os.Stat(defaults); err == nil {
-		return dir
-	}
-	data, err := os.ReadFile("../../golden/_defaults/rc.conf")
-	if err == nil {
-		err = os.MkdirAll(filepath.Dir(defaults), 0o755)
-	}
-	if err == nil {
-		err = os.WriteFile(defaults, data, 0o644)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
 }
 
 // compileSchema compiles each definition of the schema file; closed adds
