@@ -327,3 +327,24 @@ func argumentSpec(t *testing.T) []string {
 	}
 	return names
 }
+
+// TestReadmePlaybook: the scale-set playbook of the README's "Fleets"
+// section is one ansible-playbook accepts, with this module.
+func TestReadmePlaybook(t *testing.T) {
+	playbook := testtool.Need(t, "ansible-playbook")
+	t.Parallel()
+	readme := readFile(t, repo+"/README.md")
+	_, fleets, _ := strings.Cut(readme, "\n## Fleets")
+	_, yaml, ok := strings.Cut(fleets, "```yaml\n")
+	yaml, _, _ = strings.Cut(yaml, "```\n")
+	if !ok || !strings.Contains(yaml, "hvnetconf:") {
+		t.Fatal(`README.md: no yaml block with the hvnetconf module in "## Fleets"`)
+	}
+	path := filepath.Join(t.TempDir(), "vmss-network.yml")
+	writeFile(t, path, yaml, 0o644)
+	cmd := exec.Command(playbook, "--syntax-check", "-i", "localhost,", path)
+	cmd.Env = ansibleEnv(t, t.TempDir())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("ansible-playbook --syntax-check of the README's playbook: %v\n%s", err, out)
+	}
+}
