@@ -17,6 +17,8 @@ INSTALL     ?= install
 # FreeBSD's bash and zsh ports read completions from these directories.
 BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  := $(PREFIX)/share/zsh/site-functions
+# The JSON Schema of the --json output, named in hvnetconf(8); the port's DATADIR.
+DATADIR     := $(PREFIX)/share/hvnetconf
 GOFILES      = $(shell find . -name '*.go' -not -path './dist/*' -not -path './bin/*')
 
 .PHONY: all build run test fmt-check vet staticcheck unit freebsd conformance compare bench fuzz clean install dist
@@ -85,12 +87,13 @@ bench:
 install: build
 	$(INSTALL) -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/etc/rc.d \
 		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(DATADIR)
 	$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/hvnetconf
 	sed 's|/usr/local/sbin/hvnetconf|$(PREFIX)/sbin/hvnetconf|' rc.d/hvnetconf > $(DESTDIR)$(PREFIX)/etc/rc.d/hvnetconf
 	chmod 0755 $(DESTDIR)$(PREFIX)/etc/rc.d/hvnetconf
 	$(INSTALL) -m 0644 config/hvnetconf.toml.sample $(DESTDIR)$(PREFIX)/etc/hvnetconf.toml.sample
 	$(INSTALL) -m 0644 examples/azure-state.toml $(DESTDIR)$(PREFIX)/etc/hvnetconf-state.toml.sample
+	$(INSTALL) -m 0644 docs/hvnetconf.schema.json $(DESTDIR)$(DATADIR)/hvnetconf.schema.json
 	gzip -9nc man/hvnetconf.8 > $(DESTDIR)$(PREFIX)/share/man/man8/hvnetconf.8.gz
 	gzip -9nc man/hvnetconf.toml.5 > $(DESTDIR)$(PREFIX)/share/man/man5/hvnetconf.toml.5.gz
 	gzip -9nc man/hvnetconf-state.5 > $(DESTDIR)$(PREFIX)/share/man/man5/hvnetconf-state.5.gz

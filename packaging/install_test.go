@@ -161,6 +161,7 @@ var layout = []installedFile{
 	{"share/man/man5/hvnetconf-state.5.gz", 0o644, source("man/hvnetconf-state.5")},
 	{"share/bash-completion/completions/hvnetconf", 0o644, completion("bash")},
 	{"share/zsh/site-functions/_hvnetconf", 0o644, completion("zsh")},
+	{"share/hvnetconf/hvnetconf.schema.json", 0o644, source("docs/hvnetconf.schema.json")},
 }
 
 func source(path string) func(*testing.T, *installed) []byte {

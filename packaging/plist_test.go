@@ -95,9 +95,11 @@ func TestPlistMatchesInstall(t *testing.T) {
 }
 
 // Every plist entry but the Go binary is put in place by the port's
-// post-install, in the directory the plist names.
+// post-install, in the directory the plist names (${DATADIR} being
+// ${PREFIX}/share/PORTNAME).
 func TestPortInstallsEveryPlistEntry(t *testing.T) {
 	mk := string(read(t, filepath.Join(port, "Makefile")))
+	mk = strings.ReplaceAll(mk, "${DATADIR}", "${PREFIX}/"+plistSub(t)["DATADIR"])
 	if target := portVar(t, "GO_TARGET"); target != "./cmd/hvnetconf:${PREFIX}/sbin/hvnetconf" {
 		t.Errorf("GO_TARGET = %q; want ./cmd/hvnetconf:${PREFIX}/sbin/hvnetconf", target)
 	}

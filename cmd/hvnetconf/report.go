@@ -14,8 +14,9 @@ import (
 )
 
 // report is the stable JSON object printed by render, diff and check with
-// --json (documented in README.md, "JSON output"). Fields are only added,
-// never renamed or removed.
+// --json (documented in README.md, "JSON output", and by the JSON Schema
+// docs/hvnetconf.schema.json). Fields are only added, never renamed or
+// removed; each addition raises version.JSON.
 type report struct {
 	Version  string            `json:"version"`
 	Root     string            `json:"root"`
@@ -32,6 +33,11 @@ type fileReport struct {
 	OldSHA string `json:"old_sha256,omitempty"`
 	NewSHA string `json:"new_sha256,omitempty"`
 	Diff   string `json:"diff,omitempty"`
+	// The whole file before and after, for changed files only, so that a
+	// client can show its own diff (Ansible's before/after). Absent: no
+	// such file, or empty (old_sha256/new_sha256 say which).
+	OldContent string `json:"old_content,omitempty"`
+	NewContent string `json:"new_content,omitempty"`
 }
 
 func newReport(root string, res *plan.Result) *report {
@@ -48,10 +54,10 @@ func newReport(root string, res *plan.Result) *report {
 		changed[c.Path] = true
 		fr := fileReport{Path: c.Path, Action: c.Kind(), Diff: unified(c)}
 		if c.OldExists {
-			fr.OldSHA = sha(c.Old)
+			fr.OldSHA, fr.OldContent = sha(c.Old), string(c.Old)
 		}
 		if c.NewExists {
-			fr.NewSHA = sha(c.New)
+			fr.NewSHA, fr.NewContent = sha(c.New), string(c.New)
 		}
 		r.Files = append(r.Files, fr)
 	}

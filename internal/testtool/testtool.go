@@ -1,7 +1,8 @@
 // Package testtool finds the external programs tests compare against (dash,
-// GNU diff and patch, shellcheck, mandoc, bash, zsh). Outside CI a missing
-// one skips the test; with CI set it fails it, so that a CI machine missing
-// a package cannot pass by skipping. Test code only.
+// GNU diff and patch, shellcheck, mandoc, bash, zsh, ansible-playbook).
+// Outside CI a missing one skips the test; with CI set it fails it, so that
+// a CI machine missing a package cannot pass by skipping. It also copies
+// the bundled roots for tests that change them. Test code only.
 package testtool
 
 import (
