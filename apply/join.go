@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/live"
@@ -45,6 +46,33 @@ func JoinVF(ctx context.Context, env Env, l render.Lagg, vf string) error {
 		env.logf("%s: %s is already an up port of %s; nothing to do", l.HN, vf, l.Name)
 	}
 	return nil
+}
+
+// Joined says whether vf is already an up port of a failover lagg whose
+// master is hn, looking at the laggs among names (the host's interface
+// list). Then no plan can ask for a change: a lagg the plan manages is as
+// it wants it, and an hn it does not manage is left alone anyway. The devd
+// handlers ask this first, so that the common case (VF_UP after vf-attach
+// joined the VF) costs no render. It only reads.
+func Joined(ctx context.Context, env Env, hn, vf string, names []string) (lagg string, ok bool, err error) {
+	var vi *live.Interface
+	for _, name := range names {
+		if !strings.HasPrefix(name, "lagg") {
+			continue
+		}
+		li, err := show(ctx, env.Runner, name)
+		if err != nil || !asRendered(li, hn) || !slices.Contains(ports(li), vf) {
+			if err != nil {
+				return "", false, err
+			}
+			continue
+		}
+		if vi, err = show(ctx, env.Runner, vf); err != nil || vi == nil {
+			return "", false, err
+		}
+		return name, len(vfSteps(name, li, vi)) == 0, nil
+	}
+	return "", false, nil
 }
 
 // asRendered says whether lagg is a failover lagg with hn as its master.

@@ -136,6 +136,17 @@ func (h *Handler) vfUp(ctx context.Context, hnName string) error {
 	return h.join(ctx, s, hnName, i.VF)
 }
 
+// joined is join's first look, before any plan: a VF that is already an up
+// port of a failover lagg its hn masters needs nothing, whatever the plan
+// says (apply.Joined).
+func (h *Handler) joined(ctx context.Context, s *hn.Snapshot, hnName, vf string) (bool, error) {
+	lagg, ok, err := apply.Joined(ctx, h.env(), hnName, vf, s.Interfaces)
+	if ok {
+		h.logf("%s: %s is already an up port of %s; nothing to do", hnName, vf, lagg)
+	}
+	return ok, err
+}
+
 // laggMode reads the hn state; nil when the kernel runs transparent. That
 // is no decision of its own: a plan made then never has runtime laggs
 // (Plan.Runtime: a transparent mode has none, a lagg mode waits for the
@@ -148,10 +159,14 @@ func (h *Handler) laggMode() (*hn.Snapshot, error) {
 	return s, nil
 }
 
-// join makes vf a port of the lagg the plan names for hn: the fast path
-// when the lagg is as rendered, else the whole plan applied as `hvnetconf
-// apply` would, files included, verified and rolled back on failure.
+// join makes vf a port of the lagg the plan names for hn: nothing when it
+// is one already (joined), the fast path when the lagg is as rendered,
+// else the whole plan applied as `hvnetconf apply` would, files included,
+// verified and rolled back on failure.
 func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) error {
+	if done, err := h.joined(ctx, s, hnName, vf); err != nil || done {
+		return err
+	}
 	in, err := h.Plan(ctx, s, false)
 	if err != nil {
 		return err

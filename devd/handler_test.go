@@ -227,3 +227,29 @@ func TestBadNamesRefused(t *testing.T) {
 		t.Errorf("ran %q for bad names", l)
 	}
 }
+
+// A VF that is already an up port of its hn's failover lagg needs no plan:
+// vf-up renders none and changes nothing (the common case: VF_UP after
+// vf-attach joined it).
+func TestVFUpJoinedNeedsNoPlan(t *testing.T) {
+	f, h := newFixture(t, "lagg0", 2)
+	f.h.Do(t, "ifconfig lagg0 create", "ifconfig lagg0 laggproto failover laggport hn0", "ifconfig hn0 up",
+		"ifconfig lagg0 laggport mce0", "ifconfig mce0 up")
+	if err := h.VFUp(context.Background(), "hn0"); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.h.Changes(); len(c) != 0 || len(f.plans) != 0 {
+		t.Errorf("ran %q, %d plan(s); want nothing", c, len(f.plans))
+	}
+	if !strings.Contains(f.log.String(), "hn0: mce0 is already an up port of lagg0; nothing to do") {
+		t.Errorf("log:\n%s", f.log.String())
+	}
+	// Down, it is not joined yet: the plan decides.
+	f.h.Do(t, "ifconfig mce0 down")
+	if err := h.VFUp(context.Background(), "hn0"); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.h.Changes(); !slices.Equal(c, []string{"ifconfig mce0 up"}) || len(f.plans) != 1 {
+		t.Errorf("ran %q, %d plan(s); want mce0 up from one plan", c, len(f.plans))
+	}
+}
