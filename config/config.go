@@ -27,9 +27,9 @@ const (
 	// MinVFDelay is the smallest hyperv_vf_delay FreeBSD's hyperv_vfattach
 	// uses (it replaces anything smaller with 2), and its default.
 	MinVFDelay = 2
-	// maxDelay catches typos (minutes or milliseconds for seconds): no
+	// MaxDelay catches typos (minutes or milliseconds for seconds): no
 	// sensible wait for a VF or the transparent attach is over an hour.
-	maxDelay = 3600
+	MaxDelay = 3600
 	// BaseDevdPriority is the priority of the base system's hyperv.conf
 	// rules; devd runs only the highest-priority match, so ours must exceed it.
 	BaseDevdPriority = 10

@@ -44,11 +44,11 @@ func invalid(c *Config) string {
 	switch {
 	case c.Mode != ModeAuto && c.Mode != ModeTransparent && c.Mode != ModeLagg:
 		return "mode " + string(c.Mode)
-	case c.VFDelay < MinVFDelay || c.VFDelay > maxDelay:
+	case c.VFDelay < MinVFDelay || c.VFDelay > MaxDelay:
 		return "vf_delay out of range"
 	case c.DevdPriority <= BaseDevdPriority:
 		return "devd_priority at or below the base rules"
-	case c.XpntAttwait != 0 && (c.XpntAttwait < MinVFDelay || c.XpntAttwait > maxDelay || c.Mode == ModeLagg):
+	case c.XpntAttwait != 0 && (c.XpntAttwait < MinVFDelay || c.XpntAttwait > MaxDelay || c.Mode == ModeLagg):
 		return "xpnt_attwait"
 	}
 	laggs := map[string]bool{}

@@ -41,7 +41,7 @@ func (c *Config) decodeTop(root tomlpos.Table) error {
 		}
 		c.Mode = Mode(mode)
 	}
-	if c.VFDelaySet, err = intIn(root, "vf_delay", &c.VFDelay, MinVFDelay, maxDelay); err != nil {
+	if c.VFDelaySet, err = intIn(root, "vf_delay", &c.VFDelay, MinVFDelay, MaxDelay); err != nil {
 		return err
 	}
 	if _, err := intIn(root, "devd_priority", &c.DevdPriority, BaseDevdPriority+1, maxDevdPriority); err != nil {
@@ -49,11 +49,11 @@ func (c *Config) decodeTop(root tomlpos.Table) error {
 	}
 	// The kernel clamps hw.hn.vf_xpnt_attwait to at least 2 (if_hn.c
 	// HN_XPNT_VF_ATTWAIT_MIN); 0, the default, means "do not set it".
-	if _, err := intIn(root, "xpnt_attwait", &c.XpntAttwait, 0, maxDelay); err != nil {
+	if _, err := intIn(root, "xpnt_attwait", &c.XpntAttwait, 0, MaxDelay); err != nil {
 		return err
 	}
 	if c.XpntAttwait > 0 && c.XpntAttwait < MinVFDelay {
-		return root.Errorf("xpnt_attwait", "%d: want 0 (leave unset) or %d..%d", c.XpntAttwait, MinVFDelay, maxDelay)
+		return root.Errorf("xpnt_attwait", "%d: want 0 (leave unset) or %d..%d", c.XpntAttwait, MinVFDelay, MaxDelay)
 	}
 	if c.XpntAttwait != 0 && c.Mode == ModeLagg {
 		return root.Errorf("xpnt_attwait", "applies to transparent mode only, but mode = \"lagg\"")

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
@@ -48,6 +49,23 @@ func ValidName(name string) error {
 	return nil
 }
 
+// ValidAttachName checks the name of any interface devd reports attaching:
+// a VF, but also an epair0a or a vlan0.100, which are no reason to fail.
+// Attach only compares it with hw.hn.vflist and hands on only a VF that
+// passes ValidName. Anything but a letter followed by letters, digits,
+// '.' and '_', within IFNAMSIZ, is still refused (exit 65).
+func ValidAttachName(name string) error {
+	if err := ifname.ValidHost(name); err != nil {
+		return sysexits.Errorf(sysexits.DataErr, "devd: %v", err)
+	}
+	if !attachName.MatchString(name) {
+		return sysexits.Errorf(sysexits.DataErr, "devd: invalid interface name %q: want a letter, then letters, digits, '.' or '_'", name)
+	}
+	return nil
+}
+
+var attachName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._]*$`)
+
 func (h *Handler) env() apply.Env { return apply.Env{Runner: h.Sys, Log: h.Log} }
 
 func (h *Handler) logf(format string, a ...any) {
@@ -62,12 +80,15 @@ func (h *Handler) logf(format string, a ...any) {
 // later, which starts VFAttach in the background, as FreeBSD's rule does
 // with daemon -f: devd(8) runs one action at a time.
 func (h *Handler) Attach(name string, later func() error) error {
-	if err := ValidName(name); err != nil {
+	if err := ValidAttachName(name); err != nil {
 		return err
 	}
 	s, err := hn.ReadVFs(h.Sys)
 	if err != nil || !s.LaggVF(name) {
 		return failure("vf-attach "+name, err)
+	}
+	if err := ValidName(name); err != nil {
+		return err
 	}
 	return failure("vf-attach "+name, later())
 }
@@ -164,7 +185,9 @@ func (h *Handler) laggMode() (*hn.Snapshot, error) {
 // else the whole plan applied as `hvnetconf apply` would, files included,
 // verified and rolled back on failure.
 func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) error {
-	if done, err := h.joined(ctx, s, hnName, vf); err != nil || done {
+	fast, cancel := context.WithTimeout(ctx, joinTimeout)
+	defer cancel()
+	if done, err := h.joined(fast, s, hnName, vf); err != nil || done {
 		return err
 	}
 	in, err := h.Plan(ctx, s, false)
@@ -176,7 +199,7 @@ func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) e
 		h.logf("%s: not managed by hvnetconf (%s); left alone", hnName, in.Plan.Mode.Reason)
 		return nil
 	}
-	if err := apply.JoinVF(ctx, h.env(), l, vf); !errors.Is(err, apply.ErrNotAsRendered) {
+	if err := apply.JoinVF(fast, h.env(), l, vf); !errors.Is(err, apply.ErrNotAsRendered) {
 		return err
 	}
 	h.logf("%s: its lagg is not as rendered; applying the configuration", hnName)
@@ -186,6 +209,12 @@ func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) e
 	_, err = apply.Apply(ctx, h.env(), in, apply.Options{Retry: apply.DefaultRetry})
 	return err
 }
+
+// joinTimeout bounds the fast path's commands (two ifconfig reads, up to
+// three changes, each milliseconds): devd runs one handler at a time and
+// the handler holds the lock, so a stuck driver must not hold both for
+// ever. A step cut short fails and is rolled back (apply.JoinVF).
+var joinTimeout = 30 * time.Second
 
 // failure names the handler in its error, once, keeping the exit code the
 // error carries; one without a code is a command that failed: exit 1.

@@ -253,3 +253,44 @@ func TestVFUpJoinedNeedsNoPlan(t *testing.T) {
 		t.Errorf("ran %q, %d plan(s); want mce0 up from one plan", c, len(f.plans))
 	}
 }
+
+// stuck is a system whose `ifconfig LAGG laggport VF` never returns by
+// itself (a stuck driver): only the context ends it.
+type stuck struct{ live.System }
+
+func (s stuck) Run(ctx context.Context, argv ...string) ([]byte, error) {
+	if len(argv) == 4 && argv[2] == "laggport" {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	return s.System.Run(ctx, argv...)
+}
+
+// A join that hangs is cut short (joinTimeout), fails with exit 1 and is
+// rolled back, instead of holding devd and the lock for ever.
+func TestJoinIsBounded(t *testing.T) {
+	defer func(d time.Duration) { joinTimeout = d }(joinTimeout)
+	joinTimeout = 200 * time.Millisecond
+	f, h := newFixture(t, "lagg0", 2)
+	f.h.Do(t, "ifconfig lagg0 create", "ifconfig lagg0 laggproto failover laggport hn0", "ifconfig hn0 up")
+	h.Sys = stuck{h.Sys}
+	err := h.VFUp(context.Background(), "hn0")
+	if sysexits.Code(err) != sysexits.Failure || !strings.Contains(err.Error(), "rolled back") {
+		t.Errorf("got %v (exit %d), want exit 1, rolled back", err, sysexits.Code(err))
+	}
+	if ports := f.h.State().Ifaces["lagg0"].Ports; !slices.Equal(ports, []string{"hn0"}) {
+		t.Errorf("lagg0 ports %v after the rollback, want hn0 alone", ports)
+	}
+}
+
+// Interfaces that are no VF but have names a VF never has (epair0a,
+// vlan0.100) are "not a VF" for vf-attach, not bad input.
+func TestAttachOtherInterfaces(t *testing.T) {
+	f, h := newFixture(t, "lagg0", 2)
+	f.h.Do(t)
+	for _, name := range []string{"epair0a", "vlan0.100", "wan_1"} {
+		if err := h.Attach(name, func() error { t.Errorf("%s went on", name); return nil }); err != nil {
+			t.Errorf("Attach(%s): %v, want nil", name, err)
+		}
+	}
+}

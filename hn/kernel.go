@@ -108,6 +108,7 @@ func fromKernel(k Kernel) (*Snapshot, error) {
 	if s.HN, err = probeHN(k, ifs); err != nil {
 		return nil, err
 	}
+	s.VFMap = byUnit(s.VFMap, s.HN)
 	s.Interfaces = []string{}
 	for _, i := range ifs {
 		s.Interfaces = append(s.Interfaces, i.Name)
@@ -128,6 +129,27 @@ func parseVFMap(v string) (map[string]string, error) {
 		m[vf] = hn
 	}
 	return m, nil
+}
+
+// byUnit names each vfmap entry's hn by its unit. hw.hn.vfmap prints the
+// hn's current interface name (if_hn.c hn_vfmap_sysctl, if_name), so an hn
+// renamed in rc.conf (ifconfig_hn0_name="wan0") appears as "mce0:wan0";
+// dev.hn.N.vf, keyed by unit, says which hnN that is. An entry no hn unit
+// claims is dropped: the pairing is then dev.hn.N.vf's alone.
+func byUnit(vfmap map[string]string, hns []Iface) map[string]string {
+	out := map[string]string{}
+	for vf, name := range vfmap {
+		if _, err := HNUnit(name); err == nil {
+			out[vf] = name
+			continue
+		}
+		for _, i := range hns {
+			if i.VF == vf {
+				out[vf] = i.Name
+			}
+		}
+	}
+	return out
 }
 
 // probeHN finds the hn units by their dev.hn.N.vf sysctl, which if_hn.c

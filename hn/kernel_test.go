@@ -193,3 +193,21 @@ func TestReadVFs(t *testing.T) {
 		}
 	}
 }
+
+// An hn renamed by rc.conf (ifconfig_hn0_name) is listed in hw.hn.vfmap
+// by its new name: the live read pairs it by unit (dev.hn.N.vf) instead of
+// refusing the whole snapshot, which would stop every other hn too.
+func TestRenamedHNInVFMap(t *testing.T) {
+	k := azureKernel()
+	k.strs["hw.hn.vfmap"] = "mce0:wan0 mce1:hn2 mce7:lan9"
+	s, err := readKernel(k, func(time.Duration) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(s.VFMap, map[string]string{"mce0": "hn0", "mce1": "hn2"}) {
+		t.Errorf("VFMap = %v, want mce0 paired with hn0 by its unit, mce7 (no hn unit claims it) dropped", s.VFMap)
+	}
+	if hn, ok := s.HNForVF("mce0"); hn != "hn0" || !ok {
+		t.Errorf("HNForVF(mce0) = %q, %v", hn, ok)
+	}
+}

@@ -276,7 +276,9 @@ func Show(ctx context.Context, r Runner, name string) (*Interface, error) {
 	}
 	ifc, err := ParseIfconfig(out)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", Ifconfig, name, err)
+		// Output hvnetconf cannot read is a command answering something
+		// unexpected: the run fails (exit 1), the input was fine.
+		return nil, sysexits.New(sysexits.Failure, fmt.Errorf("%s %s: %w", Ifconfig, name, err))
 	}
 	if ifc.Name != name {
 		return nil, fmt.Errorf("%s %s: output is about %q", Ifconfig, name, ifc.Name)

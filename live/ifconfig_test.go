@@ -1,7 +1,9 @@
 package live
 
 import (
+	"context"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
@@ -138,5 +140,17 @@ func TestLaggPortExactName(t *testing.T) {
 	}
 	if _, ok := (*Lagg)(nil).Port("hn0"); ok {
 		t.Error("nil lagg has a port")
+	}
+}
+
+type answer string
+
+func (a answer) Run(context.Context, ...string) ([]byte, error) { return []byte(a), nil }
+
+// Output Show cannot read is the command failing (exit 1), not bad input.
+func TestShowUnreadableExitsOne(t *testing.T) {
+	_, err := Show(context.Background(), answer("lagg0: flags=zz<UP> mtu 1500\n"), "lagg0")
+	if sysexits.Code(err) != sysexits.Failure || !strings.Contains(err.Error(), "ifconfig lagg0: ifconfig output:1: bad flags") {
+		t.Errorf("got %v (exit %d), want exit 1 naming the command and the line", err, sysexits.Code(err))
 	}
 }

@@ -90,3 +90,38 @@ func TestServicesAreBounded(t *testing.T) {
 		t.Errorf("no finding about the services left unchecked: %v", res.Findings)
 	}
 }
+
+// TestVFDelayBounds: the plan's VF delay (what vf-attach waits) is
+// rc.conf's hyperv_vf_delay between FreeBSD's floor of 2 and
+// config.MaxDelay, with a warning naming the line when it is outside.
+func TestVFDelayBounds(t *testing.T) {
+	for _, tt := range []struct {
+		value string
+		want  int
+		warn  string
+	}{
+		{"120", 120, ""},
+		{"1", 2, `hyperv_vf_delay="1" is not a number of seconds >= 2; using 2`},
+		{"10000000000", 3600, `hyperv_vf_delay="10000000000" is over 3600 seconds; using 3600`},
+	} {
+		dir := exampleDir(t)
+		rc := filepath.Join(dir, "etc", "rc.conf")
+		data, err := os.ReadFile(rc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(rc, append(data, fmt.Sprintf("hyperv_vf_delay=%q\n", tt.value)...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res := prepareExample(t, dir)
+		warned := ""
+		for _, f := range res.Findings {
+			if strings.Contains(f.String(), "hyperv_vf_delay=") {
+				warned = f.String()
+			}
+		}
+		if res.Plan.VFDelay != tt.want || !strings.Contains(warned, tt.warn) || (tt.warn == "") != (warned == "") {
+			t.Errorf("hyperv_vf_delay=%s: plan waits %d s, finding %q; want %d s, %q", tt.value, res.Plan.VFDelay, warned, tt.want, tt.warn)
+		}
+	}
+}

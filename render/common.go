@@ -102,13 +102,21 @@ func (b *builder) clonedInterfaces() {
 }
 
 // vfDelay renders hyperv_vf_delay, read by vf-attach before it brings a new
-// VF up. hvnetconf.toml wins; else rc.conf's value; never below FreeBSD's 2.
+// VF up. hvnetconf.toml wins; else rc.conf's value; never below FreeBSD's 2
+// (libexec/hyperv/hyperv_vfattach), never above config.MaxDelay.
 func (b *builder) vfDelay() {
 	delay, comment := config.MinVFDelay, "FreeBSD's default"
 	if v, ok := b.in.Netif.Lookup("hyperv_vf_delay"); ok {
-		if n, err := strconv.Atoi(v.Value); err == nil && n >= config.MinVFDelay {
+		n, err := strconv.Atoi(v.Value)
+		switch {
+		case err == nil && n > config.MaxDelay:
+			// A typo (milliseconds for seconds) would leave a new VF
+			// down for days; hvnetconf.toml refuses it outright.
+			delay, comment = config.MaxDelay, from(v)+", capped"
+			b.finding(finding.Warning, v.Origin, "hyperv_vf_delay=%q is over %d seconds; using %d", v.Value, config.MaxDelay, config.MaxDelay)
+		case err == nil && n >= config.MinVFDelay:
 			delay, comment = n, from(v)
-		} else {
+		default:
 			b.finding(finding.Warning, v.Origin, "hyperv_vf_delay=%q is not a number of seconds >= 2; using 2", v.Value)
 		}
 	}

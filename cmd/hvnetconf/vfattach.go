@@ -21,7 +21,13 @@ func vfAttachCommand() *command {
 			_ = fs.MarkHidden("detached")
 		},
 		run: func(ctx context.Context, inv *invocation) error {
-			name, err := handlerArg(inv.args)
+			// Every Ethernet attach comes here; only a VF goes on, and
+			// the background part takes nothing but a valid VF name.
+			valid := devd.ValidAttachName
+			if detached {
+				valid = devd.ValidName
+			}
+			name, err := handlerArg(inv.args, valid)
 			if err != nil {
 				return err
 			}

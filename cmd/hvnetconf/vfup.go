@@ -88,7 +88,7 @@ func vfUpCommand() *command {
 		summary: "devd handler for HYPERV_NIC_VF/VF_UP: make hnN's VF a port of its lagg",
 		flags:   f.register,
 		run: func(ctx context.Context, inv *invocation) error {
-			name, err := handlerArg(inv.args)
+			name, err := handlerArg(inv.args, devd.ValidName)
 			if err != nil {
 				return err
 			}
@@ -119,12 +119,12 @@ func (f *handlerFlags) refuseImage(what string) error {
 }
 
 // handlerArg takes the one interface name devd passes and refuses a bad
-// one before anything else sees it.
-func handlerArg(args []string) (string, error) {
+// one (valid says which are good) before anything else sees it.
+func handlerArg(args []string, valid func(string) error) (string, error) {
 	if len(args) != 1 {
 		return "", sysexits.Errorf(sysexits.Usage, "want exactly one interface name, got %d arguments", len(args))
 	}
-	return args[0], devd.ValidName(args[0])
+	return args[0], valid(args[0])
 }
 
 // logged sends a handler's failure (which names the handler) to syslog

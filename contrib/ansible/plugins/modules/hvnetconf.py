@@ -19,7 +19,10 @@ description:
     through SR-IOV VF hot-plug and live migration (see hvnetconf(8)).
   - A thin client of the C(--json) output of C(hvnetconf); the files, the
     commands and the findings all come from it.
-  - In check mode nothing is written. I(state=rendered) runs C(hvnetconf diff
+  - In check mode nothing is written, with one exception every hvnetconf
+    command shares. A change that a killed hvnetconf run left half done
+    (its journal) is finished first, and said so in C(stderr); see
+    hvnetconf(8), FILES. I(state=rendered) runs C(hvnetconf diff
     --json); I(state=applied) runs C(hvnetconf apply --dry-run --json), which
     also predicts the commands a live apply would run; I(state=checked) is
     read-only anyway.
