@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	"github.com/hvnetconf/hvnetconf/plan"
 )
 
@@ -22,12 +22,7 @@ func TestRuntimeOnlyPlan(t *testing.T) {
 			dir := t.TempDir()
 			copyTree(t, filepath.Join(sc.dir, "root"), dir)
 			addDefaults(t, dir)
-			root, err := fsys.Open(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer root.Close()
-			o := plan.Options{Root: root, StatePath: filepath.Join(sc.dir, "state.toml")}
+			o := plan.Options{Root: testtool.OpenRoot(t, dir), StatePath: filepath.Join(sc.dir, "state.toml")}
 			full, ferr := plan.Prepare(context.Background(), o)
 			o.RuntimeOnly = true
 			fast, err := plan.Prepare(context.Background(), o)

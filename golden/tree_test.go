@@ -2,13 +2,14 @@ package golden
 
 import (
 	"bytes"
-	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	"io/fs"
 	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 func writeFile(t *testing.T, path string, data []byte) {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/internal/conformance"
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	"github.com/hvnetconf/hvnetconf/rcconf"
 )
 
@@ -53,7 +53,7 @@ func TestVarsOfEveryRoot(t *testing.T) {
 
 func checkVars(t *testing.T, m *conformance.Machine, sc scenario, when, svc string, loads []string) {
 	t.Helper()
-	env, err := rcconf.Load(context.Background(), rcconf.Options{Files: rcRoot(t, m.Root), Services: loads})
+	env, err := rcconf.Load(context.Background(), rcconf.Options{Files: testtool.OpenRoot(t, m.Root), Services: loads})
 	if err != nil {
 		if !strings.HasPrefix(sc.name, "bad-rcconf") {
 			t.Errorf("%s root: %v", when, err)
@@ -101,16 +101,4 @@ func assignedNames(root string) []string {
 		})
 	}
 	return names
-}
-
-// rcRoot opens dir as the confined root rcconf reads, closed when the test
-// ends.
-func rcRoot(t *testing.T, dir string) *fsys.Root {
-	t.Helper()
-	r, err := fsys.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return r
 }

@@ -3,11 +3,12 @@ package plan
 import (
 	"context"
 	"fmt"
-	"github.com/hvnetconf/hvnetconf/fsys"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // benchRoot writes a root with n hn, each with static IPv4, IPv6 and an
@@ -68,11 +69,7 @@ func benchPrepare(b *testing.B, runtimeOnly bool) {
 	for _, n := range []int{1, 8, 64} {
 		b.Run(fmt.Sprintf("hn=%d", n), func(b *testing.B) {
 			dir, state := benchRoot(b, n)
-			root, err := fsys.Open(dir)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer root.Close()
+			root := testtool.OpenRoot(b, dir)
 			b.ReportAllocs()
 			for b.Loop() {
 				res, err := Prepare(context.Background(), Options{Root: root, StatePath: state, RuntimeOnly: runtimeOnly})

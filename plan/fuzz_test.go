@@ -2,12 +2,13 @@ package plan
 
 import (
 	"context"
-	"github.com/hvnetconf/hvnetconf/fsys"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hvnetconf/hvnetconf/fsys"
 
 	"github.com/hvnetconf/hvnetconf/hn"
 )

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hvnetconf/hvnetconf/fsys"
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // exampleDir copies examples/azure into a new directory.
@@ -24,12 +24,7 @@ func exampleDir(t *testing.T) string {
 // prepareExample renders dir with the example snapshot.
 func prepareExample(t *testing.T, dir string) *Result {
 	t.Helper()
-	root, err := fsys.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { root.Close() })
-	res, err := Prepare(context.Background(), Options{Root: root, StatePath: "../examples/azure-state.toml"})
+	res, err := Prepare(context.Background(), Options{Root: testtool.OpenRoot(t, dir), StatePath: "../examples/azure-state.toml"})
 	if err != nil {
 		t.Fatal(err)
 	}

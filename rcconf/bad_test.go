@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // TestBadInput: each bad file fails the whole Load with exit code 65 and
@@ -55,7 +56,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Load(context.Background(), Options{Files: rootOf(t, writeRoot(t, tt.files)), Timeout: 2 * time.Second})
+			_, err := Load(context.Background(), Options{Files: testtool.OpenRoot(t, writeRoot(t, tt.files)), Timeout: 2 * time.Second})
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -111,7 +112,7 @@ func TestNothingExecuted(t *testing.T) {
 	for _, lenient := range []bool{false, true} {
 		for _, src := range attempts {
 			root := writeRoot(t, rcOnly(src))
-			_, err := Load(context.Background(), Options{Files: rootOf(t, root), Lenient: lenient})
+			_, err := Load(context.Background(), Options{Files: testtool.OpenRoot(t, root), Lenient: lenient})
 			if !lenient && err == nil {
 				t.Errorf("%q: no error in strict mode", src)
 			}
@@ -126,7 +127,7 @@ func TestNothingExecuted(t *testing.T) {
 // evaluated.
 func TestLenient(t *testing.T) {
 	root := writeRoot(t, rcOnly("a=1\nb=$(uname)\nc=3\nrm -rf /\nd=4"))
-	e, err := Load(context.Background(), Options{Files: rootOf(t, root), Lenient: true})
+	e, err := Load(context.Background(), Options{Files: testtool.OpenRoot(t, root), Lenient: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // typicalRC is an Azure-like rc.conf of about 50 lines.
@@ -74,7 +76,7 @@ func BenchmarkLoad(b *testing.B) {
 	cases := []struct{ name, rc string }{{"typical", typicalRC}, {"10k-lines", big.String()}}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			root := rootOf(b, writeRoot(b, withDefaults(b, map[string]string{"/etc/rc.conf": c.rc})))
+			root := testtool.OpenRoot(b, writeRoot(b, withDefaults(b, map[string]string{"/etc/rc.conf": c.rc})))
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := Load(context.Background(), Options{Files: root}); err != nil {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // TestParseCacheKey: a file is parsed again unless both its name and its
@@ -108,7 +110,7 @@ var cachedCases = []map[string]string{
 // loadResult is everything a Load gives, as text.
 func loadResult(t *testing.T, root string, lenient bool, cache *ParseCache) string {
 	t.Helper()
-	e, err := Load(context.Background(), Options{Files: rootOf(t, root), Services: ServiceNetif, Lenient: lenient,
+	e, err := Load(context.Background(), Options{Files: testtool.OpenRoot(t, root), Services: ServiceNetif, Lenient: lenient,
 		Timeout: 10 * time.Second, Cache: cache})
 	if err != nil {
 		return "error: " + err.Error()

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // FuzzEvaluate feeds arbitrary bytes as /etc/rc.conf: Load must return
@@ -27,7 +29,7 @@ func FuzzEvaluate(f *testing.F) {
 		// re-runs every interesting input many times to minimize it).
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		e, err := Load(ctx, Options{Files: rootOf(t, root), Timeout: 300 * time.Millisecond, Overlay: map[string][]byte{
+		e, err := Load(ctx, Options{Files: testtool.OpenRoot(t, root), Timeout: 300 * time.Millisecond, Overlay: map[string][]byte{
 			"/etc/defaults/rc.conf": defaults, "/etc/rc.conf": data,
 		}})
 		if err != nil {

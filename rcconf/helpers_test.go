@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	confined "github.com/hvnetconf/hvnetconf/fsys"
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // defaultsRC is the test stand-in for FreeBSD's /etc/defaults/rc.conf.
@@ -40,7 +40,7 @@ func writeRoot(t testing.TB, files map[string]string) string {
 // load evaluates files (rc.conf alone unless the map says otherwise).
 func load(t testing.TB, files map[string]string, services ...string) (*Env, error) {
 	t.Helper()
-	return Load(context.Background(), Options{Files: rootOf(t, writeRoot(t, files)), Services: services, Timeout: 5 * time.Second})
+	return Load(context.Background(), Options{Files: testtool.OpenRoot(t, writeRoot(t, files)), Services: services, Timeout: 5 * time.Second})
 }
 
 // rcOnly is a root with just /etc/rc.conf holding text.
@@ -58,15 +58,3 @@ func withDefaults(t testing.TB, files map[string]string) map[string]string {
 }
 
 func oneLine(s string) bool { return !strings.Contains(s, "\n") }
-
-// rootOf opens dir as the confined root Load reads, closed when the test
-// ends.
-func rootOf(tb testing.TB, dir string) *confined.Root {
-	tb.Helper()
-	r, err := confined.Open(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { r.Close() })
-	return r
-}

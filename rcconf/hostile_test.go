@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // hostile are rc.conf files built to exhaust the evaluator. Each must end
@@ -59,7 +61,7 @@ func TestHostileChild(t *testing.T) {
 	if root == "" {
 		t.Skip("run by TestHostile")
 	}
-	_, err := Load(context.Background(), Options{Files: rootOf(t, root), Timeout: 60 * time.Second})
+	_, err := Load(context.Background(), Options{Files: testtool.OpenRoot(t, root), Timeout: 60 * time.Second})
 	if err == nil {
 		os.Stdout.WriteString("RESULT: no error\n")
 		return

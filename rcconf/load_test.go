@@ -4,6 +4,8 @@ import (
 	"context"
 	"reflect"
 	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // TestConstructs pins sh semantics of rc.conf constructs: value and origin
@@ -115,7 +117,7 @@ func TestVarsOnlyFromFiles(t *testing.T) {
 // TestOverlay: overlay content replaces a file, nil hides one.
 func TestOverlay(t *testing.T) {
 	root := writeRoot(t, map[string]string{"/etc/rc.conf": "a=disk", "/etc/rc.conf.d/network": "n=disk"})
-	e, err := Load(context.Background(), Options{Files: rootOf(t, root), Overlay: map[string][]byte{
+	e, err := Load(context.Background(), Options{Files: testtool.OpenRoot(t, root), Overlay: map[string][]byte{
 		"/etc/rc.conf":                     []byte("a=overlay\nlocal_startup=/usr/local/etc/rc.d"),
 		"/etc/rc.conf.d/network":           nil,
 		"/usr/local/etc/rc.conf.d/network": []byte("m=new"),

@@ -3,6 +3,8 @@ package rcconf
 import (
 	"context"
 	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // TestNoPanic: constructs that once panicked inside the interpreter now
@@ -30,7 +32,7 @@ func TestNoPanic(t *testing.T) {
 			for p, d := range overlay {
 				files[p] = d
 			}
-			e, err := Load(context.Background(), Options{Files: rootOf(t, root), Overlay: files})
+			e, err := Load(context.Background(), Options{Files: testtool.OpenRoot(t, root), Overlay: files})
 			if err != nil {
 				t.Fatal(err)
 			}

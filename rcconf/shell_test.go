@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	confined "github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -37,11 +37,7 @@ func passThrough(_ context.Context, args []string) ([]string, error) { return ar
 // startShell starts a shell on a root holding files, in file /etc/rc.conf.
 func startShell(t *testing.T, ctx context.Context, files map[string]string, m meter, call interp.CallHandlerFunc) *shell {
 	t.Helper()
-	root, err := confined.Open(writeRoot(t, files))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { root.Close() })
+	root := testtool.OpenRoot(t, writeRoot(t, files))
 	sh := &shell{ctx: ctx}
 	if err := sh.start(&fsys{root: root}, m, call); err != nil {
 		t.Fatal(err)

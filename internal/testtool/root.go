@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/hvnetconf/hvnetconf/fsys"
 )
 
 // CopyRoot copies the root at from (examples/azure, golden/NAME/root) to
@@ -30,4 +32,16 @@ func CopyRoot(t testing.TB, from, defaults string) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// OpenRoot opens dir as the confined root that plan and rcconf read
+// (fsys.Open), closed when the test ends.
+func OpenRoot(tb testing.TB, dir string) *fsys.Root {
+	tb.Helper()
+	r, err := fsys.Open(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { r.Close() })
+	return r
 }
