@@ -52,11 +52,11 @@ func Apply(ctx context.Context, env Env, in Input, o Options) (*Result, error) {
 		return res, nil
 	}
 	if o.DryRun {
-		return res, Failure("apply --dry-run", predict(ctx, env, in, res))
+		return res, sysexits.Failed("apply --dry-run", predict(ctx, env, in, res))
 	}
 	restore, err := in.Write()
 	if err != nil {
-		return res, Failure("apply: write files", err)
+		return res, sysexits.Failed("apply: write files", err)
 	}
 	if o.FilesOnly {
 		res.Note = "files only: runtime left alone"

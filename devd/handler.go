@@ -217,14 +217,12 @@ func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) e
 var joinTimeout = 30 * time.Second
 
 // failure names the handler in its error, once, keeping the exit code the
-// error carries; one without a code is a command that failed: exit 1.
+// error carries; one without a code is a command that failed: exit 1
+// (sysexits.Failed).
 func failure(what string, err error) error {
 	var coded *sysexits.Error
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &coded):
-		return sysexits.New(sysexits.Code(err), fmt.Errorf("%s: %w", what, err))
+	if !errors.As(err, &coded) {
+		return sysexits.Failed(what, err) // nil stays nil
 	}
-	return apply.Failure(what, err)
+	return sysexits.New(coded.Code, fmt.Errorf("%s: %w", what, err))
 }

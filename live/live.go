@@ -18,8 +18,6 @@ package live
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"runtime"
 	"time"
 
@@ -49,11 +47,10 @@ func New(ctx context.Context) System { return newSystem(ctx) }
 // as hvnetconf(8)'s exit-code table says, not a bug in hvnetconf (70).
 func Snapshot(sys System) (*hn.Snapshot, error) {
 	s, err := hn.Read(sys)
-	var coded *sysexits.Error
-	if err != nil && !errors.As(err, &coded) {
-		return nil, sysexits.New(sysexits.Failure, fmt.Errorf("read the live hn state: %w", err))
+	if err != nil {
+		return nil, sysexits.Failed("read the live hn state", err)
 	}
-	return s, err
+	return s, nil
 }
 
 // Require refuses, before anything runs or is read, an operation that

@@ -59,3 +59,18 @@ func Code(err error) int {
 	}
 	return Software
 }
+
+// Failed names what failed in an error that carries no exit code of its
+// own: a command that failed or answered something unreadable on the live
+// path, which is the run failing (exit Failure, 1, as hvnetconf(8)'s
+// exit-code table says), not a bug in hvnetconf (70). An error that already
+// carries a code keeps it, unchanged: bad input (65), bad configuration
+// (78), lock busy (75), a file that cannot be written (73), no ifconfig at
+// all (69).
+func Failed(what string, err error) error {
+	var e *Error
+	if err == nil || errors.As(err, &e) {
+		return err
+	}
+	return New(Failure, fmt.Errorf("%s: %w", what, err))
+}
