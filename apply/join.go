@@ -55,22 +55,22 @@ func JoinVF(ctx context.Context, env Env, l render.Lagg, vf string) error {
 // handlers ask this first, so that the common case (VF_UP after vf-attach
 // joined the VF) costs no render. It only reads.
 func Joined(ctx context.Context, env Env, hn, vf string, names []string) (lagg string, ok bool, err error) {
-	var vi *live.Interface
 	for _, name := range names {
 		if !strings.HasPrefix(name, "lagg") {
 			continue
 		}
 		li, err := show(ctx, env.Runner, name)
-		if err != nil || !asRendered(li, hn) || !slices.Contains(ports(li), vf) {
-			if err != nil {
-				return "", false, err
-			}
-			continue
-		}
-		if vi, err = show(ctx, env.Runner, vf); err != nil || vi == nil {
+		if err != nil {
 			return "", false, err
 		}
-		return name, len(vfSteps(name, li, vi)) == 0, nil
+		if !asRendered(li, hn) || !slices.Contains(ports(li), vf) {
+			continue
+		}
+		vi, err := show(ctx, env.Runner, vf)
+		if err != nil || vi == nil {
+			return "", false, err
+		}
+		return name, vi.HasFlag("UP"), nil // a port already: up is all that is left
 	}
 	return "", false, nil
 }

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
@@ -55,16 +54,11 @@ func ValidName(name string) error {
 // passes ValidName. Anything but a letter followed by letters, digits,
 // '.' and '_', within IFNAMSIZ, is still refused (exit 65).
 func ValidAttachName(name string) error {
-	if err := ifname.ValidHost(name); err != nil {
+	if err := ifname.ValidAttach(name); err != nil {
 		return sysexits.Errorf(sysexits.DataErr, "devd: %v", err)
-	}
-	if !attachName.MatchString(name) {
-		return sysexits.Errorf(sysexits.DataErr, "devd: invalid interface name %q: want a letter, then letters, digits, '.' or '_'", name)
 	}
 	return nil
 }
-
-var attachName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._]*$`)
 
 func (h *Handler) env() apply.Env { return apply.Env{Runner: h.Sys, Log: h.Log} }
 

@@ -5,6 +5,7 @@ package ifname
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -68,3 +69,20 @@ func ValidHost(name string) error {
 	}
 	return nil
 }
+
+// ValidAttach accepts the name of any interface that attaches (devd's
+// ETHERNET/IFATTACH): a driver or clone name as the kernel gives it,
+// epair0a and vlan0.100 as well as a VF. It is ValidHost's length and
+// bytes, narrowed to a letter, then letters, digits, '.' or '_', so that
+// nothing in it could be taken for more than a name.
+func ValidAttach(name string) error {
+	if err := ValidHost(name); err != nil {
+		return err
+	}
+	if !attachName.MatchString(name) {
+		return fmt.Errorf("invalid interface name %q: want a letter, then letters, digits, '.' or '_'", name)
+	}
+	return nil
+}
+
+var attachName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._]*$`)

@@ -38,3 +38,15 @@ func TestValid(t *testing.T) {
 		}
 	}
 }
+
+func TestValidAttach(t *testing.T) {
+	for name, ok := range map[string]bool{
+		"mce0": true, "epair0a": true, "vlan0.100": true, "wan_1": true,
+		"": false, "-x": false, "hn0;reboot": false, "a b": false, "../x": false, "0hn": false,
+		"abcdefghijklmnop": false, // 16 bytes: over IFNAMSIZ
+	} {
+		if err := ValidAttach(name); (err == nil) != ok {
+			t.Errorf("ValidAttach(%q) = %v, want ok=%v", name, err, ok)
+		}
+	}
+}

@@ -11,9 +11,6 @@ import (
 	"github.com/hvnetconf/hvnetconf/hn"
 )
 
-// Sysctl is sysctl(8), which the emulated host answers.
-var Sysctl = "sysctl"
-
 // Programs is the running system reached through programs only: r runs
 // ifconfig and service, sysctl(8) answers the sysctls and `ifconfig -l`
 // lists the interfaces. It is the emulated host's System (the tests point

@@ -1,6 +1,7 @@
 package rcconf
 
 import (
+	"fmt"
 	"strconv"
 
 	"mvdan.cc/sh/v3/expand"
@@ -116,10 +117,13 @@ func (l *limits) values(longest int) error {
 // (stmtBound).
 func (l *limits) bound(b int) error {
 	if b > maxValue {
-		return l.exceeded("values could grow over %d MiB", maxValue>>20)
+		return l.exceeded("%s", valuesOverMax)
 	}
 	return nil
 }
+
+// valuesOverMax says why a statement is refused by maxValue.
+var valuesOverMax = fmt.Sprintf("values could grow over %d MiB", maxValue>>20)
 
 // growth fails when one pass of a loop or function body that multiplies
 // the longest value by factor (see growth) could build one over maxValue.

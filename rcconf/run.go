@@ -65,7 +65,7 @@ func (ev *evaluator) runAt(logical string, c *checked, i, first int, skip map[in
 	}
 	st := ev.ticked(stmts[i], first+c.ticks[i], c.ticks[i+1]-c.ticks[i])
 	if stmtBound(st, ev.origins.longest) > maxValue {
-		return i + 1, ev.skipOrFail(logical, st, "limit: values could grow over 16 MiB")
+		return i + 1, ev.skipOrFail(logical, st, "limit: "+valuesOverMax)
 	}
 	if err := ev.charge(st); err != nil {
 		return i + 1, err

@@ -47,6 +47,7 @@ func TestCheckGoldenShowsDiffs(t *testing.T) {
 		os.WriteFile(network, []byte(edited), 0o644),
 		os.Remove(filepath.Join(golden, "usr/local/etc/rc.conf.d/routing")),
 		os.WriteFile(filepath.Join(golden, "stray"), []byte("old\n"), 0o644),
+		os.WriteFile(filepath.Join(golden, "esc\x1b[2J"), []byte("old\n"), 0o644),
 	} {
 		if err != nil {
 			t.Fatal(err)
@@ -64,6 +65,11 @@ func TestCheckGoldenShowsDiffs(t *testing.T) {
 		if code != 1 || !strings.Contains(stdout, want) {
 			t.Errorf("check --golden: exit %d, want %q in\n%s", code, want, stdout)
 		}
+	}
+	// A name from the golden tree reaches the terminal escaped, in the
+	// drift line and in the diff's headers alike.
+	if strings.Contains(stdout, "\x1b") || !strings.Contains(stdout, "--- a/esc\\x1b[2J\n") {
+		t.Errorf("check --golden printed a raw or unescaped ESC:\n%q", stdout)
 	}
 }
 

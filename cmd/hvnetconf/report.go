@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/hvnetconf/hvnetconf/internal/finding"
+	"github.com/hvnetconf/hvnetconf/internal/termsafe"
 	"github.com/hvnetconf/hvnetconf/internal/version"
 	"github.com/hvnetconf/hvnetconf/plan"
 	"github.com/hvnetconf/hvnetconf/render"
@@ -73,7 +74,7 @@ func newReport(root string, res *plan.Result) *report {
 // unified is the diff -u text of one change, with a/ and b/ paths relative to
 // the root so that `patch -p1` applies it from the root directory.
 func unified(c plan.Change) string {
-	rel := c.Path[1:]
+	rel := termsafe.Line(c.Path[1:]) // a name from a --golden tree is anyone's
 	return udiff.Unified("a/"+rel, "b/"+rel, c.Old, c.New, c.OldExists, c.NewExists)
 }
 
