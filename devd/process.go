@@ -28,11 +28,26 @@ func Detach(args ...string) error {
 }
 
 // Syslog returns a writer that sends each line to syslog(3) with the tag
-// hvnetconf (facility daemon), or nil when there is no syslogd to talk to.
-func Syslog() io.Writer {
-	w, err := syslog.New(syslog.LOG_INFO|syslog.LOG_DAEMON, "hvnetconf")
-	if err != nil {
-		return nil
+// hvnetconf (facility daemon). It connects on the first line written, so
+// that vf-attach, run for every Ethernet attach and silent for all but
+// VFs, opens no socket for nothing; without a syslogd the lines are
+// dropped.
+func Syslog() io.Writer { return &lazySyslog{} }
+
+type lazySyslog struct {
+	w     io.Writer
+	tried bool
+}
+
+func (l *lazySyslog) Write(p []byte) (int, error) {
+	if !l.tried {
+		l.tried = true
+		if w, err := syslog.New(syslog.LOG_INFO|syslog.LOG_DAEMON, "hvnetconf"); err == nil {
+			l.w = w
+		}
 	}
-	return w
+	if l.w == nil {
+		return len(p), nil
+	}
+	return l.w.Write(p)
 }

@@ -45,6 +45,9 @@ type Options struct {
 	// are skipped, so the files of such a run may differ from a full one
 	// and are never written (Write refuses).
 	RuntimeOnly bool
+	// Cache keeps parsed files for several runs of one process (a devd
+	// handler renders up to three plans); nil makes one for this run.
+	Cache *rcconf.ParseCache
 }
 
 // Change is one file that differs between disk and plan.
@@ -91,7 +94,10 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 	}
 	// Every evaluation of the run reads defaults/rc.conf and rc.conf: parse
 	// and check each file once.
-	cache := new(rcconf.ParseCache)
+	cache := o.Cache
+	if cache == nil {
+		cache = new(rcconf.ParseCache)
+	}
 	in, findings, err := loadInputs(ctx, o, root, disk, cache)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/live"
 	"github.com/hvnetconf/hvnetconf/plan"
+	"github.com/hvnetconf/hvnetconf/rcconf"
 	"github.com/spf13/pflag"
 )
 
@@ -34,14 +35,12 @@ func (f *handlerFlags) register(fs *pflag.FlagSet) {
 // stderr with -v. Its plan is rendered under the root's lock, taken on the
 // first render and held until the command returns.
 func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handler {
-	var logs []io.Writer
-	if w := devd.Syslog(); w != nil {
-		logs = append(logs, w)
-	}
+	logs := []io.Writer{devd.Syslog()}
 	if f.verbose {
 		logs = append(logs, inv.stderr)
 	}
 	sys := live.New(ctx)
+	cache := new(rcconf.ParseCache) // the handler's plans read the same files
 	inv.onExit(f.unlock)
 	return &devd.Handler{
 		Sys:    sys,
@@ -59,7 +58,7 @@ func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handl
 			// The fast path only reads: a statement a strict render
 			// refuses is skipped there (as --lenient does) rather than
 			// stopping every hot-plug; a full apply keeps the flags.
-			o.RuntimeOnly, o.Lenient = !full, o.Lenient || !full
+			o.RuntimeOnly, o.Lenient, o.Cache = !full, o.Lenient || !full, cache
 			if o.StatePath == "" {
 				o.Snapshot = s // read once, by the handler
 			}
