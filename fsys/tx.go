@@ -35,12 +35,9 @@ func (r *Root) transact(steps []step, dirs *[]string) error {
 }
 
 // transactThen is transact with its journal at jrel, calling journaled
-// once the journal is on disk.
+// once the journal is on disk. steps is never empty: transact returns
+// early for none, and abort undoes at least one committed step.
 func (r *Root) transactThen(jrel string, steps []step, dirs *[]string, journaled func()) (err error) {
-	if len(steps) == 0 {
-		journaled()
-		return nil
-	}
 	var created []string
 	defer func() {
 		if err != nil {
@@ -207,10 +204,7 @@ func (r *Root) abort(jrel string, steps []step, failed int, cause error) error {
 		msg := strings.ReplaceAll(err.Error(), "\n", "; ")
 		return sysexits.Errorf(sysexits.IOErr, "%w; restoring the previous files failed too: %s", cause, msg)
 	}
-	if err := r.removeJournal(jrel); err != nil { // with no undo, this change's own
-		return errors.Join(cause, err)
-	}
-	return cause
+	return cause // the undo's transaction removed the journal at jrel
 }
 
 // inverse is the step that puts back what s replaced.
