@@ -348,3 +348,29 @@ func TestReadmePlaybook(t *testing.T) {
 		t.Errorf("ansible-playbook --syntax-check of the README's playbook: %v\n%s", err, out)
 	}
 }
+
+// TestWarningsEscaped: a finding's file name and message come from the
+// managed host's tree; the module escapes control characters in them, as
+// hvnetconf's own output does, before they reach the controller's terminal.
+func TestWarningsEscaped(t *testing.T) {
+	// The Python that runs ansible-playbook is the one with Ansible's
+	// module_utils, which the module imports.
+	head, _, _ := strings.Cut(readFile(t, testtool.Need(t, "ansible-playbook")), "\n")
+	python, ok := strings.CutPrefix(head, "#!")
+	if f := strings.Fields(python); !ok || len(f) == 0 {
+		t.Fatalf("ansible-playbook: no interpreter line: %q", head)
+	} else if python = f[0]; f[0] == "/usr/bin/env" && len(f) > 1 {
+		python = testtool.Need(t, f[1])
+	}
+	script := `import importlib.util, sys
+spec = importlib.util.spec_from_file_location("m", sys.argv[1])
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+print(m.finding_line({"file": "/etc/rc.conf.d/a\x1b[2Jb", "line": 3, "severity": "warning", "message": "x\ny"}))
+print(m.finding_line({"file": "/etc/rc.conf", "line": 4, "severity": "info", "message": "plain é"}))`
+	out, err := exec.Command(python, "-c", script, repo+"/contrib/ansible/plugins/modules/hvnetconf.py").CombinedOutput()
+	want := "/etc/rc.conf.d/a\\x1b[2Jb:3: warning: x\\ny\n/etc/rc.conf:4: info: plain é\n"
+	if err != nil || string(out) != want {
+		t.Errorf("finding_line: %v\n%q\nwant %q", err, out, want)
+	}
+}

@@ -266,12 +266,19 @@ def command(binary, params, check_mode):
     return argv
 
 
+def printable(text):
+    """Text from the managed host's files (names, values) with each
+    control character escaped, as hvnetconf's own output escapes it, so that
+    none reaches the controller's terminal raw."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def finding_line(f):
-    where = f.get("file", "")
+    where = printable(f.get("file", ""))
     if where and f.get("line"):
         where = "%s:%d" % (where, f["line"])
     prefix = where + ": " if where else ""
-    return "%s%s: %s" % (prefix, f.get("severity", ""), f.get("message", ""))
+    return "%s%s: %s" % (prefix, f.get("severity", ""), printable(f.get("message", "")))
 
 
 def before_after(report):
@@ -281,8 +288,8 @@ def before_after(report):
         if f.get("action", "unchanged") == "unchanged":
             continue
         out.append({
-            "before_header": f["path"],
-            "after_header": f["path"],
+            "before_header": printable(f["path"]),
+            "after_header": printable(f["path"]),
             "before": f.get("old_content", ""),
             "after": f.get("new_content", ""),
         })
