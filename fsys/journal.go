@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -250,16 +249,11 @@ const maxSweep = 4096
 // sweep removes hvnetconf's temporary files left in dir (relative) by a
 // crash before its journal was written.
 func (r *Root) sweep(dir string) (int, error) {
-	f, err := r.os.Open(dir)
+	entries, err := r.ops.ReadDir(dir, maxSweep)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return 0, nil
 	}
 	if err != nil {
-		return 0, ioErr("/"+dir, "list", err)
-	}
-	entries, err := f.ReadDir(maxSweep)
-	f.Close()
-	if err != nil && !errors.Is(err, io.EOF) {
 		return 0, ioErr("/"+dir, "list", err)
 	}
 	n := 0

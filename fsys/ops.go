@@ -3,10 +3,13 @@ package fsys
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
 	"path"
+	"slices"
+	"strings"
 )
 
 // ops is every file operation Apply and Restore perform, so that tests can
@@ -18,7 +21,9 @@ type ops interface {
 	// ReadRegular reads a regular file, at most limit bytes, without
 	// blocking and without following a last link (see readRegular).
 	ReadRegular(name string, limit int64) ([]byte, error)
-	ReadDir(name string) ([]fs.DirEntry, error)
+	// ReadDir lists at most n entries of a directory, sorted by name:
+	// a directory from a hostile tree may hold millions.
+	ReadDir(name string, n int) ([]fs.DirEntry, error)
 	Mkdir(name string, perm fs.FileMode) error
 	Rename(oldname, newname string) error
 	Remove(name string) error
@@ -61,8 +66,18 @@ func (o osOps) ReadRegular(name string, limit int64) ([]byte, error) {
 	return readRegular(o.Root, name, limit)
 }
 
-func (o osOps) ReadDir(name string) ([]fs.DirEntry, error) {
-	return fs.ReadDir(o.FS(), name)
+func (o osOps) ReadDir(name string, n int) ([]fs.DirEntry, error) {
+	d, err := o.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	entries, err := d.ReadDir(n)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return entries, nil
 }
 
 func (o osOps) SyncDir(dir string) error {

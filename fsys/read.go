@@ -54,14 +54,25 @@ func (r *Root) Stat(logical string) (fs.FileInfo, error) {
 	return r.ops.Lstat(rel)
 }
 
+// MaxDirEntries bounds one directory listing: an rc.conf.d or a glob's
+// directory holds a handful of entries; a hostile tree's may hold
+// millions, which are refused before they are all read.
+const MaxDirEntries = 65536
+
 // ReadDir lists the directory the booted system reaches at logical,
-// sorted by name.
+// sorted by name; one with more than MaxDirEntries entries is refused
+// (exit 65) naming it.
 func (r *Root) ReadDir(logical string) ([]fs.DirEntry, error) {
 	rel, err := r.resolveRel(logical)
 	if err != nil {
 		return nil, err
 	}
-	return r.ops.ReadDir(rel)
+	entries, err := r.ops.ReadDir(rel, MaxDirEntries+1)
+	if err == nil && len(entries) > MaxDirEntries {
+		return nil, sysexits.New(sysexits.DataErr, &PathError{Path: logical,
+			Err: fmt.Errorf("more than %d entries; hvnetconf lists no directory that large", MaxDirEntries)})
+	}
+	return entries, err
 }
 
 // regular refuses everything but a regular file, by what Lstat saw.

@@ -3,6 +3,7 @@ package fsys
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -108,5 +109,38 @@ func TestOwned(t *testing.T) {
 		if got := Owned([]byte(tt.data)); got != tt.want {
 			t.Errorf("Owned(%q) = %v, want %v", tt.data, got, tt.want)
 		}
+	}
+}
+
+// TestReadDirBounded: a listing stops at MaxDirEntries; one entry more is
+// refused in one line naming the directory (exit 65), and a listing at the
+// bound comes back whole and sorted.
+func TestReadDirBounded(t *testing.T) {
+	dir := t.TempDir()
+	d := filepath.Join(dir, "etc/rc.conf.d")
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range MaxDirEntries {
+		if err := os.WriteFile(filepath.Join(d, strconv.Itoa(MaxDirEntries-i)), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	entries, err := r.ReadDir("/etc/rc.conf.d")
+	if err != nil || len(entries) != MaxDirEntries || entries[0].Name() != "1" || entries[1].Name() != "10" {
+		t.Fatalf("at the bound: %d entries, first %v, %v", len(entries), entries[:2], err)
+	}
+	if err := os.WriteFile(filepath.Join(d, "one-more"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.ReadDir("/etc/rc.conf.d")
+	if sysexits.Code(err) != sysexits.DataErr || strings.Contains(err.Error(), "\n") ||
+		!strings.HasPrefix(err.Error(), "/etc/rc.conf.d: more than 65536 entries") {
+		t.Errorf("over the bound: %v (exit %d), want one line naming the directory, exit 65", err, sysexits.Code(err))
 	}
 }

@@ -249,8 +249,12 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 			in.Loader[o.Path] = data
 		}
 	}
+	names, err := serviceNames(in.Netif, root)
+	if err != nil {
+		return in, nil, err
+	}
 	var skipped []finding.Finding
-	if in.Services, skipped, err = loadServices(ctx, serviceNames(in.Netif, root), load); err != nil {
+	if in.Services, skipped, err = loadServices(ctx, names, load); err != nil {
 		return in, nil, err
 	}
 	return in, append(append(in.Netif.Findings(), routingOnly(in.Netif, in.Routing)...), skipped...), nil

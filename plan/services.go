@@ -9,6 +9,7 @@ import (
 
 	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/internal/finding"
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/rcconf"
 	"github.com/hvnetconf/hvnetconf/render"
 )
@@ -19,7 +20,7 @@ import (
 // rc.subr load_rc_config does), plus every service a reference rule writes
 // for. network, netif, dhclient and routing are left out: the netif and
 // routing evaluations cover them.
-func serviceNames(env *rcconf.Env, root *fsys.Root) []string {
+func serviceNames(env *rcconf.Env, root *fsys.Root) ([]string, error) {
 	set := map[string]bool{}
 	for _, s := range render.RefServices() {
 		set[s] = true
@@ -30,6 +31,9 @@ func serviceNames(env *rcconf.Env, root *fsys.Root) []string {
 	}
 	for _, d := range dirs {
 		entries, err := root.ReadDir(strings.TrimSuffix(d, "/rc.d") + "/rc.conf.d")
+		if sysexits.Code(err) == sysexits.DataErr {
+			return nil, err // too large to list: refused, not skipped
+		}
 		if err != nil {
 			continue // absent or unreadable: load_rc_config's test -f/-d fails too
 		}
@@ -42,7 +46,7 @@ func serviceNames(env *rcconf.Env, root *fsys.Root) []string {
 	for _, s := range []string{"network", "netif", "dhclient", "routing"} {
 		delete(set, s)
 	}
-	return slices.Sorted(maps.Keys(set))
+	return slices.Sorted(maps.Keys(set)), nil
 }
 
 // maxServices bounds the evaluations one render makes for reference

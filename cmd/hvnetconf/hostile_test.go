@@ -10,12 +10,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 )
 
@@ -265,6 +267,19 @@ func TestHostileRoots(t *testing.T) {
 				appendRC(t, root, "pf_enable=\"YES\"\n")
 				sparse(t, filepath.Join(root, "etc/pf.conf"), 8<<30, "pass on hn0\n")
 				return diff(root)
+			}},
+		{name: "rc.conf.d with 65537 entries", code: sysexits.DataErr, line: "/etc/rc.conf.d: more than 65536 entries",
+			setup: func(t *testing.T, root, _ string) []string {
+				d := filepath.Join(root, "etc/rc.conf.d")
+				if err := os.MkdirAll(d, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				for i := range fsys.MaxDirEntries + 1 {
+					if err := os.WriteFile(filepath.Join(d, "s"+strconv.Itoa(i)), nil, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return render(root)
 			}},
 		// rc.conf.d/network is also what load_rc_config reads: bad input.
 		{name: "8 GB target file", code: sysexits.DataErr, line: "/usr/local/etc/rc.conf.d/network: file is larger than the 1 MiB limit",
