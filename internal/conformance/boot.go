@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,90 +76,63 @@ run_rc_script /etc/rc.d/devd faststart`)
 	m.Settle()
 }
 
-// Settle delivers every devd event not yet delivered, waiting after each
-// for the sandbox to be idle (only init and daemons left), until no new
-// event appears. devd must be running to see events.
+// Settle waits until devd (the emulated one in the sandbox, which reads
+// the kernel's events and runs the rules itself: internal/fakebsd devd.go)
+// has handled every event the kernel queued, and the sandbox is idle
+// (only init and daemons left). Events queue while devd is not running;
+// the devd that starts next handles them.
 func (m *Machine) Settle() {
 	m.tb.Helper()
 	deadline := time.Now().Add(settleTimeout)
-	for n := 0; ; n++ {
-		if n > maxEventRounds || time.Now().After(deadline) {
-			tail := m.Log[max(0, len(m.Log)-15):]
-			m.fail("conformance (%s): devd never settles (events keep coming for %v); last steps:\n%s",
-				m.Tree.Name, settleTimeout, strings.Join(tail, "\n"))
-		}
+	for {
 		m.waitIdle()
-		events := m.Events()
-		if m.delivered >= len(events) || !m.devdRunning() {
+		m.CheckShell(Result{Stderr: m.take(fakebsd.SandboxDevdStderr)})
+		if m.devdDone() >= len(m.Events()) || !m.devdRunning() {
 			return
 		}
-		for ; m.delivered < len(events); m.delivered++ {
-			m.Deliver(events[m.delivered])
-			m.waitIdle()
+		if time.Now().After(deadline) {
+			log := m.DevdLog()
+			m.fail("conformance (%s): devd never settles (events keep coming for %v); last events:\n%s",
+				m.Tree.Name, settleTimeout, strings.Join(log[max(0, len(log)-15):], "\n"))
 		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
-// Bounds on Settle: a configuration whose handlers keep causing events
-// (a link that flaps for ever) fails the test instead of hanging it.
-const (
-	settleTimeout  = 90 * time.Second
-	maxEventRounds = 100
-)
+// settleTimeout bounds Settle: a configuration whose handlers keep
+// causing events (a link that flaps for ever) fails the test instead of
+// hanging it.
+const settleTimeout = 90 * time.Second
 
-// Deliver hands one event line to devd: the rule devd would pick runs its
-// action through /bin/sh -c, and devd waits for it.
-func (m *Machine) Deliver(event string) {
-	m.tb.Helper()
-	m.loadDevd()
-	vars := devdEvent(event)
-	vars["vm_guest"] = m.sysctl("kern.vm_guest")
-	rule := m.devd.Select(vars, m.media)
-	if rule == nil {
-		m.logf("devd " + event + ": no rule")
-		return
-	}
-	action := Expand(rule.Action, vars)
-	r := m.Run("/bin/sh", "-c", action)
-	m.logf(fmt.Sprintf("devd %s: %s: %s: exit %d", event, rule.File, action, r.Code))
+// devdDone is how many of the kernel's events devd has handled.
+func (m *Machine) devdDone() int {
+	b, _ := os.ReadFile(filepath.Join(m.Root, fakebsd.SandboxDevdDone))
+	n, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	return n
 }
 
-// loadDevd reads the rules when devd (re)started since they were read.
-func (m *Machine) loadDevd() {
-	m.tb.Helper()
-	pid, _ := os.ReadFile(filepath.Join(m.Root, "var/run/devd.pid"))
-	if m.devd != nil && string(pid) == m.devdPid {
-		return
+// DevdLog is devd's record so far: one line per event, with the rule
+// that ran (FILE:LINE), the action as devd ran it and its exit status,
+// or "no rule".
+func (m *Machine) DevdLog() []string {
+	b, _ := os.ReadFile(filepath.Join(m.Root, fakebsd.SandboxDevdLog))
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+}
+
+// take returns a file of the sandbox and empties it.
+func (m *Machine) take(name string) string {
+	p := filepath.Join(m.Root, name)
+	b, _ := os.ReadFile(p)
+	if len(b) > 0 {
+		os.WriteFile(p, nil, 0o644)
 	}
-	d, err := loadDevd(m.Root)
-	if err != nil {
-		m.fail("conformance: devd: %v", err)
-	}
-	m.devd, m.devdPid = d, string(pid)
+	return string(b)
 }
 
 func (m *Machine) devdRunning() bool {
 	pid, err := os.ReadFile(filepath.Join(m.Root, "var/run/devd.pid"))
 	return err == nil && m.running(strings.TrimSpace(string(pid)))
 }
-
-// media is what SIOCGIFMEDIA reports for an interface: every emulated
-// interface but lo is Ethernet.
-func (m *Machine) media(name string) string {
-	i := m.State().Ifaces[name]
-	if i == nil || i.Kind == fakebsd.KindLo {
-		return ""
-	}
-	return "ethernet"
-}
-
-func (m *Machine) sysctl(name string) string {
-	v, _, _ := m.Sysctls().String(name)
-	return v
-}
-
-// daemonNames are the processes that may outlive a command.
-var daemonNames = []string{"dhclient:", "devd:"}
 
 // waitIdle waits until every process in the sandbox is init or a daemon.
 func (m *Machine) waitIdle() {
@@ -201,7 +175,7 @@ func (m *Machine) busy() []string {
 			continue
 		}
 		cmd, _ := fakebsd.ProcCommand(pid)
-		if cmd == "" || slices.Contains(daemonNames, strings.Fields(cmd + " x")[0]) {
+		if cmd == "" || slices.Contains(fakebsd.DaemonNames, strings.Fields(cmd + " x")[0]) {
 			continue
 		}
 		wchan, _ := os.ReadFile("/proc/" + pid + "/wchan")

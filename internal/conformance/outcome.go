@@ -73,8 +73,8 @@ func (m *Machine) Outcome() string {
 			fmt.Fprintf(&b, "%s: exit %d\n", line, c.Exit)
 		}
 	}
-	for _, l := range m.Log {
-		if strings.HasPrefix(l, "devd ") {
+	for _, l := range m.DevdLog() {
+		if l != "" {
 			b.WriteString(devdLine.ReplaceAllString(l, "$1") + "\n")
 		}
 	}
