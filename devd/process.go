@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/live"
 )
 
 // Detach starts this program again with args in a new session, its
@@ -23,6 +24,29 @@ func Detach(args ...string) error {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {
 		return sysexits.Errorf(sysexits.Software, "detach: %v", err)
+	}
+	return cmd.Process.Release()
+}
+
+// Spawn starts argv, a program on PATH (service), in a new session with
+// its standard streams on /dev/null and LC_ALL=C, and does not wait: the
+// devd handlers' way to run what must not be waited for from inside devd
+// (Handler.Later). Only a build that may touch the running system starts
+// anything (live.Require).
+func Spawn(argv []string) error {
+	if err := live.Require(argv[0]); err != nil {
+		return err
+	}
+	prog, err := exec.LookPath(argv[0])
+	if err != nil {
+		return sysexits.New(sysexits.Unavailable, err)
+	}
+	cmd := exec.Command(prog, argv[1:]...)
+	cmd.Args[0] = argv[0]
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return sysexits.Errorf(sysexits.Software, "start %s: %v", argv[0], err)
 	}
 	return cmd.Process.Release()
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/internal/conformance"
+	"github.com/hvnetconf/hvnetconf/render"
 )
 
 func (h *host) ports(lagg string) []string {
@@ -205,4 +206,64 @@ func TestHandlersOnALenientHost(t *testing.T) {
 	if p := h.ports("lagg0"); !slices.Equal(p, []string{"hn0", "mce0"}) {
 		t.Fatalf("lagg0 ports %v, want hn0 mce0:\n%s", p, h.Dump())
 	}
+}
+
+// vf-up runs inside devd, which waits for it; when it falls back to a
+// full apply that changes devd's rules (here: a rules file from an older
+// hvnetconf, lagg0 never created), devd must be restarted, and nothing
+// devd waits for may wait for devd: the emulated devd runs its actions
+// synchronously, its SIGTERM only sets a flag, and rc.subr's stop waits
+// with no timeout (internal/fakebsd devd.go). The handler finishes, devd
+// comes back with the new rules and serves the next VF.
+func TestVFUpThatRestartsDevd(t *testing.T) {
+	forTrees(t, func(t *testing.T, tree conformance.Tree) {
+		h := newHost(t, tree, oldRC)
+		h.AttachVF("hn0", "mce0")
+		if r := h.run("render"); r.code != 0 {
+			t.Fatalf("render: exit %d\n%s", r.code, r.stderr)
+		}
+		rules, err := os.ReadFile(filepath.Join(h.Root, render.DevdFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, target := range render.Targets {
+			os.Remove(filepath.Join(h.Root, target))
+		}
+		// The older rules: vf-up on VF_UP, nothing on an attach.
+		header, _, _ := strings.Cut(string(rules), "\nnotify")
+		stale := header + "\nnotify 20 {\n\tmatch \"system\" \"ETHERNET\";\n\tmatch \"type\" \"IFATTACH\";\n\taction \"true\";\n};\n" +
+			"notify 20 {\n\tmatch \"system\" \"HYPERV_NIC_VF\";\n\tmatch \"type\" \"VF_UP\";\n\taction \"/usr/local/sbin/hvnetconf vf-up -- $subsystem\";\n};\n"
+		if err := os.WriteFile(filepath.Join(h.Root, render.DevdFile), []byte(stale), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		h.Boot()
+		before := h.devdPid()
+		h.Sh("ifconfig mce0 up") // hn switches to the VF: VF_UP
+		h.Settle()
+		if !slices.ContainsFunc(h.DevdLog(), func(l string) bool {
+			return strings.Contains(l, "type=VF_UP") && strings.HasSuffix(l, "vf-up -- $'hn0': exit 0")
+		}) {
+			t.Fatalf("vf-up did not finish well:\n%s", strings.Join(h.DevdLog(), "\n"))
+		}
+		if after := h.devdPid(); after == before || after == "" {
+			t.Fatalf("devd was not restarted (pid %q, before %q)", after, before)
+		}
+		if p := h.ports("lagg0"); !slices.Equal(p, []string{"hn0", "mce0"}) {
+			t.Fatalf("lagg0 ports %v:\n%s", p, h.Dump())
+		}
+		// The restarted devd reads the new rules and serves the next VF.
+		h.DetachVF("mce0")
+		h.Settle()
+		h.AttachVF("hn0", "mce1")
+		h.Settle()
+		if p := h.ports("lagg0"); !slices.Equal(p, []string{"hn0", "mce1"}) {
+			t.Fatalf("after the restart, mce1 did not join: ports %v\n%s", p, strings.Join(h.DevdLog(), "\n"))
+		}
+		h.addressStaysOnLagg()
+	})
+}
+
+func (h *host) devdPid() string {
+	b, _ := os.ReadFile(filepath.Join(h.Root, "var/run/devd.pid"))
+	return strings.TrimSpace(string(b))
 }

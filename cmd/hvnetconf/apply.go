@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
@@ -45,7 +46,7 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	// An image is files only: nothing on the host building it changes.
 	// Decided on the root that is then locked, before it is, so that a
 	// refused run touches nothing at all.
-	o, err := f.in.open(ctx, inv, f.lockWait, func(image bool) error {
+	o, release, err := f.in.lock(ctx, inv, f.lockWait, func(image bool) error {
 		if !f.filesOnly && !image {
 			return live.Require("apply")
 		}
@@ -54,6 +55,8 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return err
 	}
+	unlock := sync.OnceFunc(release)
+	inv.onExit(unlock)
 	image := o.Root.IsImage()
 	sys := live.New(ctx)
 	res, err := prepare(ctx, o, sys)
@@ -64,8 +67,15 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	if f.in.quiet || f.in.json {
 		log = nil
 	}
-	out, err := apply.Apply(ctx, apply.Env{Runner: sys, Log: log}, applyInput(res),
+	env := apply.Env{Runner: sys, Log: log}
+	out, err := apply.Apply(ctx, env, applyInput(res),
 		apply.Options{DryRun: f.dryRun, FilesOnly: f.filesOnly || image, NoVerify: f.noVer, Retry: apply.DefaultRetry})
+	if err == nil && len(out.Deferred) > 0 {
+		// devd's restart waits for the handlers of every queued event,
+		// which wait for this lock: let go of it first (apply.RunDeferred).
+		unlock()
+		err = apply.RunDeferred(ctx, env, out)
+	}
 	if image && out != nil && err == nil {
 		out.Note = "-R " + f.in.root + " is an image: files only, nothing on this running system was changed"
 	}
