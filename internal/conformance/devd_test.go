@@ -3,8 +3,11 @@ package conformance
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
 	"github.com/hvnetconf/hvnetconf/internal/fakebsd/devdconf"
 )
 
@@ -83,5 +86,49 @@ func TestDevdNoVMGuest(t *testing.T) {
 		if want := tree.Name != "main"; got != want {
 			t.Errorf("tree %s: base vfattach rule runs on IFATTACH: %v, want %v (rule %+v)", tree.Name, got, want, r)
 		}
+	}
+}
+
+// The emulated devd against FreeBSD's rc.d/devd (or the stand-in) and
+// rc.subr, as devd.cc behaves: an action runs to its end before the next
+// event is read (its log lines never interleave); `service devd stop`
+// during an action returns only once the action has ended (SIGTERM only
+// sets a flag, wait_for_pids waits); events queued while devd is stopped
+// are handled by the next devd before `service devd start` returns.
+func TestDevdRunsActionsToTheirEnd(t *testing.T) {
+	for _, tree := range Trees(t) {
+		t.Run(tree.Name, func(t *testing.T) {
+			t.Parallel()
+			cfg := configRoot(t, "")
+			rule := "notify 100 {\n\tmatch \"system\" \"IFNET\";\n\tmatch \"type\" \"ATTACH\";\n" +
+				"\taction \"logger -t t begin $subsystem; sleep 0.3; logger -t t end $subsystem\";\n};\n"
+			if err := writeFile(filepath.Join(cfg, "usr/local/etc/devd/t.conf"), rule, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			m := New(t, tree, Options{Config: cfg})
+			m.AddHN("hn0", "00:15:5d:00:00:04")
+			m.AddHN("hn1", "00:15:5d:00:00:05")
+			m.Boot()
+			syslog := func() string { b, _ := os.ReadFile(filepath.Join(m.Root, fakebsd.SandboxSyslog)); return string(b) }
+			if got, want := syslog(), "t: begin hn0\nt: end hn0\nt: begin hn1\nt: end hn1\n"; got != want {
+				t.Errorf("actions interleave or are missing:\n%s\nwant:\n%s", got, want)
+			}
+			// An event, and a stop while its action runs.
+			m.AddHN("hn2", "00:15:5d:00:00:06")
+			for deadline := time.Now().Add(30 * time.Second); !strings.Contains(syslog(), "begin hn2"); time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("devd did not read the event by itself:\n%s", syslog())
+				}
+			}
+			if r := m.Run("service", "devd", "stop"); r.Code != 0 || !strings.Contains(syslog(), "end hn2") {
+				t.Errorf("stop returned (exit %d) before the action ended:\n%s", r.Code, syslog())
+			}
+			// Queued while devd is down, handled before start returns.
+			m.AddHN("hn3", "00:15:5d:00:00:07")
+			if r := m.Run("service", "devd", "start"); r.Code != 0 || !strings.HasSuffix(syslog(), "begin hn3\nt: end hn3\n") {
+				t.Errorf("start returned (exit %d) before the queued event was handled:\n%s", r.Code, syslog())
+			}
+			m.Settle()
+		})
 	}
 }
