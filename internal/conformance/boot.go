@@ -76,13 +76,15 @@ run_rc_script /etc/rc.d/devd faststart`)
 	m.Settle()
 }
 
-// Settle waits until devd (the emulated one in the sandbox, which reads
-// the kernel's events and runs the rules itself: internal/fakebsd devd.go)
-// has handled every event the kernel queued, and the sandbox is idle
-// (only init and daemons left). Events queue while devd is not running;
-// the devd that starts next handles them.
+// Settle lets time pass: it waits until devd (the emulated one in the
+// sandbox, which reads the kernel's events and runs the rules itself:
+// internal/fakebsd devd.go) has handled every event the kernel queued,
+// and the sandbox is idle (only init and daemons left). Events queue while
+// devd is not running, and the devd that starts next handles them; a
+// running devd reads new ones only during Settle (OpenDevd).
 func (m *Machine) Settle() {
 	m.tb.Helper()
+	defer m.OpenDevd()()
 	deadline := time.Now().Add(settleTimeout)
 	for {
 		m.waitIdle()
@@ -97,6 +99,17 @@ func (m *Machine) Settle() {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// OpenDevd lets a running devd read new events until the returned
+// function is called (Settle does so): outside, events queue, so that
+// devd's actions never race with the test's own commands.
+func (m *Machine) OpenDevd() (closeDevd func()) {
+	gate := filepath.Join(m.Root, fakebsd.SandboxDevdGate)
+	if err := os.WriteFile(gate, nil, 0o644); err != nil {
+		m.fail("conformance: %v", err)
+	}
+	return func() { os.Remove(gate) }
 }
 
 // settleTimeout bounds Settle: a configuration whose handlers keep

@@ -114,6 +114,7 @@ func TestDevdRunsActionsToTheirEnd(t *testing.T) {
 				t.Errorf("actions interleave or are missing:\n%s\nwant:\n%s", got, want)
 			}
 			// An event, and a stop while its action runs.
+			defer m.OpenDevd()()
 			m.AddHN("hn2", "00:15:5d:00:00:06")
 			for deadline := time.Now().Add(30 * time.Second); !strings.Contains(syslog(), "begin hn2"); time.Sleep(10 * time.Millisecond) {
 				if time.Now().After(deadline) {

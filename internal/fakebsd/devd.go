@@ -33,6 +33,11 @@ const (
 	// SandboxDevdEnv is the environment of every action, one NAME=value a
 	// line: rc's, as the boot gave it to devd, plus the test's.
 	SandboxDevdEnv = "/.fakebsd/devd.env"
+	// SandboxDevdGate exists while the test lets time pass (the harness's
+	// Settle): only then does a running devd read new events, so that they
+	// never race with the test's own commands. A starting devd handles its
+	// backlog whatever the gate says, as `service devd start` must.
+	SandboxDevdGate = "/.fakebsd/devd.gate"
 )
 
 // devd is devd(8) as started by rc.d/devd (sbin/devd/devd.cc, main and
@@ -88,15 +93,17 @@ func devdLoop(cfg *devdconf.Config, backlog bool) bool {
 		}
 	}()
 	for !die.Load() {
-		ev, k, ok := nextEvent()
-		if !ok {
-			if backlog {
-				return true
-			}
+		if !backlog && !exists(SandboxDevdGate) {
 			time.Sleep(10 * time.Millisecond)
 			continue
 		}
-		if !quiet() {
+		ev, k, ok := nextEvent()
+		if !ok && backlog && quiet() {
+			// What the backlog's actions left running has ended too: a
+			// restart returns to an idle system (see quiet).
+			return true
+		}
+		if !ok || !quiet() {
 			time.Sleep(10 * time.Millisecond)
 			continue
 		}
@@ -229,6 +236,11 @@ func devdEnv() []string {
 		return os.Environ()
 	}
 	return strings.Split(strings.TrimSpace(string(b)), "\n")
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func appendLine(path, line string) {
