@@ -19,6 +19,7 @@ import (
 
 	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // Bounds every run must keep whatever it is fed (the promise: ends
@@ -48,12 +49,7 @@ func releaseBinary(t *testing.T) string {
 			releaseErr = err
 			return
 		}
-		releaseBin = filepath.Join(dir, "hvnetconf")
-		cmd := exec.Command("go", "build", "-o", releaseBin, ".")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			releaseErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
+		releaseBin, releaseErr = testtool.Build(dir, ".")
 	})
 	if releaseErr != nil {
 		t.Fatal(releaseErr)
