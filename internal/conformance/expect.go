@@ -98,9 +98,12 @@ func (e Expect) AfterBoot(st *fakebsd.State) []string {
 	for _, name := range slices.Sorted(maps.Keys(e.Lagg)) {
 		master := e.Lagg[name].Master
 		if m, _ := st.LaggPortFlags(name, master); !m {
-			out = append(out, fmt.Sprintf("after boot: %s is not a MASTER port of %s", master, name))
+			out = append(out, fmt.Sprintf("%s is not a MASTER port of %s", master, name))
 		}
 		out = append(out, CheckBare(st, master)...)
+	}
+	for k := range out {
+		out[k] = "after boot: " + out[k]
 	}
 	return out
 }
@@ -112,8 +115,8 @@ func (e Expect) Check(st *fakebsd.State, vfs map[string]string, handled []Handle
 	if e.Outcome == OutcomeRefused {
 		return out
 	}
-	for name, i := range st.Ifaces {
-		if i.Kind == fakebsd.KindLagg {
+	for _, name := range slices.Sorted(maps.Keys(st.Ifaces)) {
+		if st.Ifaces[name].Kind == fakebsd.KindLagg {
 			if _, ok := e.Lagg[name]; !ok {
 				out = append(out, fmt.Sprintf("%s exists, want no such lagg", name))
 			}
@@ -131,23 +134,27 @@ func (e Expect) Check(st *fakebsd.State, vfs map[string]string, handled []Handle
 			out = append(out, fmt.Sprintf("%s (the VF of %s) is a port of %s in transparent mode", vf, hn, l.PortOf))
 		}
 	}
+	bare = slices.Compact(slices.Sorted(slices.Values(bare)))
 	for _, name := range slices.Sorted(maps.Keys(st.Ifaces)) {
 		i := st.Ifaces[name]
-		if i.Kind == fakebsd.KindLo || i.Kind == fakebsd.KindLagg {
-			continue
-		}
 		want := e.Iface[name]
-		if slices.Contains(bare, name) && (len(want.Inet) > 0 || len(want.Inet6) > 0) {
+		switch {
+		case i.Kind == fakebsd.KindLo || i.Kind == fakebsd.KindLagg:
+		case !slices.Contains(bare, name):
+			out = append(out, checkIface(st, name, want)...)
+		case len(want.Inet)+len(want.Inet6) > 0:
 			out = append(out, fmt.Sprintf("expect.toml gives %s, a lagg port or VF, an address", name))
+		case i.PortOf == "":
+			// (a lagg port's addresses CheckLagg has judged already)
+			out = append(out, checkIface(st, name, want)...)
 		}
-		out = append(out, checkIface(st, name, want)...)
 	}
 	for name := range e.Iface {
 		if st.Ifaces[name] == nil {
 			out = append(out, fmt.Sprintf("%s does not exist", name))
 		}
 	}
-	for _, name := range slices.Sorted(slices.Values(bare)) {
+	for _, name := range bare {
 		if st.Dhclient[name] {
 			out = append(out, fmt.Sprintf("dhclient runs on %s, a lagg port or VF", name))
 		}
@@ -235,7 +242,10 @@ func checkIface(st *fakebsd.State, name string, want Iface) []string {
 		return nil
 	}
 	var out []string
-	if !sameSet(strs(i.Inet), want.Inet) || !sameSet(strs(i.Inet6), want.Inet6) {
+	switch {
+	case len(want.Inet)+len(want.Inet6) == 0:
+		out = CheckBare(st, name)
+	case !sameSet(strs(i.Inet), want.Inet) || !sameSet(strs(i.Inet6), want.Inet6):
 		w := append(slices.Clone(want.Inet), want.Inet6...)
 		out = append(out, fmt.Sprintf("%s holds %s, want %q", name, addrs(i), w))
 	}
