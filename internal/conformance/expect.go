@@ -43,6 +43,9 @@ type Iface struct {
 	Inet  []string `toml:"inet"`  // IPv4 addresses, ADDR/LEN, exactly (any order)
 	Inet6 []string `toml:"inet6"` // IPv6 addresses, likewise
 	Up    *bool    `toml:"up"`    // IFF_UP, when stated
+	// Vlandev is a vlan's parent, when stated: the lagg, where hvnetconf
+	// moved the vlan off its hn (else the vlan bypasses the failover).
+	Vlandev string `toml:"vlandev"`
 }
 
 // Lagg is what a failover lagg holds.
@@ -251,6 +254,9 @@ func checkIface(st *fakebsd.State, name string, want Iface) []string {
 	}
 	if want.Up != nil && i.Up != *want.Up {
 		out = append(out, fmt.Sprintf("%s: up=%v, want %v", name, i.Up, *want.Up))
+	}
+	if want.Vlandev != "" && (i.Kind != fakebsd.KindVLAN || i.HN != want.Vlandev) {
+		out = append(out, fmt.Sprintf("%s: vlandev %q, want %q", name, i.HN, want.Vlandev))
 	}
 	return out
 }

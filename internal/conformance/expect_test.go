@@ -111,3 +111,15 @@ func TestReadExpectRefusesWhatAssertsNothing(t *testing.T) {
 		}
 	}
 }
+
+// A vlan left on its hn (bypassing the failover) fails vlandev = "lagg0".
+func TestExpectVlandev(t *testing.T) {
+	e := readExpect(t, laggExpect+"\n[iface.vlan0]\nvlandev = \"lagg0\"\n")
+	for parent, ok := range map[string]bool{"lagg0": true, "hn0": false} {
+		h := converged(t)
+		h.Do(t, "ifconfig vlan0 create", "ifconfig vlan0 vlan 10 vlandev "+parent)
+		if p := e.Check(h.State(), map[string]string{"mce0": "hn0"}, nil); (len(p) == 0) != ok {
+			t.Errorf("vlan0 on %s: judge says %q", parent, p)
+		}
+	}
+}
