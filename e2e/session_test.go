@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/hvnetconf/hvnetconf/internal/conformance"
+	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
 	"golang.org/x/sys/unix"
 )
 
@@ -106,15 +107,11 @@ func TestApplySurvivesItsSession(t *testing.T) {
 type session struct {
 	apply int // hvnetconf's pid (the child nsenter forks), once paused
 	out   *os.File
-	pause interface {
-		Wait() bool
-		Resume()
-		Done()
-	}
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	done chan struct{}
-	proc *os.Process
+	pause *fakebsd.Pause
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	done  chan struct{}
+	proc  *os.Process
 }
 
 // startApply starts `hvnetconf apply` in h, its streams a pipe or a
