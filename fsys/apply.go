@@ -14,7 +14,8 @@ import (
 // devd files are world-readable configuration, as in the base system.
 const Mode fs.FileMode = 0o644
 
-// DirMode is the permission of the directories Apply creates (less umask).
+// DirMode is the permission of the directories Apply creates, whatever
+// the umask (osOps.Mkdir).
 const DirMode fs.FileMode = 0o755
 
 // Change is one file to write (Data) or to remove (Remove, Data nil).
