@@ -30,6 +30,7 @@ const (
 	cmdTick  = "rcconf:tick"  // top of every loop body: steps, memory, time
 	cmdEnter = "rcconf:enter" // top of every function body: nesting depth
 	cmdLeave = "rcconf:leave" // end of every function body: nesting depth
+	cmdMatch = "rcconf:match" // before every statement that matches: its cost
 	cmdProbe = "rcconf:probe" // captures a live view of the global variables
 )
 

@@ -60,7 +60,7 @@ func (ev *evaluator) stop(err error) error { return ev.sh.stop(err) }
 func (ev *evaluator) call(ctx context.Context, args []string) ([]string, error) {
 	name := args[0]
 	switch {
-	case name == cmdTick || name == cmdEnter || name == cmdLeave:
+	case name == cmdTick || name == cmdEnter || name == cmdLeave || name == cmdMatch:
 		return ev.tick(ctx, args)
 	case name == "." || name == "source":
 		return ev.dot(args)

@@ -42,7 +42,7 @@ type limits struct {
 	scanned    int
 	dirReads   int
 	dirEntries int
-	bodies     []syntax.Node // loop and function bodies, for ticks' cost (ticks.go)
+	bodies     []syntax.Node // loop and function bodies and matching statements, for ticks' cost (ticks.go)
 }
 
 // exceeded is the error for a limit passed.
@@ -74,6 +74,15 @@ func (l *limits) command(args []string) error {
 func (l *limits) charge(n int) error {
 	if l.expanded = satAdd(l.expanded, n); l.expanded > maxExpand {
 		return l.exceeded("expansions scan over %d MiB (a large value expanded in a loop?)", maxExpand>>20)
+	}
+	return nil
+}
+
+// chargeMatch counts the work of pattern matches (match.go), in the same
+// budget as charge.
+func (l *limits) chargeMatch(n int) error {
+	if l.expanded = satAdd(l.expanded, n); l.expanded > maxExpand {
+		return l.exceeded("pattern matches over the work budget (a long pattern matched against a long value?)")
 	}
 	return nil
 }
@@ -194,4 +203,18 @@ func (l *limits) bodyCost(index string, env expand.Environ, params []string) int
 		return 0
 	}
 	return cost(l.bodies[i], env, params)
+}
+
+// matchCost is the match cost of the statement whose index a tick
+// carries (setBody).
+func (l *limits) matchCost(index string, env expand.Environ, params []string, longest int) int {
+	i, err := strconv.Atoi(index)
+	if err != nil || i < 0 || i >= len(l.bodies) {
+		return 0
+	}
+	st, ok := l.bodies[i].(*syntax.Stmt)
+	if !ok {
+		return 0
+	}
+	return matchCost(st, env, params, longest)
 }

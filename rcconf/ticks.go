@@ -13,10 +13,11 @@ import (
 // interpreter runs without asking the evaluator.
 
 // ticked returns top-level statement st ready to run, with n ticks
-// numbered from first: st itself when it has no loop or function body
-// (n is 0), else a copy of it with a tick at the top of every loop body
-// and at both ends of every function body, so that endless loops, runaway
-// growth and runaway recursion are caught. st stays as it is: evaluations
+// numbered from first: st itself when it has no loop or function body and
+// matches no pattern (n is 0), else a copy of it with a tick at the top of
+// every loop body, at both ends of every function body and before every
+// statement that matches a pattern (match.go), so that endless loops,
+// runaway growth, runaway recursion and runaway matches are caught. st stays as it is: evaluations
 // may share it (cache.go), and the numbers are this evaluation's.
 func (ev *evaluator) ticked(st *syntax.Stmt, first, n int) *syntax.Stmt {
 	if n == 0 {
@@ -28,8 +29,13 @@ func (ev *evaluator) ticked(st *syntax.Stmt, first, n int) *syntax.Stmt {
 		next++
 		return ev.tickStmt(name, node, next-1)
 	}
+	var matching []*syntax.Stmt
 	syntax.Walk(st, func(n syntax.Node) bool {
 		switch n := n.(type) {
+		case *syntax.Stmt:
+			if matches(n) {
+				matching = append(matching, n)
+			}
 		case *syntax.WhileClause:
 			n.Do = append([]*syntax.Stmt{tick(cmdTick, n)}, n.Do...)
 		case *syntax.ForClause:
@@ -46,6 +52,15 @@ func (ev *evaluator) ticked(st *syntax.Stmt, first, n int) *syntax.Stmt {
 		}
 		return true
 	})
+	// A statement that matches becomes { tick; itself; }, its redirections
+	// (here-documents expand too) and ! inside: the same in sh, with the
+	// tick run first. Done after the walk, which would otherwise go on
+	// into each block it made.
+	for _, m := range matching {
+		inner := *m
+		*m = syntax.Stmt{Position: m.Position, Cmd: &syntax.Block{Lbrace: m.Position, Rbrace: m.End(),
+			Stmts: []*syntax.Stmt{tick(cmdMatch, &inner), &inner}}}
+	}
 	return st
 }
 
@@ -53,7 +68,11 @@ func (ev *evaluator) ticked(st *syntax.Stmt, first, n int) *syntax.Stmt {
 func countTicks(st *syntax.Stmt) int {
 	n := 0
 	syntax.Walk(st, func(node syntax.Node) bool {
-		switch node.(type) {
+		switch node := node.(type) {
+		case *syntax.Stmt:
+			if matches(node) {
+				n++
+			}
 		case *syntax.WhileClause, *syntax.ForClause:
 			n++
 		case *syntax.FuncDecl:
@@ -74,9 +93,10 @@ func (ev *evaluator) tickStmt(name string, node syntax.Node, index int) *syntax.
 	return &syntax.Stmt{Cmd: call}
 }
 
-// tick runs at the top of loop bodies and at both ends of function bodies:
-// it counts function calls in progress, checks the values against their
-// limits, charges the body's expansions, and keeps $? (see statusArgs).
+// tick runs at the top of loop bodies, at both ends of function bodies
+// and before matches: it counts function calls in progress, checks the
+// values against their limits, charges the body's expansions (or the
+// match's), and keeps $? (see statusArgs).
 // args are the name, the body's growth factor, and its index (setBody).
 func (ev *evaluator) tick(ctx context.Context, args []string) ([]string, error) {
 	switch args[0] {
@@ -95,6 +115,9 @@ func (ev *evaluator) tick(ctx context.Context, args []string) ([]string, error) 
 	g, _ := strconv.Atoi(args[1])
 	if err := ev.lim.growth(longest, g); err != nil {
 		return nil, ev.stop(err)
+	}
+	if args[0] == cmdMatch {
+		return ev.matchTick(ctx, args[2], longest)
 	}
 	if args[0] != cmdLeave {
 		if err := ev.stop(ev.lim.charge(ev.lim.bodyCost(args[2], env, ev.sh.params()))); err != nil {
@@ -190,4 +213,14 @@ func with[T any](node *T, change func(*T)) *T {
 	cp := *node
 	change(&cp)
 	return &cp
+}
+
+// matchTick charges the matches of the statement whose index a tick
+// carries, with the values as they are now.
+func (ev *evaluator) matchTick(ctx context.Context, index string, longest int) ([]string, error) {
+	hc := interp.HandlerCtx(ctx)
+	if err := ev.stop(ev.lim.chargeMatch(ev.lim.matchCost(index, hc.Env, ev.sh.params(), longest))); err != nil {
+		return nil, err
+	}
+	return statusArgs(ctx, false), nil
 }

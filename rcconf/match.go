@@ -1,0 +1,169 @@
+package rcconf
+
+import (
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Pattern matches: ${v#p}, ${v##p}, ${v%p}, ${v%%p} and case. The
+// interpreter compiles each pattern, as expanded, into a regular
+// expression and runs it over the value (mvdan.cc/sh/v3 expand/param.go
+// removePattern, v3.14.1): the work is the pattern's size times the
+// value's, which no count taken before a statement starts can know, since
+// the statement or the loop pass it is in may build either first. So every
+// statement that matches is preceded by a tick (cmdMatch, ticks.go) that
+// charges the match with the values as they are just then; a regular
+// expression cannot be interrupted once it runs.
+
+// matchWeight is what one step of a match costs in the units of charge:
+// each byte of the value meets each instruction of the pattern, measured
+// at up to 80 ns a step (a 4 KiB pattern over a 4 KiB value takes about
+// a second), against about 1 ns for a byte copied.
+const matchWeight = 8
+
+// compileWeight is what one byte of an expanded pattern costs to compile,
+// in the same units: hundreds of times the work of scanning a byte.
+const compileWeight = 256
+
+// refSlack is added to each reference's size: special parameters ($?, $#,
+// $-) are not in the environment that the count sees, and none is longer.
+const refSlack = 32
+
+// matches reports whether st matches patterns in its own words, the ones
+// expanded before anything in its body runs.
+func matches(st *syntax.Stmt) bool {
+	found := false
+	ownWords(st, func(n syntax.Node) {
+		switch n := n.(type) {
+		case *syntax.CaseClause:
+			found = true
+		case *syntax.ParamExp:
+			found = found || isMatch(n)
+		}
+	})
+	return found
+}
+
+// ownWords calls fn for the nodes of st outside the statements it holds
+// (a case's item bodies, a loop's body).
+func ownWords(st *syntax.Stmt, fn func(syntax.Node)) {
+	syntax.Walk(st, func(n syntax.Node) bool {
+		if inner, ok := n.(*syntax.Stmt); ok && inner != st {
+			return false
+		}
+		if n != nil {
+			fn(n)
+		}
+		return true
+	})
+}
+
+func isMatch(pe *syntax.ParamExp) bool {
+	return pe.Param != nil && pe.Exp != nil && isPattern(pe.Exp.Op)
+}
+
+// matchCost is the work of the matches in st's own words with the values
+// in env and params; longest bounds every value now. A name that st itself
+// assigns (a=... b=${a%x}, ${a:=...}) may be as long as anything st can
+// build (stmtBound) by the time the match runs.
+func matchCost(st *syntax.Stmt, env expand.Environ, params []string, longest int) int {
+	assigned := assignedNames(st)
+	grown := 0
+	if len(assigned) > 0 {
+		grown = stmtBound(st, longest)
+	}
+	size := func(name string) int {
+		n := paramSize(name, env, params)
+		if assigned[name] {
+			n = max(n, grown)
+		}
+		return n + refSlack
+	}
+	total := 0
+	ownWords(st, func(n syntax.Node) {
+		switch n := n.(type) {
+		case *syntax.CaseClause:
+			subject := wordSize(n.Word, size)
+			for _, item := range n.Items {
+				for _, w := range item.Patterns {
+					total = satAdd(total, match(wordSize(w, size), subject))
+				}
+			}
+		case *syntax.ParamExp:
+			if isMatch(n) {
+				total = satAdd(total, match(wordSize(n.Exp.Word, size), size(n.Param.Value)))
+			}
+		}
+	})
+	return total
+}
+
+// match is the cost of compiling a pattern of m bytes and running it over
+// a value of n.
+func match(m, n int) int {
+	return satAdd(satMul(m, compileWeight), satMul(satMul(m, n), matchWeight))
+}
+
+// wordSize is an upper bound of w's expanded size: its text, and each
+// reference at size.
+func wordSize(w *syntax.Word, size func(string) int) int {
+	if w == nil {
+		return 0
+	}
+	total := 0
+	for n := range syntax.Preorder(w) {
+		switch n := n.(type) {
+		case *syntax.Lit:
+			total = satAdd(total, len(n.Value))
+		case *syntax.SglQuoted:
+			total = satAdd(total, len(n.Value))
+		case *syntax.ParamExp:
+			if n.Param != nil {
+				total = satAdd(total, size(n.Param.Value))
+			}
+		case *syntax.ArithmExp:
+			total = satAdd(total, refSlack)
+		}
+	}
+	return total
+}
+
+// paramSize is the size of parameter name's value now.
+func paramSize(name string, env expand.Environ, params []string) int {
+	switch {
+	case name == "@" || name == "*":
+		size := 0
+		for _, p := range params {
+			size += len(p) + 1
+		}
+		return size
+	case isDigits(name):
+		i := 0
+		for _, c := range name {
+			i = min(i*10+int(c-'0'), len(params)+1)
+		}
+		if i >= 1 && i <= len(params) {
+			return len(params[i-1])
+		}
+		return 0
+	}
+	return len(env.Get(name).String())
+}
+
+// assignedNames are the names st's own words assign.
+func assignedNames(st *syntax.Stmt) map[string]bool {
+	names := map[string]bool{}
+	ownWords(st, func(n syntax.Node) {
+		switch n := n.(type) {
+		case *syntax.Assign:
+			if n.Name != nil {
+				names[n.Name.Value] = true
+			}
+		case *syntax.ParamExp:
+			if n.Param != nil && n.Exp != nil && (n.Exp.Op == syntax.AssignUnset || n.Exp.Op == syntax.AssignUnsetOrNull) {
+				names[n.Param.Value] = true
+			}
+		}
+	})
+	return names
+}
