@@ -83,6 +83,11 @@ func (r *Root) plan(changes []Change) ([]step, error) {
 			return nil, sysexits.Errorf(sysexits.Software, "%s: changed twice in one apply (also as %s)", c.Path, first)
 		}
 		seen[rel] = c.Path
+		if !c.Remove && !Owned(c.Data) {
+			// Recovery relies on it: a staged file without the
+			// header is not hvnetconf's (checkJournal).
+			return nil, sysexits.Errorf(sysexits.Software, "%s: content without hvnetconf's header", c.Path)
+		}
 		s := step{logical: c.Path, rel: rel, data: c.Data, remove: c.Remove, mode: Mode}
 		if err := r.inspect(&s); err != nil {
 			return nil, err
