@@ -124,6 +124,10 @@ func (r *Root) inspect(s *step) error {
 		return conflict("is a symbolic link; hvnetconf writes only regular files")
 	case !fi.Mode().IsRegular():
 		return conflict("exists and is %s; hvnetconf writes only regular files", kind(fi.Mode()))
+	case links(fi) > 1:
+		// Not hvnetconf's (it renames new files in, one name each), and
+		// another name may be outside the root (see hardLinked).
+		return conflict("has %d hard links; hvnetconf replaces only files with one", links(fi))
 	}
 	old, err := r.ops.ReadRegular(s.rel, MaxFileSize)
 	if err != nil {

@@ -401,6 +401,39 @@ func TestHostileRoots(t *testing.T) {
 					len(evil), sha256.Sum256([]byte(evil)), sha256.Sum256([]byte("x"))))
 				return diff(root)
 			}},
+		{name: "rc.conf.local is a hard link to a host file", code: sysexits.DataErr,
+			line: "/etc/defaults/rc.conf:27:20: . /etc/rc.conf.local: has 2 hard links; hvnetconf reads only files with one",
+			setup: func(t *testing.T, root, out string) []string {
+				write(t, filepath.Join(out, "secret"), "password=\"HOSTFILE\"\n")
+				if err := os.Chmod(filepath.Join(out, "secret"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				os.Remove(filepath.Join(root, "etc/rc.conf.local"))
+				if err := os.Link(filepath.Join(out, "secret"), filepath.Join(root, "etc/rc.conf.local")); err != nil {
+					t.Fatal(err)
+				}
+				return []string{"vars", "-R", root, "password"}
+			},
+			check: noHostText},
+		// Two 64 KiB values make a 128 KiB pattern, matched against a
+		// third: minutes of regular expression work before each match
+		// was charged as it ran (rcconf/match.go).
+		{name: "a pattern built from two 64 KiB values", code: sysexits.DataErr, line: "/etc/rc.conf:",
+			setup: func(t *testing.T, root, _ string) []string {
+				p := strings.Repeat("a", 64<<10)
+				appendRC(t, root, "p="+p+"\nx=$p\ny=${x%%*$p$p}\n")
+				return render(root)
+			},
+			check: func(t *testing.T, root string, r result) {
+				data, err := os.ReadFile(filepath.Join(root, "etc/rc.conf"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := fmt.Sprintf("/etc/rc.conf:%d:1: limit: pattern matches over the work budget", strings.Count(string(data), "\n"))
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr %q, want it to name the match's own line: %s", r.stderr, want)
+				}
+			}},
 		{name: "diff without --state live", code: sysexits.Unavailable, line: "diff without --state needs the running FreeBSD system",
 			setup: func(t *testing.T, root, _ string) []string { return []string{"diff", "-R", "/"} }},
 		{name: "image without --state", code: sysexits.Usage, line: "-R ",
