@@ -42,6 +42,10 @@ var hostile = []struct {
 	{"match-in-loop-pass", "p=" + strings.Repeat("a", 32<<10) + "\nwhile :; do x=$p$p; y=${x%%*$p}; x=; done", "/etc/rc.conf:2:1: limit: "},
 	// The largest single match that passes, then again in a loop.
 	{"match-at-limits", "p=" + strings.Repeat("a", 1<<10) + "\nx=" + strings.Repeat("a", 3700) + "\nwhile :; do y=${x%*$p}; done", "/etc/rc.conf:3:1: limit: pattern matches"},
+	// Globs: a 400 KB literal pattern (12 s and 286 MiB to compile), and
+	// a pattern run over the long names of a directory in a loop.
+	{"glob-pattern-huge", ": /etc/" + strings.Repeat("*a", 200_000), "/etc/rc.conf:1:1: limit: pattern matches"},
+	{"glob-long-names", "p=" + strings.Repeat("*a", 2<<10) + "\nwhile :; do set -- /etc/d/$p$p; done", "/etc/rc.conf:2:1: limit: pattern matches"},
 	{"value-too-big", "a=" + strings.Repeat("*a", 20000) + "\nb=$a$a", "/etc/rc.conf:1:1: limit: values over 64 KiB"},
 	{"positional-refs", "set -- " + strings.Repeat("x", 1<<10) + "\nwhile :; do a=\"$*$*$*$*\"; set -- \"$a\"; done", "/etc/rc.conf:2:"},
 }

@@ -43,6 +43,7 @@ type limits struct {
 	dirReads   int
 	dirEntries int
 	bodies     []syntax.Node // loop and function bodies and matching statements, for ticks' cost (ticks.go)
+	glob       int           // the longest glob pattern of the running statement (match.go)
 }
 
 // exceeded is the error for a limit passed.
@@ -177,12 +178,14 @@ func (l *limits) listDir() error {
 	return nil
 }
 
-// listed counts the entries a listing returned.
-func (l *limits) listed(entries int) error {
+// listed counts the entries a listing returned, and the work of matching
+// the running statement's glob patterns (at most glob bytes, set by its
+// match tick) against their names, of names bytes in all.
+func (l *limits) listed(entries, names int) error {
 	if l.dirEntries += entries; l.dirEntries > maxDirEntries {
 		return l.exceeded("more than %d directory entries listed (a glob through a symlink loop?)", maxDirEntries)
 	}
-	return nil
+	return l.chargeMatch(satMul(satMul(names, l.glob), matchWeight))
 }
 
 // reserve makes room for n loop and function bodies (see ticked) and
@@ -205,16 +208,13 @@ func (l *limits) bodyCost(index string, env expand.Environ, params []string) int
 	return cost(l.bodies[i], env, params)
 }
 
-// matchCost is the match cost of the statement whose index a tick
-// carries (setBody).
-func (l *limits) matchCost(index string, env expand.Environ, params []string, longest int) int {
+// matching is the statement whose index a match tick carries (setBody),
+// or nil.
+func (l *limits) matching(index string) *syntax.Stmt {
 	i, err := strconv.Atoi(index)
 	if err != nil || i < 0 || i >= len(l.bodies) {
-		return 0
+		return nil
 	}
-	st, ok := l.bodies[i].(*syntax.Stmt)
-	if !ok {
-		return 0
-	}
-	return matchCost(st, env, params, longest)
+	st, _ := l.bodies[i].(*syntax.Stmt)
+	return st
 }

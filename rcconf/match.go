@@ -1,19 +1,25 @@
 package rcconf
 
 import (
+	"strings"
+
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// Pattern matches: ${v#p}, ${v##p}, ${v%p}, ${v%%p} and case. The
+// Pattern matches: ${v#p}, ${v##p}, ${v%p}, ${v%%p}, case, and globs. The
 // interpreter compiles each pattern, as expanded, into a regular
 // expression and runs it over the value (mvdan.cc/sh/v3 expand/param.go
-// removePattern, v3.14.1): the work is the pattern's size times the
-// value's, which no count taken before a statement starts can know, since
-// the statement or the loop pass it is in may build either first. So every
+// removePattern, v3.14.1), or over each name of a directory it lists for a
+// glob (expand/expand.go glob, one expression per path component, compiled
+// before the listing): the work is the pattern's size times the value's,
+// which no count taken before a statement starts can know, since the
+// statement or the loop pass it is in may build either first. So every
 // statement that matches is preceded by a tick (cmdMatch, ticks.go) that
-// charges the match with the values as they are just then; a regular
-// expression cannot be interrupted once it runs.
+// charges the match with the values as they are just then, and leaves the
+// size of its longest glob pattern for the listings to be charged by
+// (limits.listed); a regular expression cannot be interrupted once it
+// runs.
 
 // matchWeight is what one step of a match costs in the units of charge:
 // each byte of the value meets each instruction of the pattern, measured
@@ -34,7 +40,7 @@ const refSlack = 32
 // matches reports whether st matches patterns in its own words, the ones
 // expanded before anything in its body runs.
 func matches(st *syntax.Stmt) bool {
-	found := false
+	found := len(globWords(st)) > 0
 	ownWords(st, func(n syntax.Node) {
 		switch n := n.(type) {
 		case *syntax.CaseClause:
@@ -65,10 +71,11 @@ func isMatch(pe *syntax.ParamExp) bool {
 }
 
 // matchCost is the work of the matches in st's own words with the values
-// in env and params; longest bounds every value now. A name that st itself
-// assigns (a=... b=${a%x}, ${a:=...}) may be as long as anything st can
-// build (stmtBound) by the time the match runs.
-func matchCost(st *syntax.Stmt, env expand.Environ, params []string, longest int) int {
+// in env and params, and the size of its longest glob pattern; longest
+// bounds every value now. A name that st itself assigns (a=... b=${a%x},
+// ${a:=...}) may be as long as anything st can build (stmtBound) by the
+// time the match runs.
+func matchCost(st *syntax.Stmt, env expand.Environ, params []string, longest int) (cost, glob int) {
 	assigned := assignedNames(st)
 	grown := 0
 	if len(assigned) > 0 {
@@ -97,7 +104,67 @@ func matchCost(st *syntax.Stmt, env expand.Environ, params []string, longest int
 			}
 		}
 	})
-	return total
+	for _, w := range globWords(st) {
+		if globs(w, env, assigned) {
+			m := wordSize(w, size)
+			total = satAdd(total, satMul(m, compileWeight))
+			glob = max(glob, m)
+		}
+	}
+	return total, glob
+}
+
+// globWords are st's own words that go through pathname expansion
+// (mvdan.cc/sh/v3 interp/runner.go: a command's words, a for loop's list,
+// the name=value words of export and the like) and may hold a pattern:
+// a *, ? or [ outside quotes, or an expansion outside quotes, whose value
+// may hold one.
+func globWords(st *syntax.Stmt) []*syntax.Word {
+	var words []*syntax.Word
+	switch c := st.Cmd.(type) {
+	case *syntax.CallExpr:
+		words = c.Args
+	case *syntax.ForClause:
+		if wi, ok := c.Loop.(*syntax.WordIter); ok {
+			words = wi.Items
+		}
+	case *syntax.DeclClause:
+		for _, as := range c.Args {
+			if as.Name == nil && as.Value != nil {
+				words = append(words, as.Value)
+			}
+		}
+	}
+	var out []*syntax.Word
+	for _, w := range words {
+		if globs(w, nil, nil) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// globs reports whether w may be a glob pattern: it has a pattern
+// character outside quotes, or an expansion outside quotes whose value
+// may hold one: any value when env is nil, for $@, $1..., ${v...} with an
+// operator, and for a name the statement assigns; else the value in env.
+func globs(w *syntax.Word, env expand.Environ, assigned map[string]bool) bool {
+	for _, part := range w.Parts {
+		switch p := part.(type) {
+		case *syntax.Lit:
+			if strings.ContainsAny(p.Value, "*?[") {
+				return true
+			}
+		case *syntax.ParamExp:
+			if env == nil || p.Param == nil || assigned[p.Param.Value] || p.Exp != nil || !validName(p.Param.Value) ||
+				strings.ContainsAny(env.Get(p.Param.Value).String(), "*?[") {
+				return true
+			}
+		case *syntax.ArithmExp:
+			// digits and a sign: never a pattern
+		}
+	}
+	return false
 }
 
 // match is the cost of compiling a pattern of m bytes and running it over

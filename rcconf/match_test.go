@@ -1,8 +1,15 @@
 package rcconf
 
 import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // TestMatchCost: the work of a pattern match is the pattern as expanded
@@ -64,5 +71,45 @@ func TestMatchOrigin(t *testing.T) {
 	}
 	if v, _ := env.Lookup("a"); v.Value != "hn0" || v.Origin.Line != 3 {
 		t.Errorf("a = %q from line %d, want hn0 from line 3", v.Value, v.Origin.Line)
+	}
+}
+
+// TestMatchGlob: a glob's patterns are charged like other matches: a
+// literal pattern of 400 KB (seconds and hundreds of MiB to compile) and a
+// 4 KiB pattern against the long names of a large directory (its listing
+// charged by the pattern times the names) both end at their statement
+// with the limit; small globs give sh's results.
+func TestMatchGlob(t *testing.T) {
+	root := writeRoot(t, map[string]string{"/etc/rc.conf.d/b": "", "/etc/rc.conf.d/a": ""})
+	d := filepath.Join(root, "etc/d")
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		if err := os.WriteFile(filepath.Join(d, strings.Repeat("a", 250)+strconv.Itoa(i)), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct{ name, rc, want string }{
+		{"huge literal", ": /etc/" + strings.Repeat("*a", 200_000) + "\n", "/etc/rc.conf:1:1: limit: pattern matches"},
+		{"long names", "p=" + strings.Repeat("*a", 2<<10) + "\nwhile :; do set -- /etc/d/$p; done\n", "/etc/rc.conf:2:1: limit: pattern matches"},
+		{"small", "n=0\nfor f in /etc/rc.conf.d/*; do n=\"$n ${f##*/}\"; done\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := os.WriteFile(filepath.Join(root, "etc/rc.conf"), []byte(tt.rc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			env, err := Load(context.Background(), Options{Files: testtool.OpenRoot(t, root), Timeout: 5 * time.Second})
+			if tt.want == "" {
+				if v, _ := env.Get("n"); err != nil || v != "0 a b" {
+					t.Fatalf("n = %q, %v; want \"0 a b\"", v, err)
+				}
+				return
+			}
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) || !oneLine(err.Error()) {
+				t.Fatalf("err = %v, want %s...", err, tt.want)
+			}
+		})
 	}
 }

@@ -33,9 +33,9 @@ type shell struct {
 // meter counts the work the interpreter does (limits.go); an error ends
 // the evaluation.
 type meter interface {
-	command(args []string) error // every simple command, before it runs
-	listDir() error              // before a directory is listed (globs)
-	listed(entries int) error    // after, with what it held
+	command(args []string) error     // every simple command, before it runs
+	listDir() error                  // before a directory is listed (globs)
+	listed(entries, names int) error // after: how many, and their names' bytes
 }
 
 // start sets up the interpreter. call sees every simple command with its
@@ -98,7 +98,11 @@ func (sh *shell) readDir(ctx context.Context, p string) ([]fs.DirEntry, error) {
 		return nil, err
 	}
 	entries, err := sh.files.readDir(ctx, p)
-	if err := sh.stop(sh.meter.listed(len(entries))); err != nil {
+	names := 0
+	for _, e := range entries {
+		names += len(e.Name()) + 1
+	}
+	if err := sh.stop(sh.meter.listed(len(entries), names)); err != nil {
 		return nil, err
 	}
 	return entries, err

@@ -107,6 +107,9 @@ func (ev *evaluator) tick(ctx context.Context, args []string) ([]string, error) 
 	case cmdLeave:
 		ev.lim.leaveCall()
 	}
+	if args[0] == cmdMatch {
+		return ev.matchTick(ctx, args[2])
+	}
 	env := interp.HandlerCtx(ctx).Env
 	longest, err := ev.measure(env)
 	if err != nil {
@@ -115,9 +118,6 @@ func (ev *evaluator) tick(ctx context.Context, args []string) ([]string, error) 
 	g, _ := strconv.Atoi(args[1])
 	if err := ev.lim.growth(longest, g); err != nil {
 		return nil, ev.stop(err)
-	}
-	if args[0] == cmdMatch {
-		return ev.matchTick(ctx, args[2], longest)
 	}
 	if args[0] != cmdLeave {
 		if err := ev.stop(ev.lim.charge(ev.lim.bodyCost(args[2], env, ev.sh.params()))); err != nil {
@@ -216,10 +216,24 @@ func with[T any](node *T, change func(*T)) *T {
 }
 
 // matchTick charges the matches of the statement whose index a tick
-// carries, with the values as they are now.
-func (ev *evaluator) matchTick(ctx context.Context, index string, longest int) ([]string, error) {
-	hc := interp.HandlerCtx(ctx)
-	if err := ev.stop(ev.lim.chargeMatch(ev.lim.matchCost(index, hc.Env, ev.sh.params(), longest))); err != nil {
+// carries, with the values as they are now, and sets the bound its globs
+// are charged by (limits.listed).
+func (ev *evaluator) matchTick(ctx context.Context, index string) ([]string, error) {
+	st := ev.lim.matching(index)
+	if st == nil {
+		return statusArgs(ctx, false), nil
+	}
+	env := interp.HandlerCtx(ctx).Env
+	longest := 0
+	if len(assignedNames(st)) > 0 {
+		var err error
+		if longest, err = ev.measure(env); err != nil {
+			return nil, err
+		}
+	}
+	cost, glob := matchCost(st, env, ev.sh.params(), longest)
+	ev.lim.glob = glob
+	if err := ev.stop(ev.lim.chargeMatch(cost)); err != nil {
 		return nil, err
 	}
 	return statusArgs(ctx, false), nil
