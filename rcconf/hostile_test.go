@@ -46,6 +46,16 @@ var hostile = []struct {
 	// a pattern run over the long names of a directory in a loop.
 	{"glob-pattern-huge", ": /etc/" + strings.Repeat("*a", 200_000), "/etc/rc.conf:1:1: limit: pattern matches"},
 	{"glob-long-names", "p=" + strings.Repeat("*a", 2<<10) + "\nwhile :; do set -- /etc/d/$p$p; done", "/etc/rc.conf:2:1: limit: pattern matches"},
+	// Nesting (parse.go): the parser took 5 s and 525 MiB for 200,000
+	// nested braces, and died of a stack overflow in 200,000 nested
+	// parentheses; 100,000 commands joined by && took 16 s and 591 MiB to
+	// check.
+	{"nested-braces", "x=1\n" + strings.Repeat("{ ", 200_000) + ":" + strings.Repeat("; }", 200_000), "/etc/rc.conf:2:"},
+	{"nested-parens", "a=$((" + strings.Repeat("(", 200_000) + "1" + strings.Repeat(")", 200_000) + "))", "/etc/rc.conf:1:"},
+	{"nested-params", "a=" + strings.Repeat("${a:-", 100_000) + "x" + strings.Repeat("}", 100_000), "/etc/rc.conf:1:"},
+	{"and-chain", ":" + strings.Repeat(" && :", 100_000), "/etc/rc.conf:1:"},
+	{"nested-if", strings.Repeat("if :; then ", 15_000) + ":" + strings.Repeat("; fi", 15_000), "/etc/rc.conf:1:"},
+	{"eval-nested", "a='{ { { { '\n" + strings.Repeat("a=$a$a\n", 13) + "eval \"$a :\"", "/etc/rc.conf (eval):"},
 	{"value-too-big", "a=" + strings.Repeat("*a", 20000) + "\nb=$a$a", "/etc/rc.conf:1:1: limit: values over 64 KiB"},
 	{"positional-refs", "set -- " + strings.Repeat("x", 1<<10) + "\nwhile :; do a=\"$*$*$*$*\"; set -- \"$a\"; done", "/etc/rc.conf:2:"},
 }
