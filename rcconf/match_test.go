@@ -113,3 +113,26 @@ func TestMatchGlob(t *testing.T) {
 		})
 	}
 }
+
+// TestMatchTickStatus: the tick before a statement that matches leaves
+// what sh would see: $? of the command before (zero or not), and no
+// failure of its own that set -e would stop at.
+func TestMatchTickStatus(t *testing.T) {
+	rc := `set -e
+f() { return 1; }
+g() { return 3; }
+f || case x in x) a=ran ;; esac
+f || b=${a%n}
+g || c=$?
+f || case $? in 1) d=one ;; esac
+`
+	env, err := load(t, rcOnly(rc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"a": "ran", "b": "ra", "c": "3", "d": "one"} {
+		if got, _ := env.Get(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+}

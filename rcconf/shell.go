@@ -64,7 +64,10 @@ func (sh *shell) start(files *fsys, m meter, call interp.CallHandlerFunc) error 
 	// Capture a live view of the globals: the variables as the running
 	// statements change them, without copying them after each one.
 	probe := &syntax.Stmt{Cmd: &syntax.CallExpr{Args: []*syntax.Word{litWord(cmdProbe)}}}
-	if err := r.Run(sh.ctx, probe); err != nil || sh.global == nil {
+	status := &syntax.Stmt{Cmd: &syntax.FuncDecl{Parens: true, Name: &syntax.Lit{Value: cmdStatus},
+		Body: &syntax.Stmt{Cmd: &syntax.CallExpr{Args: []*syntax.Word{litWord(cmdReturn),
+			{Parts: []syntax.WordPart{&syntax.ParamExp{Short: true, Param: &syntax.Lit{Value: "1"}}}}}}}}}
+	if err := r.Run(sh.ctx, &syntax.File{Stmts: []*syntax.Stmt{probe, status}}); err != nil || sh.global == nil {
 		return sysexits.Errorf(sysexits.Software, "rcconf: cannot start the interpreter: %v", err)
 	}
 	return nil

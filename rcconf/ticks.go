@@ -52,14 +52,18 @@ func (ev *evaluator) ticked(st *syntax.Stmt, first, n int) *syntax.Stmt {
 		}
 		return true
 	})
-	// A statement that matches becomes { tick; itself; }, its redirections
-	// (here-documents expand too) and ! inside: the same in sh, with the
-	// tick run first. Done after the walk, which would otherwise go on
-	// into each block it made.
+	// A statement that matches becomes "if tick; then itself; else
+	// itself; fi", its redirections (here-documents expand too) and !
+	// inside: the same in sh, with the tick run first; as a condition,
+	// the tick passes on the status before it ($? in the statement's own
+	// words) without set -e seeing it fail. Done after the walk, which
+	// would otherwise go on into each statement it made.
 	for _, m := range matching {
 		inner := *m
-		*m = syntax.Stmt{Position: m.Position, Cmd: &syntax.Block{Lbrace: m.Position, Rbrace: m.End(),
-			Stmts: []*syntax.Stmt{tick(cmdMatch, &inner), &inner}}}
+		*m = syntax.Stmt{Position: m.Position, Cmd: &syntax.IfClause{Position: m.Position, ThenPos: m.Position, FiPos: m.End(),
+			Cond: []*syntax.Stmt{tick(cmdMatch, &inner)},
+			Then: []*syntax.Stmt{&inner},
+			Else: &syntax.IfClause{Position: m.Position, FiPos: m.End(), Then: []*syntax.Stmt{&inner}}}}
 	}
 	return st
 }
@@ -129,14 +133,16 @@ func (ev *evaluator) tick(ctx context.Context, args []string) ([]string, error) 
 
 // statusArgs keeps $? as it was: a tick must not change what the next
 // command sees. In a function (leave) the exact status survives through
-// return; elsewhere zero or not is what conditions look at.
+// return; elsewhere through cmdStatus, a function that returns it.
 func statusArgs(ctx context.Context, leave bool) []string {
 	status := interp.HandlerCtx(ctx).LastExitStatus
 	switch {
 	case leave:
 		return []string{"return", strconv.Itoa(status)}
-	case status != 0:
+	case status == 1:
 		return []string{"false"}
+	case status != 0:
+		return []string{cmdStatus, strconv.Itoa(status)}
 	}
 	return []string{":"}
 }
