@@ -136,3 +136,25 @@ f || case $? in 1) d=one ;; esac
 		}
 	}
 }
+
+// TestShellFindings: set -x shows the file's commands, not rcconf's
+// internal ones, and a statement's output makes at most maxShellLines
+// findings and one that counts the rest.
+func TestShellFindings(t *testing.T) {
+	env, err := load(t, rcOnly("set -x\nv=x\ncase $v in x) a=1 ;; esac\nset +x\ni=0\nwhile [ $i -lt 50 ]; do echo $i >&2; i=$((i+1)); done\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range env.Findings() {
+		got = append(got, strconv.Itoa(f.Line)+": "+f.Message)
+	}
+	want := []string{"2: sh: + v=x", "3: sh: + case $v in", "3: sh: + a=1", "4: sh: + set +x"}
+	for i := range maxShellLines {
+		want = append(want, "6: sh: "+strconv.Itoa(i))
+	}
+	want = append(want, "6: sh: ... 30 more lines")
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -1,6 +1,11 @@
 package rcconf
 
-import "mvdan.cc/sh/v3/syntax"
+import (
+	"fmt"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
 
 // runFile runs a checked file statement by statement. Consecutive plain
 // assignments run as one batch (fast, and their origins are exact from the
@@ -140,15 +145,29 @@ func (ev *evaluator) recordPlain(logical string, stmts []*syntax.Stmt) {
 	}
 }
 
+// maxShellLines bounds the findings one statement's output makes: a loop
+// printing to stderr (or traced by set -x) would otherwise flood them.
+const maxShellLines = 20
+
 // run runs node in the shell; what the shell printed becomes findings at
-// the innermost running statement.
+// the innermost running statement, without the trace of rcconf's own
+// internal commands (set -x shows every command, ticks included).
 func (ev *evaluator) run(node syntax.Node) error {
 	if err := ev.sh.run(node); err != nil {
 		return err
 	}
 	file, pos := ev.sh.stack.where()
+	n := 0
 	for _, line := range ev.sh.output() {
-		ev.warn(file, int(pos.Line()), "sh: "+line)
+		if _, cmd, _ := strings.Cut(line, " "); strings.HasPrefix(cmd, "rcconf:") && strings.Trim(line[:len(line)-len(cmd)], "+ ") == "" {
+			continue
+		}
+		if n++; n <= maxShellLines {
+			ev.warn(file, int(pos.Line()), "sh: "+line)
+		}
+	}
+	if n > maxShellLines {
+		ev.warn(file, int(pos.Line()), fmt.Sprintf("sh: ... %d more lines", n-maxShellLines))
 	}
 	return nil
 }
