@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -93,9 +94,9 @@ func (m *Machine) Settle() {
 			return
 		}
 		if time.Now().After(deadline) {
-			log := m.DevdLog()
+			log := strings.Split(m.EventLog(), "\n")
 			m.fail("conformance (%s): devd never settles (events keep coming for %v); last events:\n%s",
-				m.Tree.Name, settleTimeout, strings.Join(log[max(0, len(log)-15):], "\n"))
+				m.Tree.Name, settleTimeout, strings.Join(log[max(0, len(log)-16):], "\n"))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -124,12 +125,21 @@ func (m *Machine) devdDone() int {
 	return n
 }
 
-// DevdLog is devd's record so far: one line per event, with the rule
-// that ran (FILE:LINE), the action as devd ran it and its exit status,
-// or "no rule".
-func (m *Machine) DevdLog() []string {
+// Handled is one devd event and the action its winning rule ran (File ""
+// when no rule matched), as the emulated devd records it.
+type Handled = fakebsd.DevdHandled
+
+// Handled lists what devd has handled so far, in order, across restarts.
+func (m *Machine) Handled() []Handled {
 	b, _ := os.ReadFile(filepath.Join(m.Root, fakebsd.SandboxDevdLog))
-	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	var out []Handled
+	for _, l := range strings.Split(string(b), "\n") {
+		var h Handled
+		if json.Unmarshal([]byte(l), &h) == nil {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // take returns a file of the sandbox and empties it.

@@ -33,7 +33,7 @@ type Machine struct {
 	init    *exec.Cmd
 	initPid int // the sandbox's init as the host sees it
 	// Log is what happened, in order: each sandbox command with its exit
-	// status (devd's own record is DevdLog). logMu guards it (tests run
+	// status (devd's own record is Handled). logMu guards it (tests run
 	// commands from several goroutines).
 	Log   []string
 	logMu sync.Mutex
@@ -356,9 +356,7 @@ func (m *Machine) RunEnv(env []string, argv ...string) Result {
 	m.tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
 	defer cancel()
-	args := append([]string{"--target", strconv.Itoa(m.initPid), "--mount", "--net", "--pid", "--root", "--wd", "--"}, argv...)
-	cmd := exec.CommandContext(ctx, "nsenter", args...)
-	cmd.Env = append(append(append([]string{}, Env...), m.env...), env...)
+	cmd := m.CommandContext(ctx, env, argv...)
 	// Files, not pipes: like devd's system(3), wait for the command
 	// itself, not for whatever it left running with its stdout.
 	out, errf := m.tempFile(), m.tempFile()
@@ -377,6 +375,16 @@ func (m *Machine) RunEnv(env []string, argv ...string) Result {
 	}
 	m.logf(fmt.Sprintf("run %s: exit %d", strings.Join(argv, " "), r.Code))
 	return r
+}
+
+// CommandContext is argv to run inside the sandbox, not started, for a
+// test that needs its own standard streams, session or signals: nsenter(1)
+// forks argv and waits for it, so the process started is argv's parent.
+func (m *Machine) CommandContext(ctx context.Context, env []string, argv ...string) *exec.Cmd {
+	args := append([]string{"--target", strconv.Itoa(m.initPid), "--mount", "--net", "--pid", "--root", "--wd", "--"}, argv...)
+	cmd := exec.CommandContext(ctx, "nsenter", args...)
+	cmd.Env = append(append(append([]string{}, Env...), m.env...), env...)
+	return cmd
 }
 
 func (m *Machine) tempFile() *os.File {

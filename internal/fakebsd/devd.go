@@ -1,6 +1,7 @@
 package fakebsd
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -24,8 +25,7 @@ const (
 	// that starts reads on from there, as a new reader of /dev/devctl gets
 	// what the kernel queued meanwhile (hw.bus.devctl_queue).
 	SandboxDevdDone = "/.fakebsd/devd.done"
-	// SandboxDevdLog gets one line per event: the rule that ran and the
-	// action's exit status, or "no rule".
+	// SandboxDevdLog gets one DevdHandled per event, a JSON line.
 	SandboxDevdLog = "/.fakebsd/devd.log"
 	// SandboxDevdStderr collects what the actions wrote to stderr, for the
 	// harness's check of shell errors (devd itself discards it).
@@ -189,13 +189,26 @@ func handleEvent(cfg *devdconf.Config, ev string) {
 	vars := devdconf.Event(ev)
 	rule := cfg.Select(vars, media)
 	if rule == nil {
-		appendLine(SandboxDevdLog, "devd "+ev+": no rule")
+		record(DevdHandled{Event: ev})
 		return
 	}
 	for _, a := range rule.Actions {
 		action := devdconf.Expand(a, vars)
-		code := runAction(action)
-		appendLine(SandboxDevdLog, fmt.Sprintf("devd %s: %s: %s: exit %d", ev, rule.File, action, code))
+		record(DevdHandled{Event: ev, File: rule.File, Action: action, Exit: runAction(action)})
+	}
+}
+
+// DevdHandled is one event devd handled: the rule that won (File, as
+// FILE:LINE; "" when none matched), the action as devd ran it, and its
+// exit status (which devd itself ignores).
+type DevdHandled struct {
+	Event, File, Action string
+	Exit                int
+}
+
+func record(h DevdHandled) {
+	if b, err := json.Marshal(h); err == nil {
+		appendLine(SandboxDevdLog, string(b))
 	}
 }
 
