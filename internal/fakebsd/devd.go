@@ -229,8 +229,16 @@ func runAction(action string) int {
 	cmd := exec.Command("/bin/sh", "-c", action)
 	cmd.Env = devdEnv()
 	cmd.Dir = "/"
-	if f, err := os.OpenFile(SandboxDevdStderr, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644); err == nil {
-		defer f.Close()
+	// The action's own file, added to the record once it has ended, so
+	// that lines of two writers never interleave.
+	if f, err := os.CreateTemp("/.fakebsd", "devd-stderr-"); err == nil {
+		defer func() {
+			f.Close()
+			if b, err := os.ReadFile(f.Name()); err == nil && len(b) > 0 {
+				appendLine(SandboxDevdStderr, strings.TrimSuffix(string(b), "\n"))
+			}
+			os.Remove(f.Name())
+		}()
 		cmd.Stderr = f
 	}
 	err := cmd.Run()
