@@ -138,7 +138,10 @@ func TestHostileNames(t *testing.T) {
 }
 
 // TestConcurrentHandlers: apply, vf-up and vf-attach all at once end in
-// one consistent lagg and whole files.
+// one consistent lagg and whole files. Each waits for the lock as long as
+// it takes: sixteen runs queue behind each other, and behind the handlers
+// of the events the first apply's devd restart replays (all take the
+// lock), which on a loaded test machine exceeds the 30 s default.
 func TestConcurrentHandlers(t *testing.T) {
 	tree := conformance.Trees(t)[0]
 	h := oldHost(t, tree)
@@ -150,11 +153,11 @@ func TestConcurrentHandlers(t *testing.T) {
 			defer wg.Done()
 			switch i % 3 {
 			case 0:
-				codes[i] = h.run("apply").code
+				codes[i] = h.run("apply", "--lock-wait", "3m").code
 			case 1:
-				codes[i] = h.run("vf-up", "hn0").code
+				codes[i] = h.run("vf-up", "--lock-wait", "3m", "hn0").code
 			default:
-				codes[i] = h.run("vf-attach", "--detached", "mce0").code
+				codes[i] = h.run("vf-attach", "--detached", "--lock-wait", "3m", "mce0").code
 			}
 		}()
 	}

@@ -334,9 +334,12 @@ type Result struct {
 	Code           int
 }
 
-// commandTimeout bounds one command in the sandbox (a boot of every
-// interface takes a few seconds).
-const commandTimeout = 45 * time.Second
+// commandTimeout bounds one command in the sandbox: a boot of every
+// interface takes a few seconds, but a boot, or an apply that restarts
+// devd, also waits while devd handles every queued event (devd.cc
+// event_loop), each an rc script, which on a loaded test machine takes
+// far longer.
+const commandTimeout = 3 * time.Minute
 
 // Env is the environment every sandbox command starts with, as /etc/rc
 // sets it.
