@@ -146,25 +146,25 @@ func TestConcurrentHandlers(t *testing.T) {
 	tree := conformance.Trees(t)[0]
 	h := oldHost(t, tree)
 	var wg sync.WaitGroup
-	codes := make([]int, 16)
+	runs := make([]result, 16)
 	for i := range 16 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			switch i % 3 {
 			case 0:
-				codes[i] = h.run("apply", "--lock-wait", "3m").code
+				runs[i] = h.run("apply", "--lock-wait", "3m")
 			case 1:
-				codes[i] = h.run("vf-up", "--lock-wait", "3m", "hn0").code
+				runs[i] = h.run("vf-up", "-v", "--lock-wait", "3m", "hn0")
 			default:
-				codes[i] = h.run("vf-attach", "--detached", "--lock-wait", "3m", "mce0").code
+				runs[i] = h.run("vf-attach", "--detached", "--lock-wait", "3m", "mce0")
 			}
 		}()
 	}
 	wg.Wait()
-	for i, c := range codes {
-		if c != 0 {
-			t.Errorf("run %d: exit %d", i, c)
+	for i, r := range runs {
+		if r.code != 0 {
+			t.Errorf("run %d: exit %d\n%s", i, r.code, r.stderr)
 		}
 	}
 	h.Settle()
