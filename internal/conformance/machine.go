@@ -38,8 +38,9 @@ type Machine struct {
 	// Log is what happened, in order: each devd event with the rule that
 	// ran, each sandbox command with its exit status. logMu guards it
 	// (tests run commands from several goroutines).
-	Log   []string
-	logMu sync.Mutex
+	Log     []string
+	handled []Handled // the devd actions run (Deliver)
+	logMu   sync.Mutex
 
 	outDir  string // where commands' stdout and stderr go
 	outOnce sync.Once
