@@ -112,7 +112,10 @@ func (ev *evaluator) eval(ctx context.Context, args []string) ([]string, error) 
 	if refs := c.refusalsWith(ev.funcs); len(refs) > 0 {
 		return ev.refuse("eval: " + refs[0].msg)
 	}
-	first := ev.lim.reserve(c.totalTicks())
+	first, err := ev.lim.reserve(c.totalTicks())
+	if err != nil {
+		return nil, ev.stop(err)
+	}
 	env := interp.HandlerCtx(ctx).Env
 	for i, st := range c.file.Stmts {
 		st = ev.ticked(st, first+c.ticks[i], c.ticks[i+1]-c.ticks[i])
