@@ -36,7 +36,7 @@ func TestBeforeAfterNotUTF8(t *testing.T) {
 	}
 	name := filepath.Join(root, "usr/local/etc/rc.conf.d/network")
 	old := readFile(t, name) + "# caf\xe9\n"
-	writeFile(t, name, old, 0o644)
+	testtool.WriteFile(t, name, old)
 	report, code := hvnetconf(t, bin, "diff", "--json", "-R", root, "--state", snapshot)
 	if code != 1 || !strings.Contains(report, `"old_content_base64"`) {
 		t.Fatalf("diff --json: exit %d, no old_content_base64:\n%s", code, report)
