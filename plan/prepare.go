@@ -39,6 +39,7 @@ type Options struct {
 	Snapshot   *hn.Snapshot // the hn state read from the running system (live.Snapshot)
 	Lenient    bool         // skip refused rc.conf statements, as findings
 	AllowEmpty bool         // accept a StatePath snapshot without hn (it removes every rendered file)
+	Strict     bool         // a warning finding stops the run as an error one does (--strict)
 	// RuntimeOnly is the devd handlers' fast path: only what the plan's
 	// runtime part (Plan.Runtime, VFDelay) depends on is read. The other
 	// services' configurations (reference accounting) and the self-check
@@ -107,7 +108,7 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 		return nil, sysexits.New(sysexits.Software, err)
 	}
 	findings = append(findings, plan.Findings...)
-	if err := refuseErrors(findings); err != nil {
+	if err := refuseErrors(findings, o.Strict); err != nil {
 		return nil, err
 	}
 	if o.RuntimeOnly {
@@ -138,9 +139,9 @@ func (e *FindingsError) Error() string {
 	return strings.Join(errs, "; ") + " (nothing was written)"
 }
 
-func refuseErrors(findings []finding.Finding) error {
+func refuseErrors(findings []finding.Finding, strict bool) error {
 	for _, f := range findings {
-		if f.Severity == finding.Error {
+		if f.Severity == finding.Error || strict && f.Severity == finding.Warning {
 			return sysexits.New(sysexits.DataErr, &FindingsError{Findings: findings})
 		}
 	}
@@ -217,7 +218,7 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	if err != nil {
 		return in, nil, err
 	}
-	if err := requireDefaults(root); err != nil {
+	if err := RequireDefaults(root); err != nil {
 		return in, nil, err
 	}
 	mask := ownMask(disk)
@@ -260,16 +261,16 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	return in, append(append(in.Netif.Findings(), routingOnly(in.Netif, in.Routing)...), skipped...), nil
 }
 
-// requireDefaults refuses a root without /etc/defaults/rc.conf. FreeBSD's
+// RequireDefaults refuses a root without /etc/defaults/rc.conf. FreeBSD's
 // load_rc_config then reads /etc/rc.conf alone (rc.subr), but everything
 // render decides rests on the defaults: local_startup says where
 // rc.conf.d/network is read from, rc_conf_files which files count. Without
 // them the self-check would fail with a message about local_startup that
 // hides the cause: most likely -R names something other than a FreeBSD root.
-func requireDefaults(root *fsys.Root) error {
+func RequireDefaults(root *fsys.Root) error {
 	_, err := root.Stat(rcconf.DefaultsRCConf)
 	if errors.Is(err, fs.ErrNotExist) {
-		return sysexits.Errorf(sysexits.NoInput, "%s: no such file (is %s a FreeBSD root? rendering needs its rc.conf defaults)",
+		return sysexits.Errorf(sysexits.NoInput, "%s: no such file (is %s a FreeBSD root? hvnetconf evaluates rc.conf from its defaults)",
 			root.HostPath(rcconf.DefaultsRCConf), root.Dir())
 	}
 	return nil
@@ -324,7 +325,7 @@ func diffTargets(disk map[string]diskFile, plan *render.Plan) ([]Change, error) 
 		want, planned := plan.File(path)
 		switch {
 		case planned && cur.unusual != nil:
-			return nil, sysexits.New(sysexits.CantCreate, fmt.Errorf("%w (nothing was written)", cur.unusual))
+			return nil, sysexits.New(sysexits.CantCreate, cur.unusual)
 		case planned && cur.exists && bytes.Equal(cur.data, want):
 			continue
 		case planned && cur.exists && !cur.owned:
@@ -336,9 +337,41 @@ func diffTargets(disk map[string]diskFile, plan *render.Plan) ([]Change, error) 
 		}
 	}
 	if len(conflicts) > 0 {
-		return nil, sysexits.Errorf(sysexits.CantCreate, "%s: exists and was not written by hvnetconf; move it away or merge it by hand (nothing was written)", strings.Join(conflicts, ", "))
+		return nil, sysexits.New(sysexits.CantCreate, &ConflictError{Paths: conflicts})
 	}
 	return changes, nil
+}
+
+// ConflictError: files hvnetconf did not write sit where the plan would
+// write. check reports them as drift; the other commands stop (73).
+type ConflictError struct{ Paths []string }
+
+func (e *ConflictError) Error() string {
+	return strings.Join(e.Lines(), "; ")
+}
+
+// Lines says, per path, what is wrong and what to do about it.
+func (e *ConflictError) Lines() []string {
+	var out []string
+	for _, p := range e.Paths {
+		out = append(out, p+": exists and was not written by hvnetconf; "+mergeHint(p))
+	}
+	return out
+}
+
+// mergeHint says where the settings of a foreign file at a target path
+// belong, so that hvnetconf can own the path: rc.conf.d/NAME under /etc
+// is read by the same load_rc_config NAME, before /usr/local/etc's
+// (rc.subr load_rc_config), and the loader reads /boot/loader.conf too.
+func mergeHint(path string) string {
+	const local = "/usr/local/etc/rc.conf.d/"
+	switch {
+	case strings.HasPrefix(path, local):
+		return "merge its settings into /etc/rc.conf.d/" + strings.TrimPrefix(path, local) + " (or /etc/rc.conf), then remove it"
+	case path == render.LoaderFile:
+		return "merge its settings into /boot/loader.conf, then remove it"
+	}
+	return "rename it (another name in the same directory keeps it in effect) or remove it"
 }
 
 // Write applies the changes atomically under the root; the backup restores

@@ -24,6 +24,7 @@ func applyCommand() *command {
 	f := &applyFlags{}
 	return &command{
 		name:    "apply",
+		writes:  true,
 		summary: "write the files, bring the running system in line, verify; roll back on failure",
 		flags: func(fs *pflag.FlagSet) {
 			f.in.register(fs)
@@ -52,13 +53,13 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return inv.unwritten(err)
 	}
 	image := o.Root.IsImage()
 	sys := live.New(ctx)
 	res, err := prepare(ctx, o, sys)
 	if err != nil {
-		return f.in.refused(inv, err)
+		return inv.unwritten(f.in.refused(inv, err))
 	}
 	var log io.Writer = inv.stderr
 	if f.in.quiet || f.in.json {
@@ -78,6 +79,7 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 		}
 	} else {
 		f.print(inv.stdout, res, out)
+		printStale(inv.stderr, res, err == nil && !f.dryRun)
 	}
 	f.in.printFindings(inv.stderr, res.Findings)
 	return err

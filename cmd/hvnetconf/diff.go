@@ -29,6 +29,7 @@ func diffCommand() *command {
 						break
 					}
 				}
+				printStale(inv.stderr, res, false)
 				in.printFindings(inv.stderr, res.Findings)
 			}
 			if err != nil || len(res.Changes) == 0 {

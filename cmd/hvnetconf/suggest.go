@@ -72,9 +72,11 @@ func flagSuggestion(fs *pflag.FlagSet, err error) string {
 	if !errors.As(err, &ne) {
 		return ""
 	}
+	// pflag names the first unknown letter of -state as the flag ("s");
+	// the letters given are what the user meant as a long name.
 	name := ne.GetSpecifiedName()
-	if name == "" {
-		name = ne.GetSpecifiedShortnames()
+	if short := ne.GetSpecifiedShortnames(); short != "" {
+		name = short
 		if len(name) < 2 {
 			return ""
 		}
@@ -83,6 +85,16 @@ func flagSuggestion(fs *pflag.FlagSet, err error) string {
 	fs.VisitAll(func(f *pflag.Flag) { longs = append(longs, f.Name) })
 	if n := nearest(name, longs); n != "" {
 		return " (did you mean --" + n + "?)"
+	}
+	// A flag of another command (check --dry-run): say whose it is.
+	var owners []string
+	for _, c := range commands() {
+		if f := c.flagSet().Lookup(name); f != nil {
+			owners = append(owners, c.name)
+		}
+	}
+	if len(owners) > 0 {
+		return " (--" + name + " is a flag of " + strings.Join(owners, ", ") + ")"
 	}
 	return ""
 }
