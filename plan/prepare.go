@@ -155,6 +155,15 @@ func refuseEmpty(o Options, s *hn.Snapshot) error {
 	if len(s.HN) > 0 || o.AllowEmpty {
 		return nil
 	}
+	// interfaces = ["hn0"] alone reads like a list of hn devices; it is
+	// every interface on the host, and each hn is an [hn.hnN] table.
+	for _, name := range s.Interfaces {
+		if _, err := hn.HNUnit(name); err == nil {
+			return sysexits.Errorf(sysexits.DataErr,
+				"%s: interfaces lists %s but there is no [hn.%s] table: hn devices are the [hn.hnN] tables (interfaces lists every interface on the host); add [hn.%s] (hvnetconf snapshot writes one per hn), see hvnetconf-state(5)",
+				o.StatePath, name, name, name)
+		}
+	}
 	return sysexits.Errorf(sysexits.DataErr,
 		"%s: no hn interface in this snapshot (a failed hvnetconf snapshot leaves such a file); rendering from it removes every rendered file: pass --allow-empty if that is what you want",
 		o.StatePath)
@@ -238,6 +247,9 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 		return in, nil, err
 	}
 	if in.Firewall, err = firewallFiles(in.Netif, root); err != nil {
+		return in, nil, err
+	}
+	if in.DevdBase, _, err = root.ReadFile(render.DevdBaseFile); err != nil {
 		return in, nil, err
 	}
 	in.Loader = map[string][]byte{}

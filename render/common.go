@@ -120,12 +120,16 @@ func (b *builder) vfDelay() {
 			b.finding(finding.Warning, v.Origin, "hyperv_vf_delay=%q is not a number of seconds >= 2; using 2", v.Value)
 		}
 	}
+	// Where to change it: this file is rendered over, so say which
+	// input wins (hvnetconf.toml's vf_delay over rc.conf's).
+	change := "to change it: sysrc hyperv_vf_delay=N (rc.conf), then hvnetconf apply"
 	if c := b.in.Config; c.VFDelaySet {
 		delay, comment = c.VFDelay, "from "+configName(c)+" vf_delay"
+		change = "to change it: vf_delay in " + configName(c) + " (it wins over rc.conf), then hvnetconf apply"
 	}
 	b.p.VFDelay = delay
 	b.addNetwork(section{Title: "seconds vf-attach waits before bringing a new VF up", Assigns: []assign{
-		{Name: "hyperv_vf_delay", Value: strconv.Itoa(delay), Comments: []string{comment}},
+		{Name: "hyperv_vf_delay", Value: strconv.Itoa(delay), Comments: []string{comment, change}},
 	}})
 }
 
