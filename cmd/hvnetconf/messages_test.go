@@ -28,7 +28,7 @@ func TestRenderedMessages(t *testing.T) {
 		t.Fatalf("render: exit %d: %s", code, stderr)
 	}
 	for file, want := range map[string]string{
-		"usr/local/etc/rc.conf.d/network": "# from /etc/rc.conf:11 hyperv_vf_delay\n# to change it: sysrc hyperv_vf_delay=N (rc.conf), then hvnetconf apply\nhyperv_vf_delay=\"120\"\n",
+		"usr/local/etc/rc.conf.d/network":   "# from /etc/rc.conf:11 hyperv_vf_delay\n# to change it: sysrc hyperv_vf_delay=N (rc.conf), then hvnetconf apply\nhyperv_vf_delay=\"120\"\n",
 		"usr/local/etc/devd/hvnetconf.conf": "\tmatch \"type\"\t\t\"IFATTACH\";\n\tmatch \"vm_guest\"\t\"hv\";\n\taction \"/usr/local/sbin/hvnetconf vf-attach -- $subsystem\";\n",
 	} {
 		data, err := os.ReadFile(filepath.Join(root, file))
