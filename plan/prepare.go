@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,7 @@ import (
 )
 
 // DefaultConfig is where hvnetconf.toml lives under the root.
-const DefaultConfig = "/usr/local/etc/hvnetconf.toml"
+const DefaultConfig = config.DefaultPath
 
 // prepareTimeout bounds reading and rendering in one run. A real
 // configuration takes milliseconds (see the README's timings).
@@ -107,7 +108,9 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, sysexits.New(sysexits.Software, err)
 	}
-	findings = append(findings, plan.Findings...)
+	// Each evaluation (netif, routing, every service) reads rc.conf and
+	// finds the same things in it: say each once.
+	findings = once(append(findings, plan.Findings...))
 	if err := refuseErrors(findings, o.Strict); err != nil {
 		return nil, err
 	}
@@ -122,6 +125,16 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	return &Result{Root: root, Plan: plan, Changes: changes, Findings: findings}, nil
+}
+
+// once drops repeated findings, keeping the first of each.
+func once(fs []finding.Finding) []finding.Finding {
+	seen := map[finding.Finding]bool{}
+	return slices.DeleteFunc(fs, func(f finding.Finding) bool {
+		dup := seen[f]
+		seen[f] = true
+		return dup
+	})
 }
 
 // FindingsError stops a run whose inputs hold error-severity findings:

@@ -15,6 +15,9 @@ func checkText(logical string, data []byte) error {
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		return errAt(logical, lineAt(data, i), "binary data (NUL byte) is not a shell script")
 	}
+	if i := bytes.Index(data, []byte(crMark)); i >= 0 {
+		return errAt(logical, lineAt(data, i), "character U+E00D (private use) is not expected in a shell script")
+	}
 	if !utf8.Valid(data) {
 		i := 0
 		for i < len(data) {

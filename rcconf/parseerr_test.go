@@ -53,7 +53,7 @@ func TestFileNamesEscaped(t *testing.T) {
 	if v, _ := e.Lookup("x"); v.Origin.String() != `"/etc/rc.conf.d/network/a\x1b[31mred":1` {
 		t.Errorf("origin %s", v.Origin)
 	}
-	if f := e.Findings(); len(f) != 1 || !strings.HasPrefix(f[0].String(), `"/etc/rc.conf.d/network/b\nc":1: warning: CR LF`) {
+	if f := e.Findings(); len(f) != 1 || !strings.HasPrefix(f[0].String(), `"/etc/rc.conf.d/network/b\nc":1: error: CR LF`) {
 		t.Errorf("findings %v", f)
 	}
 	files["/etc/rc.conf.d/network/b\nc"] = "y=$(ls)\n"

@@ -65,3 +65,97 @@ func TestUnclosedQuoteNamesTheOpeningLine(t *testing.T) {
 		t.Errorf("exit %d, %q; want 65, %q", code, stderr, want)
 	}
 }
+
+// TestQuietRisksAreWarnings: what FreeBSD would silently ignore or do
+// differently is a warning -q does not hide, with what was meant.
+func TestQuietRisksAreWarnings(t *testing.T) {
+	root := exampleRoot(t)
+	appendRCAt(t, filepath.Join(root, "etc/rc.conf"), "ifconfg_hn1=\"DHCP\"\nifconfig_hn0_ipv5=\"inet6 accept_rtadv\"\nifconfig_hn7=\"DHCP\"\n")
+	if err := os.MkdirAll(filepath.Join(root, "etc/rc.conf.d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "etc/rc.conf.d/netif.conf"), []byte("ifconfig_hn1_alias1=\"inet 10.0.1.9/32\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := hvnetconf(t, "diff", "-R", root, "--state", exampleState, "-q")
+	for _, want := range []string{
+		"hvnetconf: /etc/rc.conf:12: warning: ifconfg_hn1 is not a variable any rc script reads; did you mean ifconfig_hn1?\n",
+		"hvnetconf: /etc/rc.conf:13: warning: ifconfig_hn0_ipv5 is not a variable any rc script reads; did you mean ifconfig_hn0_ipv6?\n",
+		"hvnetconf: /etc/rc.conf:14: warning: hn7: no such hn device in " + exampleState + " (a snapshot of another VM size?); nothing is rendered for it\n",
+		"hvnetconf: /etc/rc.conf.d/netif.conf:1: warning: ifconfig_hn1_alias1 is set in a file only load_rc_config netif.conf reads, not netif; did you mean /etc/rc.conf.d/network?\n",
+	} {
+		if code != 1 || !strings.Contains(stderr, want) {
+			t.Errorf("diff -q: exit %d, want %q in\n%s", code, want, stderr)
+		}
+	}
+	// Mode auto on a transparent kernel: what it means and how to choose
+	// lagg mode; none when the policy chose transparent itself.
+	state := filepath.Join(t.TempDir(), "state.toml")
+	data, err := os.ReadFile(exampleState)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(state, []byte(strings.Replace(string(data), "vf_transparent = 0", "vf_transparent = 1", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root = exampleRoot(t)
+	_, stderr, _ = hvnetconf(t, "diff", "-R", root, "--state", state, "-q")
+	want := "hvnetconf: warning: mode auto follows the kernel (hw.hn.vf_transparent=1: transparent, FreeBSD's default): hn(4) drives each VF itself, so no lagg is rendered and every VF is kept NOAUTO; for failover laggs set mode = \"lagg\" in /usr/local/etc/hvnetconf.toml (renders hw.hn.vf_transparent=0 for the loader; takes effect at the next boot)\n"
+	if stderr != want {
+		t.Errorf("transparent, auto: stderr %q, want %q", stderr, want)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "usr/local/etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "usr/local/etc/hvnetconf.toml"), []byte("mode = \"transparent\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, _ = hvnetconf(t, "diff", "-R", root, "--state", state, "-q"); stderr != "" {
+		t.Errorf("transparent chosen: stderr %q, want none", stderr)
+	}
+}
+
+// TestMistypedAssignments: sh runs NAME ="v" and NAME= "v" as commands;
+// the refusal says what was meant.
+func TestMistypedAssignments(t *testing.T) {
+	for line, want := range map[string]string{
+		`ifconfig_hn0 ="DHCP"`:   `/etc/rc.conf:12:1: command ifconfig_hn0 is not allowed (rcconf runs no programs); did you mean ifconfig_hn0="DHCP"? (sh takes no space around = and no quotes in a name)`,
+		`ifconfig_hn0= "DHCP"`:   `/etc/rc.conf:12:1: command "DHCP" is not allowed (rcconf runs no programs); did you mean ifconfig_hn0="DHCP"? (sh takes no space around = and no quotes in a name)`,
+		`"ifconfig_hn1 "="DHCP"`: `/etc/rc.conf:12:1: command ifconfig_hn1 =DHCP is not allowed (rcconf runs no programs); did you mean ifconfig_hn1=DHCP? (sh takes no space around = and no quotes in a name)`,
+	} {
+		root := exampleRoot(t)
+		appendRCAt(t, filepath.Join(root, "etc/rc.conf"), line+"\n")
+		_, stderr, code := hvnetconf(t, "diff", "-R", root, "--state", exampleState)
+		if code != 65 || stderr != "hvnetconf: "+want+"\n" {
+			t.Errorf("%s: exit %d, %q; want 65, %q", line, code, stderr, want)
+		}
+	}
+}
+
+// TestCRLF: render refuses a CR LF rc.conf, quoting the line as it is;
+// vars shows the values with their CR, as FreeBSD's sh holds them.
+func TestCRLF(t *testing.T) {
+	root := exampleRoot(t)
+	if err := os.WriteFile(filepath.Join(root, "etc/rc.conf"), []byte("hostname=\"vm\"\r\nifconfig_hn0=\"DHCP\"\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := treeState(t, root)
+	_, stderr, code := hvnetconf(t, "render", "-R", root, "--state", exampleState, "-q")
+	want := "hvnetconf: /etc/rc.conf:1: error: CR LF line ends: FreeBSD's sh keeps each CR as part of the line, so values end in a CR (\"DHCP\\r\" is not DHCP); first such line: hostname=\"vm\"\\r; save the file with LF line ends (hvnetconf vars shows the values as sh holds them)\n" +
+		"hvnetconf: 1 error finding(s) above (nothing was written)\n"
+	if code != 65 || stderr != want {
+		t.Errorf("render: exit %d, %q; want 65, %q", code, stderr, want)
+	}
+	if treeState(t, root) != before {
+		t.Error("render wrote")
+	}
+	for args, want := range map[string]string{"": "ifconfig_hn0: DHCP\\r\n", "-n": "DHCP\r\n", "-e": "ifconfig_hn0=\"DHCP\r\"\n"} {
+		a := []string{"vars", "-R", root}
+		if args != "" {
+			a = append(a, args)
+		}
+		if stdout, _, code := hvnetconf(t, append(a, "ifconfig_hn0")...); code != 0 || stdout != want {
+			t.Errorf("vars %s: exit %d, %q; want %q", args, code, stdout, want)
+		}
+	}
+}

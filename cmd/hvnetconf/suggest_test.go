@@ -34,17 +34,6 @@ func TestSuggestions(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, tt := range []struct {
-		a, b string
-		d    int
-	}{{"", "", 0}, {"", "abc", 3}, {"render", "rendr", 1}, {"kitten", "sitting", 3}, {"ab", "ba", 2}} {
-		if d := editDistance(tt.a, tt.b); d != tt.d || editDistance(tt.b, tt.a) != tt.d {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, d, tt.d)
-		}
-	}
-}
-
 // TestSnapshotOffFreeBSD: snapshot has no --state, so its refusal does not
 // offer one.
 func TestSnapshotOffFreeBSD(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
@@ -123,7 +124,10 @@ func printVar(w io.Writer, a *varsArgs, v rcconf.Var) {
 	case a.shell:
 		fmt.Fprintln(w, rcconf.Assignment(v.Name, v.Value))
 	default:
-		fmt.Fprintf(w, "%s: %s\n", v.Name, v.Value)
+		// A CR (a CR LF rc.conf) is part of the value as sh holds it;
+		// shown as \r, since a terminal would hide it. -n and -e print
+		// it as it is.
+		fmt.Fprintf(w, "%s: %s\n", v.Name, strings.ReplaceAll(v.Value, "\r", `\r`))
 	}
 }
 
