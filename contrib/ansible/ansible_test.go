@@ -159,7 +159,7 @@ func checkFailures(t *testing.T, res map[string]result, out, old, rootStrict str
 		task, msg string
 		rc        int
 	}{
-		{"bad", "hvnetconf: /etc/rc.conf:2:11: command substitution is not allowed", 65},
+		{"bad", "hvnetconf: /etc/rc.conf:2:11: command substitution is not allowed (nothing was written)", 65},
 		{"missing", "hvnetconf: binary " + filepath.Dir(filepath.Dir(old)) + "/nonexistent/hvnetconf is not an executable file", 0},
 		// strict: the three warnings of the findings task stop the render.
 		{"strict", "hvnetconf: 3 error or warning finding(s) (--strict) above (nothing was written)", 65},

@@ -77,7 +77,7 @@ options:
   strict:
     description:
       - Fail the task on a finding of severity C(warning) too, not only
-        C(error) (C(--strict), exit 65, nothing written): for image
+        C(error) (C(--strict), exit 65, nothing written), for image
         pipelines where, say, a firewall rule still naming C(hn0) must stop
         the build.
     type: bool
