@@ -1,12 +1,16 @@
 package e2e
 
 import (
+	"maps"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hvnetconf/hvnetconf/internal/conformance"
+	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
 	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
@@ -18,10 +22,15 @@ func TestRCScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"# PROVIDE: hvnetconf\n", "# REQUIRE: FILESYSTEMS\n", "# BEFORE: netif\n",
-		"# KEYWORD: firstboot\n", `rcvar="hvnetconf_enable"`, "apply --files-only", `run_rc_command "$1"`} {
+		`rcvar="hvnetconf_enable"`, "apply --files-only", `run_rc_command "$1"`} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("rc.d/hvnetconf lacks %q", want)
 		}
+	}
+	// Every boot, not only the first: rc.conf edits take effect at the
+	// next boot (rc(8) runs firstboot scripts only with /firstboot).
+	if strings.Contains(string(data), "# KEYWORD: firstboot") {
+		t.Error("rc.d/hvnetconf runs at firstboot only")
 	}
 	sc := testtool.Need(t, "shellcheck")
 	if out, err := exec.Command(sc, "-s", "sh", "../rc.d/hvnetconf").CombinedOutput(); err != nil {
@@ -58,5 +67,133 @@ func TestCheckGoldenAndDrift(t *testing.T) {
 		if r.code != 1 || !strings.Contains(r.stdout, want) {
 			t.Errorf("check before apply: exit %d, want %q in\n%s", r.code, want, r.stdout)
 		}
+	}
+}
+
+const rcdPath = "/usr/local/etc/rc.d/hvnetconf"
+
+// installRCD installs rc.d/hvnetconf as the port does.
+func (h *host) installRCD() {
+	h.t.Helper()
+	rcd, err := os.ReadFile("../rc.d/hvnetconf")
+	if err == nil {
+		err = os.MkdirAll(filepath.Join(h.Root, filepath.Dir(rcdPath)), 0o755)
+	}
+	if err == nil {
+		err = os.WriteFile(filepath.Join(h.Root, rcdPath), rcd, 0o755)
+	}
+	if err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// TestDayTwoRCConfEdits: rc.conf stays the admin's source. After a boot
+// rendered the files, the admin edits rc.conf as sysrc does (a clone
+// added to cloned_interfaces, a new alias on hn0, another defaultrouter,
+// ifconfig_hn1 removed); at the next boot rc.d/hvnetconf renders again
+// before netif, so FreeBSD's netif and routing bring up exactly that, and
+// nothing else changes.
+func TestDayTwoRCConfEdits(t *testing.T) {
+	forTrees(t, func(t *testing.T, tree conformance.Tree) {
+		rc := "ifconfig_hn0=\"inet 10.0.0.4/24\"\nifconfig_hn1=\"inet 10.0.1.4/24\"\ndefaultrouter=\"10.0.0.1\"\nhvnetconf_enable=\"YES\"\n"
+		first := newHost(t, tree, rc)
+		first.AddHN("hn1", mac1)
+		first.installRCD()
+		// An image's first boot: /firstboot exists, and /etc/rc removes
+		// it once the boot is done (libexec/rc/rc).
+		sentinel := filepath.Join(first.Root, "firstboot")
+		if err := os.WriteFile(sentinel, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		first.Boot(rcdPath)
+		if err := os.Remove(sentinel); err != nil {
+			t.Fatal(err)
+		}
+		for lagg, addr := range map[string]string{"lagg0": "inet 10.0.0.4/24", "lagg1": "inet 10.0.1.4/24"} {
+			if !strings.Contains(first.iface(lagg), addr) {
+				t.Fatalf("first boot: %s lacks %s:\n%s", lagg, addr, first.Dump())
+			}
+		}
+		// The disk as the first machine left it, then rc.conf as
+		// `sysrc cloned_interfaces+=vlan5 ifconfig_hn0_alias0=...
+		// defaultrouter=10.0.0.254; sysrc -x ifconfig_hn1` leaves it
+		// (sysrc edits the line in place, appends new ones).
+		cfg := t.TempDir()
+		for _, dir := range []string{"usr/local/etc/rc.conf.d", "usr/local/etc/devd", "usr/local/etc/rc.d"} {
+			if err := os.CopyFS(filepath.Join(cfg, dir), os.DirFS(filepath.Join(first.Root, dir))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.MkdirAll(filepath.Join(cfg, "etc"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		edited := strings.Replace(rc, "defaultrouter=\"10.0.0.1\"", "defaultrouter=\"10.0.0.254\"", 1)
+		edited = strings.Replace(edited, "ifconfig_hn1=\"inet 10.0.1.4/24\"\n", "", 1)
+		edited += "cloned_interfaces=\"vlan5\"\nifconfig_hn0_alias0=\"inet 10.0.0.5/32\"\n"
+		if err := os.WriteFile(filepath.Join(cfg, "etc/rc.conf"), []byte(edited), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		second := hostFrom(t, tree, cfg)
+		second.AddHN("hn1", mac1)
+		second.Boot(rcdPath)
+		st := second.State()
+		if st.Ifaces["vlan5"] == nil {
+			t.Errorf("vlan5 (cloned_interfaces) was not created:\n%s", second.Dump())
+		}
+		if l := second.iface("lagg0"); !strings.Contains(l, "inet 10.0.0.4/24") || !strings.Contains(l, "inet 10.0.0.5/32") {
+			t.Errorf("lagg0 should hold 10.0.0.4/24 and the new alias:\n%s", l)
+		}
+		if p := second.ports("lagg0"); !slices.Equal(p, []string{"hn0"}) {
+			t.Errorf("lagg0 ports %v, want [hn0]", p)
+		}
+		if i := st.Ifaces["lagg1"]; i != nil && len(i.Inet) > 0 || len(st.Ifaces["hn1"].Inet) > 0 {
+			t.Errorf("ifconfig_hn1 was removed, yet hn1 or lagg1 has an address:\n%s", second.Dump())
+		}
+		gw := ""
+		for _, r := range st.Routes {
+			if r.Family == "inet" && r.Dest == "default" {
+				gw = r.Gateway
+			}
+		}
+		if gw != "10.0.0.254" {
+			t.Errorf("default route via %q, want 10.0.0.254:\n%s", gw, second.Dump())
+		}
+	})
+}
+
+// TestBootRenderFailureKeepsFiles: an rc.conf hvnetconf refuses does not
+// stop the boot: rc.d/hvnetconf says so in one line, the files of the
+// last render stay, and netif brings the network up from them.
+func TestBootRenderFailureKeepsFiles(t *testing.T) {
+	tree := conformance.Trees(t)[0]
+	h := newHost(t, tree, "ifconfig_hn0=\"inet 10.0.0.4/24\"\nhvnetconf_enable=\"YES\"\n")
+	h.installRCD()
+	if r := h.run("apply", "--files-only"); r.code != 0 {
+		t.Fatalf("apply --files-only: exit %d: %s", r.code, r.stderr)
+	}
+	before := h.files()
+	// Legal for FreeBSD's sh, refused by hvnetconf (it runs nothing).
+	f, err := os.OpenFile(filepath.Join(h.Root, "etc/rc.conf"), os.O_APPEND|os.O_WRONLY, 0)
+	if err == nil {
+		_, err = f.WriteString("x=`true`\n")
+		f.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Boot(rcdPath)
+	after := h.files()
+	delete(before, "/etc/rc.conf")
+	delete(after, "/etc/rc.conf")
+	if !maps.Equal(before, after) {
+		t.Errorf("a failed render at boot changed the rendered files")
+	}
+	syslog, _ := os.ReadFile(filepath.Join(h.Root, fakebsd.SandboxSyslog))
+	log := string(syslog)
+	if n := strings.Count(log, "render at boot failed (exit 65): netif uses the files of the last render; see hvnetconf diff"); n != 1 {
+		t.Errorf("want the failure said once at boot, got %d:\n%s", n, log)
+	}
+	if !strings.Contains(h.iface("lagg0"), "inet 10.0.0.4/24") {
+		t.Errorf("netif did not bring lagg0 up from the last render:\n%s", h.Dump())
 	}
 }
