@@ -47,4 +47,3 @@ func EditDistance(a, b string) int {
 	}
 	return row[len(b)]
 }
-

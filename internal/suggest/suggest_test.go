@@ -12,4 +12,3 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
-
