@@ -120,11 +120,16 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 	if err := selfCheck(ctx, o, plan, ownMask(disk), cache); err != nil {
 		return nil, err
 	}
-	changes, err := diffTargets(disk, plan)
+	res := &Result{Root: root, Plan: plan, Findings: findings}
+	res.Changes, err = diffTargets(disk, plan)
+	var conflict *ConflictError
+	if errors.As(err, &conflict) {
+		conflict.Result = res // what check reports besides the conflicts
+	}
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Root: root, Plan: plan, Changes: changes, Findings: findings}, nil
+	return res, nil
 }
 
 // once drops repeated findings, keeping the first of each.
@@ -362,14 +367,17 @@ func diffTargets(disk map[string]diskFile, plan *render.Plan) ([]Change, error) 
 		}
 	}
 	if len(conflicts) > 0 {
-		return nil, sysexits.New(sysexits.CantCreate, &ConflictError{Paths: conflicts})
+		return changes, sysexits.New(sysexits.CantCreate, &ConflictError{Paths: conflicts})
 	}
 	return changes, nil
 }
 
 // ConflictError: files hvnetconf did not write sit where the plan would
 // write. check reports them as drift; the other commands stop (73).
-type ConflictError struct{ Paths []string }
+type ConflictError struct {
+	Paths  []string
+	Result *Result // the run without the conflicting files; never to be written
+}
 
 func (e *ConflictError) Error() string {
 	return strings.Join(e.Lines(), "; ")

@@ -43,16 +43,20 @@ func checkCommand() *command {
 				return err
 			}
 			res, err := prepare(ctx, o, sys)
+			var failed []drift
 			var conflict *plan.ConflictError
-			if errors.As(err, &conflict) {
+			if errors.As(err, &conflict) && conflict.Result != nil {
 				// A foreign file where the plan writes is drift, as
 				// the exit table says: check exits 1, not 73.
-				return conflictDrift(inv, in.json, conflict)
+				res, err = conflict.Result, nil
+				for _, l := range conflict.Lines() {
+					failed = append(failed, drift{line: l})
+				}
 			}
 			if err != nil {
 				return in.refused(inv, err)
 			}
-			failed := checkFiles(res)
+			failed = append(failed, checkFiles(res)...)
 			compared := "the files under " + in.root + " are as rendered"
 			switch {
 			case golden != "":
@@ -112,23 +116,6 @@ func goldenExists(dir, root string) error {
 		return sysexits.Errorf(sysexits.NoInput, "check: --golden %s: not a directory", dir)
 	}
 	return nil
-}
-
-// conflictDrift reports foreign files at rendered paths as drift.
-func conflictDrift(inv *invocation, asJSON bool, c *plan.ConflictError) error {
-	if asJSON {
-		if err := writeJSON(inv.stdout, struct {
-			OK     bool     `json:"ok"`
-			Failed []string `json:"failed"`
-		}{false, c.Lines()}); err != nil {
-			return err
-		}
-	} else {
-		for _, l := range c.Lines() {
-			fmt.Fprintf(inv.stdout, "drift: %s\n", termsafe.Line(l))
-		}
-	}
-	return exitSilently(sysexits.Failure)
 }
 
 // checkFiles names every rendered file that differs from the disk, by what

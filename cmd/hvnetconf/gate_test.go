@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,12 +134,23 @@ func TestForeignFileSaysWhereToMerge(t *testing.T) {
 	}{
 		"render": {73, "", "hvnetconf: " + what + " (nothing was written)\n"},
 		"diff":   {73, "", "hvnetconf: " + what + "\n"},
-		"check":  {1, "drift: " + what + "\n", ""},
+		// and the other rendered files, not there yet
+		"check": {1, "drift: " + what + "\ndrift: /usr/local/etc/devd/hvnetconf.conf: missing (apply would create it)\n" +
+			"drift: /usr/local/etc/rc.conf.d/routing: missing (apply would create it)\n", ""},
 	} {
-		stdout, stderr, code := hvnetconf(t, cmd, "-R", root, "--state", exampleState)
+		stdout, stderr, code := hvnetconf(t, cmd, "-R", root, "--state", exampleState, "-q")
 		if code != want.code || stdout != want.stdout || stderr != want.stderr {
 			t.Errorf("%s: exit %d, %q, %q; want %d, %q, %q", cmd, code, stdout, stderr, want.code, want.stdout, want.stderr)
 		}
+	}
+	stdout, _, code := hvnetconf(t, "check", "-R", root, "--state", exampleState, "--json")
+	var r struct {
+		Version string   `json:"version"`
+		OK      bool     `json:"ok"`
+		Failed  []string `json:"failed"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil || code != 1 || r.OK || r.Version == "" || len(r.Failed) != 3 || r.Failed[0] != what {
+		t.Errorf("check --json: exit %d, %+v (%v)", code, r, err)
 	}
 }
 
