@@ -271,13 +271,13 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 		return in, nil, err
 	}
 	in.Loader = map[string][]byte{}
-	for _, o := range render.LoaderOverrides {
-		data, ok, err := root.ReadFile(o.Path)
+	for _, path := range append([]string{render.LoaderDefaults}, loaderPaths()...) {
+		data, ok, err := root.ReadFile(path)
 		if err != nil {
 			return in, nil, err
 		}
 		if ok {
-			in.Loader[o.Path] = data
+			in.Loader[path] = data
 		}
 	}
 	names, err := serviceNames(in.Netif, root)
@@ -289,6 +289,15 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 		return in, nil, err
 	}
 	return in, append(append(in.Netif.Findings(), routingOnly(in.Netif, in.Routing)...), skipped...), nil
+}
+
+// loaderPaths are the loader files render reads besides its defaults.
+func loaderPaths() []string {
+	var out []string
+	for _, o := range render.LoaderOverrides {
+		out = append(out, o.Path)
+	}
+	return out
 }
 
 // RequireDefaults refuses a root without /etc/defaults/rc.conf. FreeBSD's

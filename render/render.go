@@ -45,7 +45,8 @@ type Input struct {
 	// rule's guard the rendered one carries too.
 	DevdBase []byte
 	// Loader holds the loader files that can contradict LoaderFile
-	// (LoaderOverrides), by logical path; absent files are absent.
+	// (LoaderOverrides) and LoaderDefaults, by logical path; absent
+	// files are absent.
 	Loader map[string][]byte
 }
 

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // TestRenderedMessages: what the rendered files tell the admin: where to
@@ -156,6 +158,27 @@ func TestCRLF(t *testing.T) {
 		}
 		if stdout, _, code := hvnetconf(t, append(a, "ifconfig_hn0")...); code != 0 || stdout != want {
 			t.Errorf("vars %s: exit %d, %q; want %q", args, code, stdout, want)
+		}
+	}
+}
+
+// TestLoaderWithoutConfDirs: a render that needs the loader tunable, into a
+// root whose loader defaults have no loader_conf_dirs, warns that the
+// tunable file will not be read; a loader that has it gets no warning.
+func TestLoaderWithoutConfDirs(t *testing.T) {
+	const files = "loader_conf_files=\"/boot/device.hints /boot/loader.conf /boot/loader.conf.local\"\n"
+	warning := "hvnetconf: /boot/defaults/loader.conf: warning: this loader has no loader_conf_dirs (older FreeBSD), so it never reads /boot/loader.conf.d/hvnetconf.conf and hw.hn.vf_transparent=0 will not take effect: set it in /boot/loader.conf instead\n"
+	for defaults, want := range map[string]bool{files: true, files + "loader_conf_dirs=\"/boot/loader.conf.d\"\n": false} {
+		root := testtool.CopyRoot(t, "../../golden/mode-mismatch-reboot/root", "../../golden/_defaults/rc.conf")
+		if err := os.MkdirAll(filepath.Join(root, "boot/defaults"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, "boot/defaults/loader.conf"), []byte(defaults), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, stderr, code := hvnetconf(t, "render", "-R", root, "--state", "../../golden/mode-mismatch-reboot/state.toml")
+		if code != 0 || strings.Contains(stderr, warning) != want {
+			t.Errorf("loader_conf_dirs absent=%v: exit %d, stderr:\n%s", want, code, stderr)
 		}
 	}
 }
