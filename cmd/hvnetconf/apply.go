@@ -25,6 +25,7 @@ func applyCommand() *command {
 	return &command{
 		name:    "apply",
 		writes:  true,
+		holds:   true,
 		summary: "write the files, bring the running system in line, verify; roll back on failure",
 		flags: func(fs *pflag.FlagSet) {
 			f.in.register(fs)
