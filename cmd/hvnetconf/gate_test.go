@@ -167,7 +167,7 @@ func TestStaleRenderIsSaid(t *testing.T) {
 		t.Errorf("vars: stderr %q; want %q", stderr, want)
 	}
 	appendRCAt(t, filepath.Join(root, "etc/rc.conf"), "ifconfig_hn1_alias1=\"inet 10.0.1.6/32\"\n")
-	shadow := "hvnetconf: note: rc.conf, hvnetconf.toml or the hn state changed since the last render, whose files still shadow rc.conf: /usr/local/etc/rc.conf.d/network; run hvnetconf apply, or reboot (rc.d/hvnetconf renders again before netif)\n"
+	shadow := "hvnetconf: note: the last render no longer matches rc.conf, hvnetconf.toml and the hn state (one changed, or a rendered file was edited), and its files shadow rc.conf: /usr/local/etc/rc.conf.d/network; run hvnetconf apply, or reboot (rc.d/hvnetconf renders again before netif)\n"
 	for _, cmd := range []string{"diff", "check"} {
 		_, stderr, code := hvnetconf(t, cmd, "-R", root, "--state", exampleState, "-q")
 		if code != 1 || stderr != shadow {
@@ -175,7 +175,7 @@ func TestStaleRenderIsSaid(t *testing.T) {
 		}
 	}
 	stdout, stderr, code := hvnetconf(t, "render", "-R", root, "--state", exampleState, "-q")
-	if want := "hvnetconf: note: rc.conf, hvnetconf.toml or the hn state changed since the last render; rendered again: /usr/local/etc/rc.conf.d/network\n"; code != 0 || stderr != want {
+	if want := "hvnetconf: note: the last render no longer matched rc.conf, hvnetconf.toml and the hn state; rendered again: /usr/local/etc/rc.conf.d/network\n"; code != 0 || stderr != want {
 		t.Errorf("render: exit %d, %q, %q; want 0 and %q", code, stdout, stderr, want)
 	}
 }

@@ -24,8 +24,8 @@ func printStale(w io.Writer, res *plan.Result, wrote bool) {
 		return
 	}
 	if wrote {
-		fmt.Fprintf(w, "hvnetconf: note: rc.conf, hvnetconf.toml or the hn state changed since the last render; rendered again: %s\n", strings.Join(paths, ", "))
+		fmt.Fprintf(w, "hvnetconf: note: the last render no longer matched rc.conf, hvnetconf.toml and the hn state; rendered again: %s\n", strings.Join(paths, ", "))
 		return
 	}
-	fmt.Fprintf(w, "hvnetconf: note: rc.conf, hvnetconf.toml or the hn state changed since the last render, whose files still shadow rc.conf: %s; run hvnetconf apply, or reboot (rc.d/hvnetconf renders again before netif)\n", strings.Join(paths, ", "))
+	fmt.Fprintf(w, "hvnetconf: note: the last render no longer matches rc.conf, hvnetconf.toml and the hn state (one changed, or a rendered file was edited), and its files shadow rc.conf: %s; run hvnetconf apply, or reboot (rc.d/hvnetconf renders again before netif)\n", strings.Join(paths, ", "))
 }
