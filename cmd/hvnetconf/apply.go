@@ -28,7 +28,7 @@ func applyCommand() *command {
 		holds:   true,
 		summary: "write the files, bring the running system in line, verify; roll back on failure",
 		flags: func(fs *pflag.FlagSet) {
-			f.in.register(fs)
+			f.in.registerStrict(fs)
 			fs.BoolVarP(&f.dryRun, "dry-run", "n", false, "print the file changes and the exact commands, change nothing")
 			fs.BoolVar(&f.filesOnly, "files-only", false, "write the files and stop (firstboot, image builds)")
 			fs.BoolVar(&f.noVer, "no-verify", false, "do not verify the runtime afterwards")

@@ -26,7 +26,7 @@ func checkCommand() *command {
 		name:    "check",
 		summary: "compare the files on disk, the live laggs (without --state) and a golden tree (--golden) with what should be; exit 1 on drift",
 		flags: func(fs *pflag.FlagSet) {
-			in.register(fs)
+			in.registerStrict(fs)
 			fs.StringVar(&golden, "golden", "", "also compare the rendered tree with the committed tree in `DIR` (written by render --out DIR)")
 		},
 		run: func(ctx context.Context, inv *invocation) error {

@@ -34,6 +34,13 @@ func (f *inputFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "do not print informational findings (warnings and errors still print)")
 	fs.BoolVar(&f.empty, "allow-empty", false, "accept a --state snapshot without hn (then no file is rendered)")
+}
+
+// registerStrict is register plus --strict, for the commands an admin or a
+// pipeline runs to render (render, diff, apply, check). The devd handlers
+// have none: a warning must never keep a VF out of its lagg.
+func (f *inputFlags) registerStrict(fs *pflag.FlagSet) {
+	f.register(fs)
 	fs.BoolVar(&f.strict, "strict", false, "fail the run (exit 65, before anything is written) when there is a warning finding, not only an error")
 }
 

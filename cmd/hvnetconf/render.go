@@ -25,7 +25,7 @@ func renderCommand() *command {
 		writes:  true,
 		summary: "write the rendered files under the root (or, with --out, into DIR only)",
 		flags: func(fs *pflag.FlagSet) {
-			in.register(fs)
+			in.registerStrict(fs)
 			fs.StringVarP(&out, "out", "o", "", "write the tree of rendered files into `DIR` instead of the root")
 		},
 		run: func(ctx context.Context, inv *invocation) error {
