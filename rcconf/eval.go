@@ -58,6 +58,9 @@ func (ev *evaluator) stop(err error) error { return ev.sh.stop(err) }
 // before it runs, with its words expanded and counted (see shell.calls).
 func (ev *evaluator) call(ctx context.Context, args []string) ([]string, error) {
 	name := args[0]
+	if strings.HasPrefix(name, "rcconf:") && !internal(ctx) {
+		return ev.refuse("command " + name + " is not allowed")
+	}
 	switch {
 	case name == cmdTick || name == cmdEnter || name == cmdLeave || name == cmdMatch:
 		return ev.tick(ctx, args)
@@ -111,7 +114,10 @@ func (ev *evaluator) eval(ctx context.Context, args []string) ([]string, error) 
 	if refs := c.refusalsWith(ev.funcs); len(refs) > 0 {
 		return ev.refuse("eval: " + refs[0].msg)
 	}
-	first := ev.lim.reserve(c.totalTicks())
+	first, err := ev.lim.reserve(c.totalTicks())
+	if err != nil {
+		return nil, ev.stop(err)
+	}
 	env := interp.HandlerCtx(ctx).Env
 	for i, st := range c.file.Stmts {
 		st = ev.ticked(st, first+c.ticks[i], c.ticks[i+1]-c.ticks[i])

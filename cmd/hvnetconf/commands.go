@@ -21,7 +21,7 @@ type command struct {
 	flags   func(fs *pflag.FlagSet) // registers the command's flags
 	run     func(ctx context.Context, inv *invocation) error
 	// holds: the command changes the running system, so it holds on
-	// through the end of its session (session, spill).
+	// through the end of its session (session, outbox).
 	holds bool
 	fs    *pflag.FlagSet
 }
