@@ -36,18 +36,9 @@ func (h *host) lagg0Is(ports []string, active string) {
 // address, then devd's handlers put the VF behind hn0: one boot.
 func firstboot(t *testing.T, tree conformance.Tree) *host {
 	h := newHost(t, tree, oldRC+`hvnetconf_enable="YES"`+"\n")
-	rcd, err := os.ReadFile("../rc.d/hvnetconf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Join(h.Root, "usr/local/etc/rc.d"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(h.Root, "usr/local/etc/rc.d/hvnetconf"), rcd, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	h.installRCD()
 	h.AttachVF("hn0", "mce0")
-	h.Boot("/usr/local/etc/rc.d/hvnetconf")
+	h.Boot(rcdPath)
 	// netif created the lagg from the rendered cloned_interfaces, not a
 	// handler repairing it afterwards.
 	created := ""

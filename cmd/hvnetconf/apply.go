@@ -25,10 +25,11 @@ func applyCommand() *command {
 	f := &applyFlags{}
 	return &command{
 		name:    "apply",
+		writes:  true,
 		holds:   true,
 		summary: "write the files, bring the running system in line, verify; roll back on failure",
 		flags: func(fs *pflag.FlagSet) {
-			f.in.register(fs)
+			f.in.registerStrict(fs)
 			fs.BoolVarP(&f.dryRun, "dry-run", "n", false, "print the file changes and the exact commands, change nothing")
 			fs.BoolVar(&f.filesOnly, "files-only", false, "write the files and stop (firstboot, image builds)")
 			fs.BoolVar(&f.noVer, "no-verify", false, "do not verify the runtime afterwards")
@@ -54,7 +55,7 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return inv.unwritten(err)
 	}
 	unlock := sync.OnceFunc(release)
 	inv.onExit(unlock)
@@ -62,7 +63,7 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	sys := live.New(ctx)
 	res, err := prepare(ctx, o, sys)
 	if err != nil {
-		return f.in.refused(inv, err)
+		return inv.unwritten(f.in.refused(inv, err))
 	}
 	var log io.Writer = inv.stderr
 	if f.in.quiet || f.in.json {
@@ -89,6 +90,7 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 		}
 	} else {
 		f.print(inv.stdout, res, out)
+		printStale(inv.stderr, res, err == nil && !f.dryRun)
 	}
 	f.in.printFindings(inv.stderr, res.Findings)
 	return err

@@ -66,6 +66,10 @@ func (m *Machine) Boot(before ...string) {
 	m.tb.Helper()
 	pre := ""
 	for _, s := range before {
+		if m.skipFirstboot(s) {
+			m.logf("boot: " + s + ": firstboot script, no /firstboot: not run")
+			continue
+		}
 		pre += "run_rc_script " + s + " faststart\n"
 	}
 	r := m.Sh(`. /etc/rc.subr
@@ -75,6 +79,23 @@ run_rc_script /etc/rc.d/routing faststart
 run_rc_script /etc/rc.d/devd faststart`)
 	m.logf("boot: " + strings.TrimSpace(r.Stdout+r.Stderr))
 	m.Settle()
+}
+
+// skipFirstboot says whether /etc/rc leaves script out: one with
+// "# KEYWORD: firstboot" runs only while /firstboot exists (libexec/rc/rc:
+// without the sentinel, rcorder gets -s firstboot).
+func (m *Machine) skipFirstboot(script string) bool {
+	data, err := os.ReadFile(filepath.Join(m.Root, script))
+	if err != nil {
+		return false
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if kw, ok := strings.CutPrefix(l, "# KEYWORD:"); ok && slices.Contains(strings.Fields(kw), "firstboot") {
+			_, err := os.Stat(filepath.Join(m.Root, "firstboot"))
+			return err != nil
+		}
+	}
+	return false
 }
 
 // Settle lets time pass: it waits until devd (the emulated one in the
