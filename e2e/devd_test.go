@@ -63,6 +63,7 @@ func firstboot(t *testing.T, tree conformance.Tree) *host {
 }
 
 func TestFirstbootAndLiveMigration(t *testing.T) {
+	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h := firstboot(t, tree)
 		if !strings.Contains(h.iface("lagg0"), "laggport mce0 flags=4") {
@@ -109,6 +110,7 @@ func TestFirstbootAndLiveMigration(t *testing.T) {
 // succeed and change nothing. The whole-process time is logged for the
 // README (never asserted: machines are noisy).
 func TestVFUpConverged(t *testing.T) {
+	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h := firstboot(t, tree)
 		var took []time.Duration
@@ -129,6 +131,7 @@ func TestVFUpConverged(t *testing.T) {
 }
 
 func TestHostileNames(t *testing.T) {
+	t.Parallel()
 	tree := conformance.Trees(t)[0]
 	h := newHost(t, tree, oldRC)
 	h.AttachVF("hn0", "mce0")
@@ -149,6 +152,7 @@ func TestHostileNames(t *testing.T) {
 // TestConcurrentHandlers: apply, vf-up and vf-attach all at once end in
 // one consistent lagg and whole files.
 func TestConcurrentHandlers(t *testing.T) {
+	t.Parallel()
 	tree := conformance.Trees(t)[0]
 	h := oldHost(t, tree)
 	var wg sync.WaitGroup
@@ -190,6 +194,7 @@ func TestConcurrentHandlers(t *testing.T) {
 // flags, still join a new VF (their fast path only reads, and skips what
 // a strict render refuses), instead of failing every hot-plug with 65.
 func TestHandlersOnALenientHost(t *testing.T) {
+	t.Parallel()
 	tree := conformance.Trees(t)[0]
 	h := newHost(t, tree, oldRC+"stamp=\"$(date)\"\n")
 	h.Boot()
