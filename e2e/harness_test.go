@@ -7,6 +7,7 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -156,13 +157,9 @@ func (h *host) runtime() string {
 func (h *host) files() map[string]string {
 	m := map[string]string{}
 	for _, dir := range []string{"etc/rc.conf", "usr/local/etc/rc.conf.d", "usr/local/etc/devd", "boot"} {
-		filepath.Walk(filepath.Join(h.Root, dir), func(p string, fi os.FileInfo, err error) error {
-			if err == nil && fi.Mode().IsRegular() {
-				b, _ := os.ReadFile(p)
-				m[strings.TrimPrefix(p, h.Root)] = string(b)
-			}
-			return nil
-		})
+		for p, data := range testtool.ReadTree(h.t, filepath.Join(h.Root, dir)) {
+			m[path.Join("/"+dir, p)] = data // p is "." for a file
+		}
 	}
 	return m
 }

@@ -59,6 +59,9 @@ func (ev *evaluator) stop(err error) error { return ev.sh.stop(err) }
 // before it runs, with its words expanded and counted (see shell.calls).
 func (ev *evaluator) call(ctx context.Context, args []string) ([]string, error) {
 	name := args[0]
+	if strings.HasPrefix(name, "rcconf:") && !internal(ctx) {
+		return ev.refuse("command " + name + " is not allowed")
+	}
 	switch {
 	case name == cmdTick || name == cmdEnter || name == cmdLeave || name == cmdMatch:
 		return ev.tick(ctx, args)
