@@ -29,6 +29,7 @@ func bootedHost(t *testing.T, tree conformance.Tree, rcconf, want string) *host 
 }
 
 func TestApplyOldHostConverges(t *testing.T) {
+	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h := oldHost(t, tree)
 		mark := len(h.Commands())
@@ -74,6 +75,7 @@ func assertSecondApplyReads(t *testing.T, h *host) {
 }
 
 func TestApplyDryRunChangesNothing(t *testing.T) {
+	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h := oldHost(t, tree)
 		before, files, mark := h.runtime(), h.files(), len(h.Commands())
@@ -109,6 +111,7 @@ func same(a, b map[string]string) bool {
 // A static address on hn0: the rendered ifconfig_lagg0 carries it and
 // apply moves it from hn0 to lagg0 without dhclient.
 func TestApplyStaticHostConverges(t *testing.T) {
+	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h := bootedHost(t, tree, `ifconfig_hn0="inet 10.0.0.4/24"`+"\n"+`defaultrouter="10.0.0.1"`+"\n", "inet 10.0.0.4/24")
 		if r := h.run("apply"); r.code != 0 {
@@ -129,6 +132,7 @@ func TestApplyStaticHostConverges(t *testing.T) {
 // Dual stack: DHCP for IPv4 and a static IPv6 address with an alias; all
 // of it ends on lagg0.
 func TestApplyDualStackConverges(t *testing.T) {
+	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		rc := `ifconfig_hn0="SYNCDHCP"
 ifconfig_hn0_ipv6="inet6 2001:db8::4/64"

@@ -56,6 +56,7 @@ func firstboot(t *testing.T, tree conformance.Tree) *host {
 }
 
 func TestFirstbootAndLiveMigration(t *testing.T) {
+	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h := firstboot(t, tree)
 		st := h.State()
@@ -91,6 +92,7 @@ func TestFirstbootAndLiveMigration(t *testing.T) {
 // succeed and change nothing. The whole-process time is logged for the
 // README (never asserted: machines are noisy).
 func TestVFUpConverged(t *testing.T) {
+	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h := firstboot(t, tree)
 		var took []time.Duration
@@ -111,6 +113,7 @@ func TestVFUpConverged(t *testing.T) {
 }
 
 func TestHostileNames(t *testing.T) {
+	t.Parallel()
 	tree := conformance.Trees(t)[0]
 	h := newHost(t, tree, oldRC)
 	h.AttachVF("hn0", "mce0")
@@ -134,6 +137,7 @@ func TestHostileNames(t *testing.T) {
 // of the events the first apply's devd restart replays (all take the
 // lock), which on a loaded test machine exceeds the 30 s default.
 func TestConcurrentHandlers(t *testing.T) {
+	t.Parallel()
 	tree := conformance.Trees(t)[0]
 	h := oldHost(t, tree)
 	var wg sync.WaitGroup
@@ -175,6 +179,7 @@ func TestConcurrentHandlers(t *testing.T) {
 // flags, still join a new VF (their fast path only reads, and skips what
 // a strict render refuses), instead of failing every hot-plug with 65.
 func TestHandlersOnALenientHost(t *testing.T) {
+	t.Parallel()
 	tree := conformance.Trees(t)[0]
 	h := newHost(t, tree, oldRC+"stamp=\"$(date)\"\n")
 	h.Boot()

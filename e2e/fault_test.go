@@ -16,6 +16,7 @@ import (
 // from "not running" by rc.subr's "dhclient is not running." line, so it
 // is an error like any other.
 func TestApplyFaultInjection(t *testing.T) {
+	t.Parallel()
 	tree := conformance.Trees(t)[0]
 	ref := oldHost(t, tree)
 	mark := len(ref.Commands())

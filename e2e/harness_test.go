@@ -16,7 +16,6 @@ import (
 	"github.com/hvnetconf/hvnetconf/internal/conformance"
 	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
 	"github.com/hvnetconf/hvnetconf/internal/testtool"
-	"github.com/hvnetconf/hvnetconf/live"
 )
 
 var binary string // hvnetconf, built once (static: it runs in the sandbox)
@@ -47,10 +46,15 @@ const (
 	mac1 = "00:15:5d:00:00:05"
 )
 
-// forTrees runs fn once per FreeBSD tree, as a subtest.
+// forTrees runs fn once per FreeBSD tree, as a parallel subtest: each has
+// its own machine, and most of its time is spent in the sandbox's
+// processes.
 func forTrees(t *testing.T, fn func(t *testing.T, tree conformance.Tree)) {
 	for _, tree := range conformance.Trees(t) {
-		t.Run(tree.Name, func(t *testing.T) { fn(t, tree) })
+		t.Run(tree.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, tree)
+		})
 	}
 }
 
@@ -68,10 +72,10 @@ func newHost(t *testing.T, tree conformance.Tree, rcconf string) *host {
 // hostFrom is newHost with a whole configuration root (cfg) copied over
 // the tree: the files an earlier machine left, for a second boot.
 func hostFrom(t *testing.T, tree conformance.Tree, cfg string) *host {
-	h := &host{Machine: conformance.New(t, tree, conformance.Options{Config: cfg, Hvnetconf: binary,
-		// hyperv_vf_delay (2 s at least) passes 40 times faster, in the
-		// same order of events: the tests need not wait real seconds.
-		Env: []string{live.EnvTimeScale + "=40"}}), t: t}
+	// hyperv_vf_delay (2 s at least) passes conformance.TimeScale times
+	// faster, in the same order of events: the tests need not wait real
+	// seconds.
+	h := &host{Machine: conformance.New(t, tree, conformance.Options{Config: cfg, Hvnetconf: binary}), t: t}
 	h.AddHN("hn0", mac0)
 	h.SetDHCP(mac0, "10.0.0.4/24")
 	// Only hvnetconf's own commands count for FailAt: a fault in one of

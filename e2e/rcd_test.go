@@ -17,6 +17,7 @@ import (
 // rc.d/hvnetconf: shellcheck-clean, and the rcorder keywords firstboot
 // needs (rc.d scripts' PROVIDE/REQUIRE/BEFORE/KEYWORD headers, rcorder(8)).
 func TestRCScript(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("../rc.d/hvnetconf")
 	if err != nil {
 		t.Fatal(err)
@@ -41,6 +42,7 @@ func TestRCScript(t *testing.T) {
 // check --golden compares the rendered tree with a committed one; check
 // names each drifted file.
 func TestCheckGoldenAndDrift(t *testing.T) {
+	t.Parallel()
 	h := oldHost(t, conformance.Trees(t)[0])
 	dir, state := "/tmp/golden", "/tmp/state.toml" // inside the machine
 	if err := os.MkdirAll(h.Root+dir, 0o755); err != nil {

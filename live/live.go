@@ -19,6 +19,7 @@ package live
 import (
 	"context"
 	"runtime"
+	"strconv"
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/hn"
@@ -76,6 +77,17 @@ func RequireElse(what, instead string) error {
 // VF delay is then milliseconds instead of FreeBSD's 2 s floor, with the
 // events in the same order. Every other build ignores it.
 const EnvTimeScale = "FAKEBSD_TIME_SCALE"
+
+// TimeScaled is d divided by scale, EnvTimeScale's value, when that is a
+// number above 1, else d: the one rule by which the emulated build's Sleep
+// and the emulated host's sleep(1) (internal/fakebsd) shorten waits.
+func TimeScaled(d time.Duration, scale string) time.Duration {
+	f, err := strconv.ParseFloat(scale, 64)
+	if err != nil || !(f > 1) {
+		return d
+	}
+	return time.Duration(float64(d) / f)
+}
 
 // Sleep waits d, or until ctx ends (then its cause): the time the running
 // system is given to settle, such as hyperv_vf_delay before a new VF is

@@ -5,7 +5,6 @@ package live
 import (
 	"context"
 	"os"
-	"strconv"
 	"time"
 )
 
@@ -17,10 +16,4 @@ const reachable = true
 func newSystem(ctx context.Context) System { return Programs(ctx, ExecRunner{}) }
 
 // scaled divides d by EnvTimeScale's number, when it is one above 1.
-func scaled(d time.Duration) time.Duration {
-	f, err := strconv.ParseFloat(os.Getenv(EnvTimeScale), 64)
-	if err != nil || f <= 1 {
-		return d
-	}
-	return time.Duration(float64(d) / f)
-}
+func scaled(d time.Duration) time.Duration { return TimeScaled(d, os.Getenv(EnvTimeScale)) }

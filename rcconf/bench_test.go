@@ -76,7 +76,9 @@ func BenchmarkLoad(b *testing.B) {
 	cases := []struct{ name, rc string }{{"typical", typicalRC}, {"10k-lines", big.String()}}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			root := testtool.OpenRoot(b, writeRoot(b, withDefaults(b, map[string]string{"/etc/rc.conf": c.rc})))
+			// FreeBSD's own defaults/rc.conf (main's), as a real root has.
+			files := map[string]string{"/etc/defaults/rc.conf": string(testtool.FreeBSDDefaults(b, "main")), "/etc/rc.conf": c.rc}
+			root := testtool.OpenRoot(b, writeRoot(b, files))
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := Load(context.Background(), Options{Files: root}); err != nil {

@@ -208,37 +208,36 @@ func (m *Machine) waitIdle() {
 	}
 }
 
+// proc is the sandbox's own proc(5) mount as the host reaches it: only
+// the sandbox's processes, numbered as inside (its init is 1).
+func (m *Machine) proc() string { return fmt.Sprintf("/proc/%d/root/proc", m.initPid) }
+
 // busy lists the sandbox's processes that are neither init nor a daemon.
 func (m *Machine) busy() []string {
-	ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", m.initPid))
-	if err != nil {
-		return nil
-	}
+	proc := m.proc()
 	var out []string
-	ents, _ := os.ReadDir("/proc")
+	ents, _ := os.ReadDir(proc)
 	for _, e := range ents {
 		pid := e.Name()
-		if pid == fmt.Sprint(m.initPid) || strings.Trim(pid, "0123456789") != "" {
+		if pid == "1" || strings.Trim(pid, "0123456789") != "" {
 			continue
 		}
-		if other, err := os.Readlink("/proc/" + pid + "/ns/pid"); err != nil || other != ns {
-			continue
-		}
-		cmd, _ := fakebsd.ProcCommand(pid)
+		cmd, _ := fakebsd.ProcCommand(proc, pid)
 		if cmd == "" || slices.Contains(fakebsd.DaemonNames, strings.Fields(cmd + " x")[0]) {
 			continue
 		}
-		wchan, _ := os.ReadFile("/proc/" + pid + "/wchan")
+		wchan, _ := os.ReadFile(proc + "/" + pid + "/wchan")
 		out = append(out, cmd+" ["+pid+" "+string(wchan)+"]")
 	}
 	return out
 }
 
-// running: a pid as the sandbox sees it names a live process there.
+// running: a pid as the sandbox sees it names a live process there (what
+// `ps -p PID` answers inside).
 func (m *Machine) running(pid string) bool {
-	if pid == "" {
+	if pid == "" || strings.Trim(pid, "0123456789") != "" {
 		return false
 	}
-	r := m.RunEnv(nil, "/bin/ps", "-o", "pid=", "-p", pid)
-	return r.Code == 0
+	_, ok := fakebsd.ProcCommand(m.proc(), pid)
+	return ok
 }

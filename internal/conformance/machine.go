@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
+	"github.com/hvnetconf/hvnetconf/live"
 )
 
 // Machine is an emulated FreeBSD machine: a FreeBSD rc tree and a
@@ -29,7 +30,7 @@ type Machine struct {
 	Tree Tree
 	tb   testing.TB
 
-	env     []string // Options.Env
+	env     []string // the clock's TimeScale, then Options.Env
 	init    *exec.Cmd
 	initPid int // the sandbox's init as the host sees it
 	// Log is what happened, in order: each sandbox command with its exit
@@ -61,11 +62,19 @@ type Options struct {
 	Env []string
 }
 
+// TimeScale is how much faster than FreeBSD's the sandbox's clock runs
+// unless Options.Env sets live.EnvTimeScale: sleep(1) and the emulated
+// build of hvnetconf divide their waits by it (hyperv_vf_delay's 2 s
+// floor, netif's DAD wait, rc.subr's polling), so no test waits out
+// real seconds, with the events in the same order (fakebsd's sleep says
+// why no outcome depends on those waits).
+const TimeScale = 40
+
 // hostTools are the host programs the FreeBSD scripts call whose Debian
 // behaviour matches FreeBSD's for those calls, at FreeBSD's paths.
 var hostTools = map[string]string{
 	"cat": "/bin", "chmod": "/bin", "cp": "/bin", "date": "/bin", "expr": "/bin", "ln": "/bin",
-	"ls": "/bin", "mkdir": "/bin", "mv": "/bin", "rm": "/bin", "rmdir": "/bin", "sleep": "/bin",
+	"ls": "/bin", "mkdir": "/bin", "mv": "/bin", "rm": "/bin", "rmdir": "/bin",
 	"sed": "/usr/bin", "grep": "/usr/bin", "head": "/usr/bin", "tail": "/usr/bin", "tr": "/usr/bin",
 	"basename": "/usr/bin", "dirname": "/usr/bin", "sort": "/usr/bin", "uniq": "/usr/bin",
 	"xargs": "/usr/bin", "awk": "/usr/bin", "wc": "/usr/bin", "cut": "/usr/bin", "env": "/usr/bin",
@@ -78,7 +87,7 @@ var kernelTools = map[string]string{
 	"ifconfig": "/sbin", "sysctl": "/sbin", "route": "/sbin", "dhclient": "/sbin", "kldload": "/sbin",
 	"kldstat": "/sbin", "devctl": "/sbin", "devd": "/sbin", "sh": "/bin", "ps": "/bin", "kenv": "/bin",
 	"pwait": "/bin", "service": "/usr/sbin", "daemon": "/usr/sbin", "logger": "/usr/bin",
-	"install": "/usr/bin", "egrep": "/usr/bin", "limits": "/usr/bin", "rcorder": "/sbin",
+	"install": "/usr/bin", "egrep": "/usr/bin", "limits": "/usr/bin", "rcorder": "/sbin", "sleep": "/bin",
 }
 
 // prelude bridges bash in POSIX mode to FreeBSD's /bin/sh (sh(1)): setvar
@@ -124,7 +133,8 @@ run_rc_command "$1"
 func New(tb testing.TB, tree Tree, opt Options) *Machine {
 	tb.Helper()
 	root := filepath.Join(tb.TempDir(), "root")
-	m := &Machine{Tree: tree, tb: tb, env: opt.Env, Host: fakebsd.NewAt(tb, filepath.Join(root, fakebsd.SandboxState), root)}
+	env := append([]string{live.EnvTimeScale + "=" + strconv.Itoa(TimeScale)}, opt.Env...)
+	m := &Machine{Tree: tree, tb: tb, env: env, Host: fakebsd.NewAt(tb, filepath.Join(root, fakebsd.SandboxState), root)}
 	steps := []func() error{
 		func() error { return m.installTree() },
 		func() error { return copyTree(opt.Config, root) },

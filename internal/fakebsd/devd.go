@@ -157,7 +157,7 @@ func quiet() bool {
 		if err != nil || slices.Contains(mine, pid) {
 			continue
 		}
-		cmd, ok := ProcCommand(e.Name())
+		cmd, ok := ProcCommand("/proc", e.Name())
 		if !ok || slices.Contains(DaemonNames, strings.Fields(cmd + " x")[0]) {
 			continue
 		}

@@ -4,12 +4,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
-	"time"
 )
 
 // DhclientPidfile is where dhclient(8) keeps its pid since FreeBSD 12
@@ -73,7 +70,7 @@ func dhclient(argv []string, _, stderr io.Writer, getenv func(string) string) in
 // SIGTERM, and to be reaped.
 func dhclientDaemon(argv []string, _, _ io.Writer, getenv func(string) string) int {
 	ifname, path := argv[1], statePath(getenv)
-	waitTerm(func() bool {
+	waitTerm(path, func() bool {
 		s, err := read(path)
 		return err != nil || !s.Dhclient[ifname]
 	})
@@ -103,25 +100,6 @@ func (s *State) dhcpClients() {
 			delete(s.Leased, n)
 		case !s.Leased[n]:
 			s.takeLease(i, io.Discard)
-		}
-	}
-}
-
-// waitTerm returns on SIGTERM, SIGINT or SIGHUP, or once done reports
-// true (checked every 20 ms).
-func waitTerm(done func() bool) {
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-sig:
-			return
-		case <-tick.C:
-			if done() {
-				return
-			}
 		}
 	}
 }

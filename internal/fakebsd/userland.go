@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/hvnetconf/hvnetconf/live"
 )
 
 // Every userland program but init (which builds the sandbox) refuses to
@@ -44,6 +46,7 @@ func init() {
 		"rcorder":   rcorder,
 		"devd":      devd,
 		"devd:":     devdDaemon,
+		"sleep":     sleep,
 	}
 }
 
@@ -83,6 +86,11 @@ func service(argv []string, stdout, stderr io.Writer, getenv func(string) string
 		script := filepath.Join(dir, args[0])
 		if fi, err := os.Stat(script); err == nil && fi.Mode().IsRegular() {
 			env := []string{"HOME=/", "PATH=/sbin:/bin:/usr/sbin:/usr/bin"}
+			// The emulated clock's rate is the machine's, not the
+			// caller's environment: it survives the clearing.
+			if v := getenv(live.EnvTimeScale); v != "" {
+				env = append(env, live.EnvTimeScale+"="+v)
+			}
 			os.Chdir("/")
 			err := syscall.Exec(script, append([]string{script}, args[1:]...), env)
 			fmt.Fprintf(stderr, "service: fakebsd: exec %s: %v\n", script, err)
@@ -157,7 +165,7 @@ func ps(argv []string, stdout, stderr io.Writer, _ func(string) string) int {
 	}
 	found := false
 	for _, pid := range pids {
-		cmd, ok := ProcCommand(pid)
+		cmd, ok := ProcCommand("/proc", pid)
 		if !ok {
 			continue
 		}
@@ -184,16 +192,17 @@ func ps(argv []string, stdout, stderr io.Writer, _ func(string) string) int {
 }
 
 // ProcCommand is a live (not zombie) process's argv joined by spaces,
-// read from /proc (the sandbox's, or the host's for a host pid).
-func ProcCommand(pid string) (string, bool) {
-	stat, err := os.ReadFile("/proc/" + pid + "/stat")
+// read from the proc(5) mount at proc: "/proc" inside a sandbox, or a
+// sandbox's own seen from the host (/proc/INIT/root/proc).
+func ProcCommand(proc, pid string) (string, bool) {
+	stat, err := os.ReadFile(proc + "/" + pid + "/stat")
 	if err != nil {
 		return "", false
 	}
 	if i := strings.LastIndexByte(string(stat), ')'); i < 0 || i+2 >= len(stat) || stat[i+2] == 'Z' {
 		return "", false
 	}
-	b, err := os.ReadFile("/proc/" + pid + "/cmdline")
+	b, err := os.ReadFile(proc + "/" + pid + "/cmdline")
 	if err != nil || len(b) == 0 {
 		return "", false
 	}
@@ -202,7 +211,7 @@ func ProcCommand(pid string) (string, bool) {
 
 // alive is kill(pid, 0) == 0 for a process that is not a zombie.
 func alive(pid int) bool {
-	_, ok := ProcCommand(strconv.Itoa(pid))
+	_, ok := ProcCommand("/proc", strconv.Itoa(pid))
 	return ok && syscall.Kill(pid, 0) == nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hvnetconf/hvnetconf/fsys"
+	"github.com/hvnetconf/hvnetconf/internal/conformance"
 )
 
 // CopyRoot copies the root at from (examples/azure, golden/NAME/root) to
@@ -44,4 +45,24 @@ func OpenRoot(tb testing.TB, dir string) *fsys.Root {
 	}
 	tb.Cleanup(func() { r.Close() })
 	return r
+}
+
+// FreeBSDDefaults is FreeBSD's own /etc/defaults/rc.conf of tree ("12.1",
+// "main") from ../shared/freebsd-rc, the file the conformance tests boot
+// with. Without it the benchmark or test is skipped, or fails with CI set.
+func FreeBSDDefaults(tb testing.TB, tree string) []byte {
+	tb.Helper()
+	shared := conformance.SharedDir()
+	if shared == "" {
+		msg := "no ../shared/freebsd-rc beside the repository: FreeBSD's defaults/rc.conf is needed"
+		if os.Getenv("CI") != "" {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg)
+	}
+	b, err := os.ReadFile(filepath.Join(shared, tree, "etc/defaults/rc.conf"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
 }
