@@ -43,7 +43,7 @@ func TestConformance(t *testing.T) {
 				m.Boot()
 				mark := m.Mark()
 				m.AttachVFs(vfs)
-				got[tree.Name] = m.Outcome()
+				got[tree.Name] = m.Outcome() + namesOutcome(m, root)
 				if laggMode(sc) {
 					comparison.add(sc.name, tree.Name, "hvnetconf", m.MetricsSince(mark))
 					comparison.add(sc.name, tree.Name, "base scripts", baseWay(t, sc, tree, snap))
