@@ -63,6 +63,9 @@ func pfInterfaces(conf string) []string {
 	var out []string
 	for _, line := range strings.Split(conf, "\n") {
 		line, _, _ = strings.Cut(line, "#")
+		if strings.HasPrefix(strings.TrimSpace(line), "set skip") {
+			continue // "set skip on lo" names interface groups, not interfaces
+		}
 		if m := pfMacro.FindStringSubmatch(line); m != nil {
 			macros[m[1]] = m[2]
 			continue

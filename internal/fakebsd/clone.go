@@ -19,6 +19,12 @@ func (r *ifconfigRun) create(name string) error {
 	case isUnit(name, "vlan"):
 		i.Kind = KindVLAN
 	case r.dottedVLAN(name, i):
+	case isUnit(name, "bridge"):
+		i.Kind = KindBridge
+	case isUnit(name, "lo"):
+		i.Kind = KindLo
+	case isUnit(name, "tap"):
+		i.Kind = KindTap
 	default:
 		return r.fail("SIOCIFCREATE2 (%s): Invalid argument", name)
 	}
@@ -36,7 +42,7 @@ func (r *ifconfigRun) create(name string) error {
 }
 
 func (r *ifconfigRun) destroy() error {
-	if r.i.Kind != KindLagg && r.i.Kind != KindVLAN {
+	if r.i.Kind == KindHN || r.i.Kind == KindVF {
 		return r.fail("SIOCIFDESTROY: Invalid argument")
 	}
 	r.s.removeIface(r.i.Name)
