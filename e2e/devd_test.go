@@ -30,19 +30,7 @@ func (h *host) addressStaysOnLagg() {
 // before netif and writes the files, netif brings lagg0 up with the
 // address, then devd's handlers put the VF behind hn0: one boot.
 func firstboot(t *testing.T, tree conformance.Tree) *host {
-	h := newHost(t, tree, oldRC+`hvnetconf_enable="YES"`+"\n")
-	rcd, err := os.ReadFile("../rc.d/hvnetconf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Join(h.Root, "usr/local/etc/rc.d"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(h.Root, "usr/local/etc/rc.d/hvnetconf"), rcd, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	h.AttachVF("hn0", "mce0")
-	h.Boot("/usr/local/etc/rc.d/hvnetconf")
+	h := firstbootWith(t, tree, oldRC)
 	h.addressStaysOnLagg()
 	// netif created the lagg from the rendered cloned_interfaces, not a
 	// handler repairing it afterwards.
@@ -59,6 +47,25 @@ func firstboot(t *testing.T, tree conformance.Tree) *host {
 	if p := h.ports("lagg0"); !slices.Equal(p, []string{"hn0", "mce0"}) {
 		t.Fatalf("lagg0 ports %v:\n%s", p, h.Dump())
 	}
+	return h
+}
+
+// firstbootWith boots rc (with hvnetconf_enable) with rc.d/hvnetconf
+// installed and mce0 attached before the boot.
+func firstbootWith(t *testing.T, tree conformance.Tree, rc string) *host {
+	h := newHost(t, tree, rc+`hvnetconf_enable="YES"`+"\n")
+	rcd, err := os.ReadFile("../rc.d/hvnetconf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(h.Root, "usr/local/etc/rc.d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(h.Root, "usr/local/etc/rc.d/hvnetconf"), rcd, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	h.AttachVF("hn0", "mce0")
+	h.Boot("/usr/local/etc/rc.d/hvnetconf")
 	return h
 }
 

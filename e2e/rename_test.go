@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -24,19 +22,7 @@ ifconfig_em0="SYNCDHCP"
 // converged host, and check finds no drift.
 func TestFirstbootRenamed(t *testing.T) {
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
-		h := newHost(t, tree, renamedRC+`hvnetconf_enable="YES"`+"\n")
-		rcd, err := os.ReadFile("../rc.d/hvnetconf")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.MkdirAll(filepath.Join(h.Root, "usr/local/etc/rc.d"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(h.Root, "usr/local/etc/rc.d/hvnetconf"), rcd, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		h.AttachVF("hn0", "mce0")
-		h.Boot("/usr/local/etc/rc.d/hvnetconf")
+		h := firstbootWith(t, tree, renamedRC)
 		assertRenamedLagg(t, h, "mce0")
 		if st := h.State(); st.Leases["em0"] != 1 || !st.Dhclient["em0"] || st.Dhclient["hn0"] {
 			t.Fatalf("boot: want one lease and dhclient on em0 only:\n%s", st.Network())
