@@ -42,7 +42,8 @@ type limits struct {
 	scanned    int
 	dirReads   int
 	dirEntries int
-	bodies     []syntax.Node // loop and function bodies, for ticks' cost (ticks.go)
+	bodies     []syntax.Node // loop and function bodies and matching statements, for ticks' cost (ticks.go)
+	glob       int           // the longest glob pattern of the running statement (match.go)
 }
 
 // exceeded is the error for a limit passed.
@@ -74,6 +75,15 @@ func (l *limits) command(args []string) error {
 func (l *limits) charge(n int) error {
 	if l.expanded = satAdd(l.expanded, n); l.expanded > maxExpand {
 		return l.exceeded("expansions scan over %d MiB (a large value expanded in a loop?)", maxExpand>>20)
+	}
+	return nil
+}
+
+// chargeMatch counts the work of pattern matches (match.go), in the same
+// budget as charge.
+func (l *limits) chargeMatch(n int) error {
+	if l.expanded = satAdd(l.expanded, n); l.expanded > maxExpand {
+		return l.exceeded("pattern matches over the work budget (a long pattern matched against a long value?)")
 	}
 	return nil
 }
@@ -168,12 +178,14 @@ func (l *limits) listDir() error {
 	return nil
 }
 
-// listed counts the entries a listing returned.
-func (l *limits) listed(entries int) error {
+// listed counts the entries a listing returned, and the work of matching
+// the running statement's glob patterns (at most glob bytes, set by its
+// match tick) against their names, of names bytes in all.
+func (l *limits) listed(entries, names int) error {
 	if l.dirEntries += entries; l.dirEntries > maxDirEntries {
 		return l.exceeded("more than %d directory entries listed (a glob through a symlink loop?)", maxDirEntries)
 	}
-	return nil
+	return l.chargeMatch(satMul(satMul(names, l.glob), matchWeight))
 }
 
 // reserve makes room for n loop and function bodies (see ticked) and
@@ -194,4 +206,15 @@ func (l *limits) bodyCost(index string, env expand.Environ, params []string) int
 		return 0
 	}
 	return cost(l.bodies[i], env, params)
+}
+
+// matching is the statement whose index a match tick carries (setBody),
+// or nil.
+func (l *limits) matching(index string) *syntax.Stmt {
+	i, err := strconv.Atoi(index)
+	if err != nil || i < 0 || i >= len(l.bodies) {
+		return nil
+	}
+	st, _ := l.bodies[i].(*syntax.Stmt)
+	return st
 }

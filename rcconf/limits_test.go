@@ -34,7 +34,7 @@ func TestLimitErrors(t *testing.T) {
 		{"eval depth", func(l *limits) error { l.evals = maxEvalDepth; return l.enterEval(1) }, "eval nests deeper than 64 levels"},
 		{"eval size", func(l *limits) error { return l.enterEval(maxFileSize + 1) }, "eval text over 1 MiB"},
 		{"dir reads", func(l *limits) error { l.dirReads = maxDirReads; return l.listDir() }, "more than 10000 directories listed"},
-		{"dir entries", func(l *limits) error { return l.listed(maxDirEntries + 1) }, "more than 1000000 directory entries listed"},
+		{"dir entries", func(l *limits) error { return l.listed(maxDirEntries+1, 0) }, "more than 1000000 directory entries listed"},
 		{"values", func(l *limits) error { return l.values(maxValueLen + 1) }, "values over 64 KiB"},
 		{"bound", func(l *limits) error { return l.bound(maxValue + 1) }, "values could grow over 16 MiB"},
 		{"growth", func(l *limits) error { return l.growth(maxValue/2+1, 2) }, "values could grow over 16 MiB in one pass"},

@@ -34,7 +34,15 @@ func (b *builder) lagg() {
 		}
 		name := cmp.Or(c.Name, clone)
 		if other, taken := used[name]; taken {
-			b.finding(finding.Error, rcconf.Origin{File: configName(b.in.Config)}, "%s and %s would both become %s; %s is left alone", other, h.Name, name, h.Name)
+			// The one check of two managed hn on one lagg (config cannot
+			// tell which hn are managed); it names the lagg key that
+			// made the clash, h's own or, where h keeps its default
+			// name, other's.
+			line := b.in.Config.Interface(h.Name).LaggLine
+			if line == 0 {
+				line = b.in.Config.Interface(other).LaggLine
+			}
+			b.finding(finding.Error, rcconf.Origin{File: configName(b.in.Config), Line: line}, "%s and %s would both become %s; %s is left alone", other, h.Name, name, h.Name)
 			continue
 		}
 		if b.handMade(clone, c) {

@@ -40,7 +40,9 @@ type State struct {
 	Unknown     []string          `json:"unknown,omitempty"`   // commands the emulation did not know
 	FailAt      int               `json:"fail_at,omitempty"`   // the FailAt-th command from now fails
 	FailOnly    string            `json:"fail_only,omitempty"` // FailAt counts only commands of this caller ("hvnetconf")
-	NextIndex   int               `json:"next_index"`          // next interface index (scopeid)
+	PauseAt     int               `json:"pause_at,omitempty"`  // the PauseAt-th command from now (FailOnly's caller) waits for the test (Host.PauseAt)
+	paused      bool              // this run of a command is the one PauseAt chose
+	NextIndex   int               `json:"next_index"` // next interface index (scopeid)
 }
 
 // Kernel switches for older kernels.
