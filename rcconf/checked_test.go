@@ -47,7 +47,10 @@ func TestTicked(t *testing.T) {
 		}
 		before := printed(t, c.file)
 		ev := &evaluator{lim: &limits{}}
-		first := ev.lim.reserve(c.totalTicks())
+		first, err := ev.lim.reserve(c.totalTicks())
+		if err != nil {
+			t.Fatal(err)
+		}
 		var got []int
 		for i, st := range c.file.Stmts {
 			n := c.ticks[i+1] - c.ticks[i]

@@ -56,6 +56,8 @@ var hostile = []struct {
 	{"and-chain", ":" + strings.Repeat(" && :", 100_000), "/etc/rc.conf:1:"},
 	{"nested-if", strings.Repeat("if :; then ", 15_000) + ":" + strings.Repeat("; fi", 15_000), "/etc/rc.conf:1:"},
 	{"eval-nested", "a='{ { { { '\n" + strings.Repeat("a=$a$a\n", 13) + "eval \"$a :\"", "/etc/rc.conf (eval):"},
+	// Each eval of a function keeps its parsed tree: 8 KiB a pass.
+	{"eval-functions", "while :; do eval 'f() { :; }'; done", "/etc/rc.conf:1:"},
 	{"value-too-big", "a=" + strings.Repeat("*a", 20000) + "\nb=$a$a", "/etc/rc.conf:1:1: limit: values over 64 KiB"},
 	{"positional-refs", "set -- " + strings.Repeat("x", 1<<10) + "\nwhile :; do a=\"$*$*$*$*\"; set -- \"$a\"; done", "/etc/rc.conf:2:"},
 }

@@ -27,6 +27,7 @@ const (
 	maxScan       = 20_000_000 // variables visited by the value checks
 	maxDirReads   = 10_000     // directories listed (globs)
 	maxDirEntries = 1_000_000  // directory entries returned (globs)
+	maxBodies     = 20_000     // loop, function and matching statements ticked (files and eval)
 )
 
 // limits holds the counters of one evaluation. A method that finds a limit
@@ -189,11 +190,17 @@ func (l *limits) listed(entries, names int) error {
 }
 
 // reserve makes room for n loop and function bodies (see ticked) and
-// returns the index of the first.
-func (l *limits) reserve(n int) int {
+// returns the index of the first. Each one keeps its tree alive (and with
+// it the parser's blocks of nodes, several KiB an eval), so their number
+// is bounded: eval of a function or a loop, in a loop, grew by 8 KiB a
+// pass without end.
+func (l *limits) reserve(n int) (int, error) {
 	first := len(l.bodies)
+	if first+n > maxBodies {
+		return 0, l.exceeded("more than %d loop, function and matching bodies (eval in a loop?)", maxBodies)
+	}
 	l.bodies = append(l.bodies, make([]syntax.Node, n)...)
-	return first
+	return first, nil
 }
 
 // setBody registers the body whose ticks carry index.

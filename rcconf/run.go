@@ -16,7 +16,10 @@ func (ev *evaluator) runFile(logical string, c *checked) error {
 	if err != nil {
 		return err
 	}
-	first := ev.lim.reserve(c.totalTicks())
+	first, err := ev.lim.reserve(c.totalTicks())
+	if err != nil {
+		return ev.stop(err)
+	}
 	top := ev.sh.stack.push(logical, syntax.Pos{})
 	defer ev.sh.stack.pop()
 	stmts := c.file.Stmts

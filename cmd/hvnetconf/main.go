@@ -57,7 +57,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	inv := &invocation{cmd: cmd, args: fs.Args(), stdout: stdout, stderr: stderr}
 	if cmd.holds {
-		inv.stdout, inv.stderr = spillToSyslog(stdout, stderr, devd.Syslog())
+		box := newOutbox(stdout, stderr, devd.Syslog())
+		defer box.close(outboxWait)
+		inv.stdout, inv.stderr = box.stdout(), box.stderr()
 		holdOn(ctx, inv.stderr)
 	}
 	err := cmd.run(ctx, inv)

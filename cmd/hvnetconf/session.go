@@ -33,7 +33,7 @@ import (
 //     make remotely.
 //   - SIGPIPE is ignored: a write to a closed pipe fails with EPIPE
 //     instead of ending the process (os/signal: "SIGPIPE"), and what could
-//     not be printed goes to syslog (spill).
+//     not be printed goes to syslog (outbox).
 //   - SIGTSTP (^Z), SIGTTIN and SIGTTOU (a background job touching its
 //     terminal) are ignored: a stopped apply would hold the lock and a
 //     half-changed system until someone continues it. SIGTTIN and SIGTTOU
