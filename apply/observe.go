@@ -29,7 +29,10 @@ func observe(ctx context.Context, r live.Runner, l render.Lagg) (*observed, erro
 		return nil, err
 	}
 	if o.hn == nil {
-		return nil, fmt.Errorf("%s: interface does not exist", l.HN)
+		// The NIC may carry the name an old ifconfig_hnN_name gave it at
+		// boot (network.subr ifnet_rename); the rendered files keep its
+		// driver name from the next boot on (render: chosen).
+		return nil, fmt.Errorf("%s: interface does not exist (renamed at boot by ifconfig_%s_name? the rendered files keep its name from the next boot on: reboot, or rename it back with ifconfig NEW name %s)", l.HN, l.HN, l.HN)
 	}
 	if o.lagg, err = show(ctx, r, l.Name); err != nil {
 		return nil, err

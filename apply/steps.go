@@ -41,7 +41,12 @@ var phases = []phase{laggPhase, dhclientPhase, addrPhase, netifPhase, vfPhase}
 
 func laggPhase(l render.Lagg, o *observed, _ bool) []Step {
 	var out []Step
-	if o.lagg == nil {
+	switch {
+	case o.lagg == nil && l.Clone != "":
+		// Created under the name a cloner knows, renamed in the same
+		// ifconfig(8) run, as netif does at boot (render: chosen).
+		out = append(out, step(ifconfig(l.Clone, "create", "name", l.Name), ifconfig(l.Name, "destroy")))
+	case o.lagg == nil:
 		out = append(out, step(ifconfig(l.Name, "create"), ifconfig(l.Name, "destroy")))
 	}
 	if o.lagg == nil || o.lagg.Lagg == nil || o.lagg.Lagg.Proto != "failover" {

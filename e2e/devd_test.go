@@ -35,10 +35,7 @@ func (h *host) lagg0Is(ports []string, active string) {
 // before netif and writes the files, netif brings lagg0 up with the
 // address, then devd's handlers put the VF behind hn0: one boot.
 func firstboot(t *testing.T, tree conformance.Tree) *host {
-	h := newHost(t, tree, oldRC+`hvnetconf_enable="YES"`+"\n")
-	h.installRCD()
-	h.AttachVF("hn0", "mce0")
-	h.Boot(rcdPath)
+	h := firstbootWith(t, tree, oldRC)
 	// netif created the lagg from the rendered cloned_interfaces, not a
 	// handler repairing it afterwards.
 	created := ""
@@ -52,6 +49,16 @@ func firstboot(t *testing.T, tree conformance.Tree) *host {
 		t.Fatalf("lagg0 was created by %q, want FreeBSD's netif (clone_up)", created)
 	}
 	h.lagg0Is([]string{"hn0", "mce0"}, "mce0")
+	return h
+}
+
+// firstbootWith boots rc (with hvnetconf_enable) with rc.d/hvnetconf
+// installed and mce0 attached before the boot.
+func firstbootWith(t *testing.T, tree conformance.Tree, rc string) *host {
+	h := newHost(t, tree, rc+`hvnetconf_enable="YES"`+"\n")
+	h.installRCD()
+	h.AttachVF("hn0", "mce0")
+	h.Boot(rcdPath)
 	return h
 }
 

@@ -67,7 +67,7 @@ func TestConformance(t *testing.T) {
 				if want.Outcome == conformance.OutcomeLagg && x.AddressMoves != 0 {
 					t.Errorf("tree %s: %d addresses moved off an hn after boot, want none", tree.Name, x.AddressMoves)
 				}
-				got[tree.Name] = m.Outcome()
+				got[tree.Name] = m.Outcome() + namesOutcome(m, root)
 				if compare && want.Outcome == conformance.OutcomeLagg {
 					comparison.add(sc.name, tree.Name, "hvnetconf", x)
 					comparison.add(sc.name, tree.Name, "base scripts", baseWay(t, sc, tree, snap))

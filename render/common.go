@@ -41,10 +41,18 @@ func (b *builder) vfNoAuto(why string) {
 		m := rcconf.MangleIfName(vf)
 		a := assign{Name: "ifconfig_" + m, Value: "NOAUTO", Comments: []string{b.vfOrigin(vf)}}
 		if v, ok := b.in.Netif.Lookup("ifconfig_" + m); ok && !rcconf.ParseKeywords(v.Value).NoAuto {
-			b.finding(finding.Warning, v.Origin, "%s would configure the VF %s; overridden with NOAUTO", v.Name, vf)
 			a.Comments = append(a.Comments, "overrides "+from(v))
 		}
+		b.vfLines(vf)
 		s.Assigns = append(s.Assigns, a)
+		if v, ok := b.in.Netif.IfVar(vf, "ifconfig_IF_name"); ok && v.Value != "" {
+			// network.subr ifnet_rename does not look at NOAUTO: a VF
+			// present when netif starts would be renamed, and neither
+			// this NOAUTO nor the next VF after a live migration (a new
+			// device, a new name) would follow it.
+			b.finding(finding.Warning, v.Origin, "%s renames the VF %s to %q: a VF is replaced at every live migration and only its driver name pairs it with its hn; the rename is cancelled", v.Name, vf, v.Value)
+			s.Assigns = append(s.Assigns, assign{Name: v.Name, Value: "", Comments: []string{"cancels " + from(v)}})
+		}
 	}
 	b.addNetwork(s)
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -22,11 +23,16 @@ var capabilities = map[string]bool{
 func (b *builder) lagg() {
 	used := map[string]string{} // lagg name -> hn
 	for _, h := range b.in.Snapshot.HN {
-		v, ok := b.selected(h)
+		clone := b.in.Config.Interface(h.Name).LaggName(h.Unit)
+		c, ok := b.chosenName(h, clone)
 		if !ok {
 			continue
 		}
-		name := b.in.Config.Interface(h.Name).LaggName(h.Unit)
+		v, ok := b.selected(h, c)
+		if !ok {
+			continue
+		}
+		name := cmp.Or(c.Name, clone)
 		if other, taken := used[name]; taken {
 			// The one check of two managed hn on one lagg (config cannot
 			// tell which hn are managed); it names the lagg key that
@@ -39,12 +45,11 @@ func (b *builder) lagg() {
 			b.finding(finding.Error, rcconf.Origin{File: configName(b.in.Config), Line: line}, "%s and %s would both become %s; %s is left alone", other, h.Name, name, h.Name)
 			continue
 		}
-		if mine, ok := b.in.Netif.IfConfig(name); ok && mine.Name != "ifconfig_DEFAULT" {
-			b.finding(finding.Warning, mine.Origin, "%s is already configured by hand; %s is left alone (set [interface.%s] lagg to another name)", name, h.Name, h.Name)
+		if b.handMade(clone, c) {
 			continue
 		}
 		used[name] = h.Name
-		b.laggFor(h, name, v)
+		b.laggFor(h, name, v, c)
 	}
 	b.references()
 	b.unknownHN()
@@ -57,24 +62,29 @@ func (b *builder) lagg() {
 	b.vfDelay()
 }
 
-// selected says whether hvnetconf manages h, and returns its ifconfig_hnN.
-// Everything it leaves alone is said in a finding.
-func (b *builder) selected(h hn.Iface) (rcconf.Var, bool) {
+// selected says whether hvnetconf manages h, and returns the ifconfig_IF
+// netif applies to it (ifconfig_NEW for a NIC renamed to NEW). Everything
+// it leaves alone is said in a finding.
+func (b *builder) selected(h hn.Iface, c chosen) (rcconf.Var, bool) {
 	env := b.in.Netif
 	if b.in.Config.Interface(h.Name).Skip {
 		b.finding(finding.Info, rcconf.Origin{File: configName(b.in.Config)}, "%s: skip = true; left alone", h.Name)
 		return rcconf.Var{}, false
 	}
-	v, ok := env.IfConfig(h.Name)
+	v, ok := env.IfConfig(c.Source)
 	if !ok || len(fields(v.Value)) == 0 {
-		b.finding(finding.Info, rcconf.Origin{}, "%s: no ifconfig_%s in rc.conf; left alone", h.Name, rcconf.MangleIfName(h.Name))
+		if c.HNVar != nil {
+			b.finding(finding.Info, c.HNVar.Origin, "%s: renamed %s by %s, and no ifconfig_%s in rc.conf; left alone", h.Name, c.Source, c.HNVar.Name, rcconf.MangleIfName(c.Source))
+			if dead, ok := env.IfVar(h.Name, "ifconfig_IF"); ok && len(fields(dead.Value)) > 0 {
+				b.finding(finding.Warning, dead.Origin, "%s is never applied: netif renames %s to %s before it configures interfaces (rc.d/netif netif_start, network.subr ifnet_rename); write it as ifconfig_%s",
+					dead.Name, h.Name, c.Source, rcconf.MangleIfName(c.Source))
+			}
+		} else {
+			b.finding(finding.Info, rcconf.Origin{}, "%s: no ifconfig_%s in rc.conf; left alone", h.Name, rcconf.MangleIfName(h.Name))
+		}
 		return v, false
 	}
 	kw := rcconf.ParseKeywords(v.Value)
-	if name, ok := env.IfVar(h.Name, "ifconfig_IF_name"); ok && name.Value != "" {
-		b.finding(finding.Warning, name.Origin, "%s is renamed to %q: hvnetconf pairs hnN with laggN by name, so it is left alone", h.Name, name.Value)
-		return v, false
-	}
 	switch {
 	case kw.NoAuto:
 		b.finding(finding.Info, v.Origin, "%s: NOAUTO in %s; left alone", h.Name, v.Name)
@@ -83,7 +93,7 @@ func (b *builder) selected(h hn.Iface) (rcconf.Var, bool) {
 	case kw.Vnet != "":
 		b.finding(finding.Warning, v.Origin, "%s: moved to vnet jail %q; left alone", h.Name, kw.Vnet)
 	default:
-		if owner := b.laggOwning(h.Name); owner != nil {
+		if owner := b.laggOwning(c.Source); owner != nil {
 			b.finding(finding.Warning, owner.Origin, "%s is already a port in %s; left alone", h.Name, owner.Name)
 			return v, false
 		}
@@ -141,7 +151,24 @@ func splitWords(value string) (port, l3 []string, mtu int) {
 	return port, l3, mtu
 }
 
-func (b *builder) laggFor(h hn.Iface, name string, v rcconf.Var) {
+// handMade says (in a finding) that the lagg's name is configured by hand
+// already: ifconfig_laggN, or ifconfig_NEW when only the lagg is renamed
+// (a renamed NIC's ifconfig_NEW is the configuration hvnetconf takes over).
+func (b *builder) handMade(clone string, c chosen) bool {
+	names := []string{clone}
+	if c.Name != "" && c.HNVar == nil {
+		names = append(names, c.Name)
+	}
+	for _, name := range names {
+		if mine, ok := b.in.Netif.IfConfig(name); ok && mine.Name != "ifconfig_DEFAULT" {
+			b.finding(finding.Warning, mine.Origin, "%s is already configured by hand; %s is left alone (set [interface.%s] lagg to another name)", name, c.Source, c.Source)
+			return true
+		}
+	}
+	return false
+}
+
+func (b *builder) laggFor(h hn.Iface, name string, v rcconf.Var, c chosen) {
 	port, l3, mtu := splitWords(v.Value)
 	kw := rcconf.ParseKeywords(v.Value)
 	static := staticAddrs(l3)
@@ -151,12 +178,19 @@ func (b *builder) laggFor(h hn.Iface, name string, v rcconf.Var) {
 		assign{Name: "ifconfig_" + rcconf.MangleIfName(name), Value: laggValue, Comments: []string{from(v)}},
 		assign{Name: "ifconfig_" + rcconf.MangleIfName(h.Name), Value: strings.Join(append([]string{"up"}, port...), " "),
 			Comments: []string{fmt.Sprintf("a port of %s: L3 configuration moved there", name)}})
-	s.Assigns = append(s.Assigns, b.moveIfVars(h.Name, name)...)
-	s.Assigns = append(s.Assigns, b.moveVlans(h.Name, name)...)
+	s.Assigns = append(s.Assigns, c.renameAssigns()...)
+	if c.HNVar == nil {
+		s.Assigns = append(s.Assigns, b.moveIfVars(h.Name, name)...)
+		s.Assigns = append(s.Assigns, b.moveVlans(h.Name, name)...)
+	} else {
+		// ifconfig_NEW_aliasK, ifconfig_NEW_ipv6, vlans_NEW name the lagg
+		// now: they stay; hnN's own lines were never applied.
+		s.Assigns = append(s.Assigns, b.deadVars(h, c)...)
+	}
 	b.addNetwork(s)
 	b.routes(h.Name, name)
-	b.laggs = append(b.laggs, name)
-	b.p.Laggs = append(b.p.Laggs, Lagg{Name: name, HN: h.Name, VF: h.VF, MTU: mtu, DHCP: kw.DHCP, Config: laggValue, Static: static})
+	b.laggs = append(b.laggs, c.Clone)
+	b.p.Laggs = append(b.p.Laggs, Lagg{Name: name, Clone: cloneIf(c), HN: h.Name, VF: h.VF, MTU: mtu, DHCP: kw.DHCP, Config: laggValue, Static: static})
 }
 
 func vfNote(h hn.Iface) string {
@@ -188,4 +222,13 @@ func staticAddrs(words []string) []string {
 		}
 	}
 	return out
+}
+
+// cloneIf is the name netif creates a renamed lagg under; "" when the lagg
+// keeps the name it is created with.
+func cloneIf(c chosen) string {
+	if c.Name == "" {
+		return ""
+	}
+	return c.Clone
 }

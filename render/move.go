@@ -14,6 +14,7 @@ import (
 // ipv4_addrs_IF is not here: rcconf's Aliases lists it with the other alias
 // forms (network.subr ifalias_af_common reads it last), so it moves there.
 var movedVars = []string{
+	"ifconfig_IF_descr", // network.subr ifconfig_up: `ifconfig IF description`, of the interface that carries the traffic
 	"ipv6_prefix_IF",
 	"dhclient_flags_IF",
 	"background_dhclient_IF",

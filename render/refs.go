@@ -42,6 +42,7 @@ func (b *builder) references() {
 		b.rewriteRefs(svc)
 	}
 	b.reportRefs()
+	b.reportNames()
 }
 
 // serviceEnv is the configuration load_rc_config svc sees; nil when the

@@ -56,7 +56,10 @@ type File struct {
 // Lagg is the runtime intent for one hn in lagg mode: apply and check bring
 // the system to it and verify it.
 type Lagg struct {
-	Name   string   `json:"name"`
+	Name string `json:"name"`
+	// Clone is the laggN created and then renamed to Name (ifconfig_laggN_name;
+	// see chosen); "" when the lagg is created as Name.
+	Clone  string   `json:"clone,omitempty"`
 	HN     string   `json:"hn"`
 	VF     string   `json:"vf,omitempty"` // attached now, per the snapshot
 	MTU    int      `json:"mtu,omitempty"`

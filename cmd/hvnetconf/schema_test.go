@@ -17,11 +17,11 @@ import (
 const schemaFile = "../../docs/hvnetconf.schema.json"
 
 // schemaScenarios are golden scenarios whose outputs between them reach
-// every field: two laggs with a VF and an MTU, transparent mode, a reboot
+// every field: two laggs with a VF and an MTU, a renamed lagg (clone), transparent mode, a reboot
 // pending, findings with and without a line, files created, modified,
 // removed and unchanged.
 var schemaScenarios = []string{
-	"dhcp-single", "two-hn-two-vfs", "transparent-vf", "mode-mismatch-reboot", "firewall-and-rename",
+	"rename-hn-em0", "two-hn-two-vfs", "transparent-vf", "mode-mismatch-reboot", "firewall-and-rename",
 	"skip-and-noauto", "static-ipv4-netmask-mtu9000", "lagg-to-transparent", "rerender-no-change",
 }
 

@@ -70,8 +70,8 @@ func (s *State) Network() string {
 	var b strings.Builder
 	for _, n := range slices.Sorted(maps.Keys(s.Ifaces)) {
 		i := s.Ifaces[n]
-		if i.Kind == KindLo {
-			continue
+		if n == "lo0" {
+			continue // on every host, the same
 		}
 		state := "down"
 		if i.Up {
@@ -83,6 +83,9 @@ func (s *State) Network() string {
 			for _, p := range i.Ports {
 				fmt.Fprintf(&b, " laggport %s<%s>", p, portNames(s.portFlags(i, p)))
 			}
+		}
+		for _, m := range i.Members {
+			fmt.Fprintf(&b, " member %s", m)
 		}
 		b.WriteString("\n")
 		for _, a := range i.Inet {

@@ -74,11 +74,18 @@ func (h *Host) AddHN(name, mac string) {
 // hot-plug does; devd sees ETHERNET IFATTACH.
 func (h *Host) AttachVF(hn, vf string) {
 	h.Update(func(s *State) {
-		p := s.Ifaces[hn]
-		if p == nil || p.Kind != KindHN {
-			h.tb.Fatalf("fakebsd: AttachVF: %s is not an hn", hn)
+		// The host pairs the VF with the device, whatever rc renamed
+		// it to (if_hn.c keeps its softc, not its name).
+		var p *Iface
+		for _, i := range s.Ifaces {
+			if i.Kind == KindHN && i.Dev == hn {
+				p = i
+			}
 		}
-		s.addIface(&Iface{Name: vf, Kind: KindVF, MAC: p.MAC, HN: hn, Carrier: true})
+		if p == nil {
+			h.tb.Fatalf("fakebsd: AttachVF: no hn device %s", hn)
+		}
+		s.addIface(&Iface{Name: vf, Kind: KindVF, MAC: p.MAC, HN: p.Name, Carrier: true})
 		p.VF = vf
 	})
 }

@@ -2,6 +2,7 @@ package fakebsd
 
 import (
 	"math/bits"
+	"net"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -23,6 +24,16 @@ type addrReq struct {
 func (a *addrReq) set(r *ifconfigRun, w string) error {
 	if a.given {
 		return nil // a second address is the destination (point-to-point)
+	}
+	if a.family == "link" || a.family == "ether" {
+		// af_link.c: the link family's address request is SIOCSIFLLADDR,
+		// a new MAC for the interface; "alias" changes nothing.
+		mac, err := net.ParseMAC(w)
+		if err != nil || len(mac) != 6 {
+			return r.fail("%s: bad value", w)
+		}
+		r.i.MAC = mac.String()
+		return nil
 	}
 	addr, plen, ok := parseAddr(a.family, w)
 	if !ok {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -101,7 +102,8 @@ func (r *ifconfigRun) apply(words []string) error {
 var argWords = map[string]bool{
 	"mtu": true, "laggproto": true, "laggport": true, "-laggport": true, "netmask": true,
 	"prefixlen": true, "broadcast": true, "description": true, "descr": true, "vlan": true, "vlandev": true,
-	"name": true,
+	"name": true, "addm": true, "deletem": true, "stp": true, "-stp": true, "edge": true, "-edge": true,
+	"span": true, "-span": true, "vhid": true, "advskew": true, "advbase": true, "pass": true, "state": true,
 }
 
 // ignoredWords are real ifconfig parameters that change nothing the
@@ -126,6 +128,12 @@ func (r *ifconfigRun) word(w string, rest []string) (int, error) {
 		return 1, r.withArg(w, rest[0])
 	}
 	switch w {
+	case "ifpriority", "ifpathcost", "ifmaxaddr":
+		// ifbridge.c: a member and a number; the emulation keeps neither.
+		if len(rest) < 2 {
+			return 0, r.fail("'%s' requires 2 arguments", w)
+		}
+		return 2, nil
 	case "up", "down":
 		r.s.setUp(r.i, w == "up")
 	case "destroy", "unplumb":
@@ -163,6 +171,8 @@ func (r *ifconfigRun) withArg(w, v string) error {
 		return r.vlan(w, v)
 	case "name":
 		return r.rename(v)
+	case "addm", "deletem":
+		return r.bridgeMember(w, v)
 	}
 	return nil // broadcast: the emulation derives it
 }
@@ -251,6 +261,11 @@ func (r *ifconfigRun) rename(to string) error {
 				i.Ports[k] = to
 			}
 		}
+		for k, m := range i.Members {
+			if m == from {
+				i.Members[k] = to
+			}
+		}
 		if i.PortOf == from {
 			i.PortOf = to
 		}
@@ -266,5 +281,35 @@ func (r *ifconfigRun) rename(to string) error {
 	delete(r.s.Dhclient, from)
 	r.s.event("IFNET", from, "RENAME")
 	fmt.Fprintln(r.stdout, to)
+	return nil
+}
+
+// bridgeMember is ifconfig(8)'s addm/deletem (ifbridge.c, BRDGADD and
+// BRDGDEL). if_bridge.c bridge_ioctl_add takes only Ethernet-type
+// members, and a lagg port is not one any more: if_lagg.c
+// lagg_port_create gives it the type IFT_IEEE8023ADLAG, so adding it
+// fails with EINVAL. stp, edge, span and the like are accepted and kept
+// nowhere.
+func (r *ifconfigRun) bridgeMember(w, m string) error {
+	if r.i.Kind != KindBridge {
+		return r.fail("%s %s: Invalid argument", map[string]string{"addm": "BRDGADD", "deletem": "BRDGDEL"}[w], m)
+	}
+	mi := r.s.Ifaces[m]
+	if w == "deletem" {
+		if mi == nil || !slices.Contains(r.i.Members, m) {
+			return r.fail("BRDGDEL %s: Invalid argument", m)
+		}
+		r.i.Members = slices.DeleteFunc(r.i.Members, func(x string) bool { return x == m })
+		return nil
+	}
+	switch {
+	case mi == nil:
+		return r.fail("BRDGADD %s: No such file or directory", m)
+	case mi.PortOf != "" || mi.Kind == KindLo:
+		return r.fail("BRDGADD %s: Invalid argument", m)
+	case slices.Contains(r.i.Members, m):
+		return r.fail("BRDGADD %s: File exists", m)
+	}
+	r.i.Members = append(r.i.Members, m)
 	return nil
 }

@@ -67,6 +67,10 @@ const (
 	KindLagg = "lagg"
 	KindVLAN = "vlan"
 	KindLo   = "lo"
+	// Clones modelled only as far as rc.conf files from the wild use
+	// them: a bridge and its members, a tap, a loopback (lo1 for jails).
+	KindBridge = "bridge"
+	KindTap    = "tap"
 )
 
 // Iface is one network interface.
@@ -84,6 +88,7 @@ type Iface struct {
 	PortOf  string   `json:"port_of,omitempty"` // the lagg this interface is a port of
 	Proto   string   `json:"proto,omitempty"`   // lagg: protocol
 	Ports   []string `json:"ports,omitempty"`   // lagg: ports, in the order added
+	Members []string `json:"members,omitempty"` // bridge: members, in the order added
 	Inet    []Addr   `json:"inet,omitempty"`
 	Inet6   []Addr   `json:"inet6,omitempty"`
 	Descr   string   `json:"descr,omitempty"`
