@@ -1,7 +1,5 @@
 package fakebsd
 
-import "fmt"
-
 // create makes a cloned interface (lagg, vlan); others cannot be cloned.
 func (r *ifconfigRun) create(name string) error {
 	if r.i != nil {
@@ -17,12 +15,11 @@ func (r *ifconfigRun) create(name string) error {
 	default:
 		return r.fail("SIOCIFCREATE2 (%s): Invalid argument", name)
 	}
+	// A lagg attaches with an all-zero MAC until its first port lends
+	// it one (if_lagg.c lagg_clone_create, read at 01b359d4); a vlan
+	// until its parent is set.
+	i.MAC = zeroMAC
 	r.s.addIface(i)
-	// A lagg has a made-up MAC until its first port lends it one.
-	i.MAC = fmt.Sprintf("58:9c:fc:10:ff:%02x", i.Index&0xff)
-	if i.Kind == KindVLAN {
-		i.MAC = "00:00:00:00:00:00"
-	}
 	r.i = i
 	return nil
 }
