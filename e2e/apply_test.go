@@ -133,11 +133,7 @@ func TestApplyStaticHostConverges(t *testing.T) {
 // of it ends on lagg0.
 func TestApplyDualStackConverges(t *testing.T) {
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
-		rc := `ifconfig_hn0="SYNCDHCP"
-ifconfig_hn0_ipv6="inet6 2001:db8::4/64"
-ifconfig_hn0_alias0="inet 10.0.0.5/32"
-`
-		h := bootedHost(t, tree, rc, "inet6 2001:db8::4/64")
+		h := bootedHost(t, tree, dualRC, "inet6 2001:db8::4/64")
 		if r := h.run("apply"); r.code != 0 {
 			t.Fatalf("apply: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 		}
@@ -150,6 +146,9 @@ ifconfig_hn0_alias0="inet 10.0.0.5/32"
 		}
 		if strings.Contains(h.iface("hn0"), "2001:db8::4") {
 			t.Errorf("hn0 kept its IPv6 address:\n%s", h.iface("hn0"))
+		}
+		if p := h.State().IPv6Problems("lagg0"); len(p) > 0 {
+			t.Errorf("IPv6 does not work on lagg0: %q\n%s", p, h.iface("lagg0"))
 		}
 		assertSecondApplyReads(t, h)
 	})

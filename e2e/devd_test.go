@@ -29,8 +29,16 @@ func (h *host) addressStaysOnLagg() {
 // firstboot: rc.d/hvnetconf (installed as the port does, enabled) runs
 // before netif and writes the files, netif brings lagg0 up with the
 // address, then devd's handlers put the VF behind hn0: one boot.
-func firstboot(t *testing.T, tree conformance.Tree) *host {
-	h := newHost(t, tree, oldRC+`hvnetconf_enable="YES"`+"\n")
+func firstboot(t *testing.T, tree conformance.Tree) *host { return firstbootVF(t, tree, false) }
+
+// firstbootVF is firstboot; with vfFirst, mce0 attached before hn0 (a
+// lower interface index: `ifconfig lagg0` lists it first).
+func firstbootVF(t *testing.T, tree conformance.Tree, vfFirst bool) *host {
+	rc := oldRC + `hvnetconf_enable="YES"` + "\n"
+	h, want := newHost(t, tree, rc), []string{"hn0", "mce0"}
+	if vfFirst {
+		h, want = newHostVF(t, tree, rc, "mce0"), []string{"mce0", "hn0"}
+	}
 	rcd, err := os.ReadFile("../rc.d/hvnetconf")
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +49,9 @@ func firstboot(t *testing.T, tree conformance.Tree) *host {
 	if err := os.WriteFile(filepath.Join(h.Root, "usr/local/etc/rc.d/hvnetconf"), rcd, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	h.AttachVF("hn0", "mce0")
+	if !vfFirst {
+		h.AttachVF("hn0", "mce0")
+	}
 	h.Boot("/usr/local/etc/rc.d/hvnetconf")
 	h.addressStaysOnLagg()
 	// netif created the lagg from the rendered cloned_interfaces, not a
@@ -56,8 +66,8 @@ func firstboot(t *testing.T, tree conformance.Tree) *host {
 	if created != "bash" {
 		t.Fatalf("lagg0 was created by %q, want FreeBSD's netif (clone_up)", created)
 	}
-	if p := h.ports("lagg0"); !slices.Equal(p, []string{"hn0", "mce0"}) {
-		t.Fatalf("lagg0 ports %v:\n%s", p, h.Dump())
+	if p := h.ports("lagg0"); !slices.Equal(p, want) {
+		t.Fatalf("lagg0 ports %v, want %v:\n%s", p, want, h.Dump())
 	}
 	return h
 }

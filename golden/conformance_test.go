@@ -4,6 +4,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -44,6 +45,11 @@ func TestConformance(t *testing.T) {
 				mark := m.Mark()
 				m.AttachVFs(vfs)
 				got[tree.Name] = m.Outcome()
+				for _, lagg := range dualStack(sc) {
+					if p := m.State().IPv6Problems(lagg); len(p) > 0 {
+						t.Errorf("%s: IPv6 does not work on the dual-stack lagg: %q", tree.Name, p)
+					}
+				}
 				if laggMode(sc) {
 					comparison.add(sc.name, tree.Name, "hvnetconf", m.MetricsSince(mark))
 					comparison.add(sc.name, tree.Name, "base scripts", baseWay(t, sc, tree, snap))
@@ -64,6 +70,22 @@ func (sc scenario) rendered(t *testing.T) string {
 	sc.hvnetconf(t, root, "render")
 	os.Remove(filepath.Join(root, "etc/defaults/rc.conf"))
 	return root
+}
+
+// dualStackVar is an assignment giving a lagg IPv6 configuration.
+var dualStackVar = regexp.MustCompile(`(?m)^(?:ifconfig_(lagg[0-9]+)_ipv6|ipv6_prefix_(lagg[0-9]+))="[^"]`)
+
+// dualStack lists the laggs the scenario's rendered files give IPv6: on
+// each, IPv6 must work after boot and hot-plug (enabled, link-local).
+func dualStack(sc scenario) []string {
+	b, _ := os.ReadFile(filepath.Join(sc.dir, "want/usr/local/etc/rc.conf.d/network"))
+	var out []string
+	for _, m := range dualStackVar.FindAllStringSubmatch(string(b), -1) {
+		if l := m[1] + m[2]; !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // laggMode: the scenario renders failover laggs.

@@ -89,6 +89,9 @@ func (m *Machine) Settle() {
 		}
 		m.waitIdle()
 		events := m.Events()
+		if m.delivered >= len(events) && m.kernelBusy() {
+			continue // its timers ran: what they caused is delivered next round
+		}
 		if m.delivered >= len(events) || !m.devdRunning() {
 			return
 		}
@@ -97,6 +100,18 @@ func (m *Machine) Settle() {
 			m.waitIdle()
 		}
 	}
+}
+
+// kernelBusy waits for the kernel's next pending timer (a VF's carrier,
+// hn's link task) and lets it run; false when none is pending.
+func (m *Machine) kernelBusy() bool {
+	at, ok := m.State().NextTimer()
+	if !ok {
+		return false
+	}
+	time.Sleep(time.Until(at))
+	m.Update(func(*fakebsd.State) {})
+	return true
 }
 
 // Bounds on Settle: a configuration whose handlers keep causing events

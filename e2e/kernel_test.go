@@ -1,0 +1,93 @@
+package e2e
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/conformance"
+)
+
+// TestVFBelowHN: mce0 attached before hn0, so it has the lower interface
+// index and `ifconfig lagg0` prints it first (if_lagg.c lagg_port_create
+// keeps ports in index order), while hn0, added first by netif, is the
+// master. Every devd handler succeeds, mce0 joins as the active port, and
+// apply and check find the host converged.
+func TestVFBelowHN(t *testing.T) {
+	forTrees(t, func(t *testing.T, tree conformance.Tree) {
+		h := firstbootVF(t, tree, true)
+		lagg := h.iface("lagg0")
+		for _, want := range []string{"laggport mce0 flags=4", "laggport hn0 flags=1"} {
+			if !strings.Contains(lagg, want) {
+				t.Errorf("lagg0 lacks %q:\n%s", want, lagg)
+			}
+		}
+		for _, l := range h.Log {
+			if strings.Contains(l, "/usr/local/sbin/hvnetconf") && !strings.HasSuffix(l, ": exit 0") {
+				t.Errorf("a handler failed: %s", l)
+			}
+		}
+		assertSecondApplyReads(t, h)
+		if r := h.run("check"); r.code != 0 {
+			t.Errorf("check: exit %d\n%s", r.code, r.stdout)
+		}
+	})
+}
+
+// TestDualStackRollbackKeepsIPv6: hn0 has IPv6 (its link-local address
+// too), so FreeBSD strips all of it as hn0 joins lagg0 (SIOCSLAGGPORT →
+// in6_ifdetach). A failure after that phase must leave hn0 with every
+// IPv6 address it had: the undo adds back what the kernel removed.
+func TestDualStackRollbackKeepsIPv6(t *testing.T) {
+	forTrees(t, func(t *testing.T, tree conformance.Tree) {
+		h := bootedHost(t, tree, dualRC, "inet6 2001:db8::4/64")
+		before := h.iface("hn0")
+		if !strings.Contains(before, "inet6 fe80::") {
+			t.Fatalf("setup: hn0 has no link-local address:\n%s", before)
+		}
+		runtime, mark := h.runtime(), len(h.Commands())
+		h.FailAt(failAtNetif(t, tree))
+		r := h.run("apply")
+		if r.code != 1 || !strings.Contains(r.stderr, "service netif start lagg0") {
+			t.Fatalf("apply: exit %d, want 1 naming netif:\n%s", r.code, r.stderr)
+		}
+		// (the undo adds the IPv4 addresses back last first: their
+		// order may differ, the set may not)
+		if got := h.iface("hn0"); sorted(got) != sorted(before) {
+			t.Errorf("hn0 after the rollback:\n%s\nbefore:\n%s", got, before)
+		}
+		if got := h.runtime(); sorted(got) != sorted(runtime) {
+			t.Errorf("runtime after the rollback:\n%s\nbefore:\n%s", got, runtime)
+		}
+		if _, changing := h.changes(mark); !slices.Contains(changing, "ifconfig hn0 inet6 2001:db8::4 prefixlen 64 alias") {
+			t.Errorf("the undo did not add 2001:db8::4 back: %q", changing)
+		}
+	})
+}
+
+const dualRC = `ifconfig_hn0="SYNCDHCP"
+ifconfig_hn0_ipv6="inet6 2001:db8::4/64"
+ifconfig_hn0_alias0="inet 10.0.0.5/32"
+`
+
+// failAtNetif is the position of `service netif start lagg0` among the
+// commands a dual-stack apply runs (its FailAt).
+func failAtNetif(t *testing.T, tree conformance.Tree) int {
+	ref := bootedHost(t, tree, dualRC, "inet6 2001:db8::4/64")
+	mark := len(ref.Commands())
+	if r := ref.run("apply"); r.code != 0 {
+		t.Fatalf("reference apply: exit %d\n%s", r.code, r.stderr)
+	}
+	all, _ := ref.changes(mark)
+	k := slices.Index(all, "service netif start lagg0")
+	if k < 0 {
+		t.Fatalf("reference apply ran no netif start: %q", all)
+	}
+	return k + 1
+}
+
+func sorted(text string) string {
+	l := strings.Split(text, "\n")
+	slices.Sort(l)
+	return strings.Join(l, "\n")
+}
