@@ -1,11 +1,14 @@
 package e2e
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hvnetconf/hvnetconf/internal/conformance"
+	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
 )
 
 // TestVFBelowHN: mce0 attached before hn0, so it has the lower interface
@@ -90,4 +93,53 @@ func sorted(text string) string {
 	l := strings.Split(text, "\n")
 	slices.Sort(l)
 	return strings.Join(l, "\n")
+}
+
+// TestLinkFlapsKeepAddress: on a DHCP lagg, each of these takes lagg0's
+// link down and up again: the VF leaving (hn's link comes back from a
+// taskqueue, not at once), a host network change (hn fakes 5 s of
+// link-down: hn_netchg_init_taskfunc) and the VF arriving (hn's link is
+// forced down at `ifconfig VF up`, the VF's carrier comes later). devd's
+// LINK_UP rule runs `service dhclient quietstart lagg0`, which finds
+// dhclient running and leaves it; dhclient itself asks for its lease
+// again on each link-up (a renewal: same address, no new lease). The
+// address never leaves lagg0 and dhclient is never restarted.
+func TestLinkFlapsKeepAddress(t *testing.T) {
+	forTrees(t, func(t *testing.T, tree conformance.Tree) {
+		h := firstboot(t, tree)
+		pid := h.dhclientPid("lagg0")
+		steps := []struct {
+			name string
+			do   func()
+		}{
+			{"VF leaves", func() { h.DetachVF("mce0") }},
+			{"host network change", func() { h.Update(func(s *fakebsd.State) { s.NetworkChange("hn0") }) }},
+			{"VF arrives", func() { h.AttachVF("hn0", "mce1") }},
+		}
+		for _, st := range steps {
+			renewals, logged := h.State().Renewals["lagg0"], len(h.Log)
+			st.do()
+			h.Settle()
+			var flaps []string
+			for _, l := range h.Log[logged:] {
+				if strings.HasPrefix(l, "devd system=IFNET subsystem=lagg0 type=LINK_") {
+					flaps = append(flaps, l)
+				}
+			}
+			if len(flaps) != 2 || !strings.Contains(flaps[0], "LINK_DOWN") || !strings.Contains(flaps[1], "service dhclient quietstart lagg0") {
+				t.Errorf("%s: lagg0's link events: %q", st.name, flaps)
+			}
+			h.addressStaysOnLagg()
+			s := h.State()
+			if s.Leases["lagg0"] != 1 || s.Renewals["lagg0"] != renewals+1 || h.dhclientPid("lagg0") != pid {
+				t.Errorf("%s: leases %d, renewals %d (before %d), dhclient pid %q (before %q)", st.name,
+					s.Leases["lagg0"], s.Renewals["lagg0"], renewals, h.dhclientPid("lagg0"), pid)
+			}
+		}
+	})
+}
+
+func (h *host) dhclientPid(ifname string) string {
+	b, _ := os.ReadFile(filepath.Join(h.Root, fakebsd.DhclientPidfile(ifname)))
+	return strings.TrimSpace(string(b))
 }

@@ -129,8 +129,8 @@ func (tb *table) add(scenario, tree, way string, x conformance.Metrics) {
 // write renders the table as Markdown, sorted by scenario, tree, way.
 func (tb *table) write(path string) error {
 	var b strings.Builder
-	b.WriteString("| scenario | FreeBSD tree | way | address moves after boot | DHCP leases | dhclient left on hn | addresses on the lagg | lagg ports at the end |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| scenario | FreeBSD tree | way | address moves after boot | DHCP leases | lease renewals (link-up) | dhclient left on hn | addresses on the lagg | lagg ports at the end |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
 	for _, k := range slices.Sorted(maps.Keys(tb.rows)) {
 		b.WriteString("| " + strings.Join(tb.rows[k], " | ") + " |\n")
 	}

@@ -86,7 +86,7 @@ func dhclientDaemon(argv []string, _, _ io.Writer, getenv func(string) string) i
 }
 
 // dhcpClients is what running dhclients do after any change to the
-// kernel (sbin/dhclient/dhclient.c, read on main): take the lease once the
+// kernel (sbin/dhclient/dhclient.c): take the lease once the
 // interface has link; on every link-up of an interface whose lease they
 // hold, ask for that lease again (routehandler, RTM_IFINFO with the link
 // up → state_reboot: a DHCPREQUEST for the address held; the server

@@ -98,7 +98,7 @@ func TestIfconfigForms(t *testing.T) {
 		// The last port leaving takes the MAC with it (lagg_port_destroy).
 		{"last port leaves", []string{"ifconfig lagg0 create", "ifconfig lagg0 laggport hn0", "ifconfig lagg0 -laggport hn0"}, 0, "", []string{"iface lagg0 kind=lagg mac=00:00:00:00:00:00 mtu=1500 up=false link=false"}},
 		// A port's MTU is fixed (lagg_port_ioctl), even to its own value.
-		{"port mtu", []string{"ifconfig lagg0 create", "ifconfig lagg0 laggport hn0", "ifconfig hn0 mtu 1500"}, 1, "ifconfig: ioctl SIOCSIFMTU (set mtu): Invalid argument\n", nil},
+		{"port refuses its own mtu value", []string{"ifconfig lagg0 create", "ifconfig lagg0 laggport hn0", "ifconfig hn0 mtu 1500"}, 1, "ifconfig: ioctl SIOCSIFMTU (set mtu): Invalid argument\n", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,8 +6,8 @@ import (
 	"net/netip"
 )
 
-// IPv6 per interface, as netinet6 does it (read on main and in the 12.x
-// stable sources the search index holds):
+// IPv6 per interface, as netinet6 does it (see FIDELITY.md for which
+// rows were read in the source and which come from freebsd-facts.md):
 //
 //   - nd6.c nd6_ifattach: every interface but a loopback attaches with
 //     ND6_IFF_IFDISABLED; ND6_IFF_AUTO_LINKLOCAL follows the sysctl
@@ -23,7 +23,7 @@ import (
 //     interface clears ND6_IFF_IFDISABLED.
 //   - in6_ifattach.c in6_if_up: bringing an enabled interface up assigns
 //     the link-local address when it has none.
-//   - if_lagg.c lagg_ioctl SIOCSLAGGPORT (12.x and main): a port with a
+//   - if_lagg.c lagg_ioctl SIOCSLAGGPORT (read at 01b359d4): a port with a
 //     link-local address is stripped of every IPv6 address (in6_ifdetach;
 //     the kernel logs "IPv6 addresses on IF have been removed before
 //     adding it as a member"); a port without one keeps what it has.

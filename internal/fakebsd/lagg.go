@@ -22,7 +22,7 @@ func (r *ifconfigRun) laggProto(p string) error {
 }
 
 // laggPort adds a port as if_lagg.c lagg_ioctl SIOCSLAGGPORT and
-// lagg_port_create do (read at 01b359d4, a 12.x-era file, and on main):
+// lagg_port_create do (read at 01b359d4, a 12.x-era file):
 // EEXIST (already ours) is ignored by ifconfig; any other failure is a
 // warning and exit status 1, and the remaining words still run (iflagg.c
 // setlaggport). A port with a link-local address loses its IPv6 first

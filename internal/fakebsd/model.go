@@ -17,15 +17,15 @@ const (
 // hasLink is the interface's link state (if_link_state) as the kernel
 // reports it:
 //   - hn: the host's carrier, forced down while its VF carries the
-//     datapath (if_hn.c hn_rxvf_change, read on main 2024: "if (rxvf) ...
-//     if_link_state_change(hn_ifp, LINK_STATE_DOWN)"), and down while a
+//     datapath (if_hn.c hn_rxvf_change, as stored in the search index, FreeBSD
+//     12+: with rxvf it calls if_link_state_change(hn_ifp, LINK_STATE_DOWN)), and down while a
 //     link task is still pending (Iface.LinkHeld: hn_resume_mgmt queues
 //     hn_link_status on a taskqueue after the VF leaves; hn_netchg_init_taskfunc
 //     fakes 5 s of link-down after a host network change);
 //   - a VF: carrier only while IFF_UP and once its carrier came (mlx5en and
 //     mana bring the port up asynchronously: Iface.LinkHeld after `up`);
 //   - a lagg: up when any port's link state is up, whatever IFF_UP says
-//     (if_lagg.c lagg_linkstate, read at 01b359d4 and on main);
+//     (if_lagg.c lagg_linkstate, read at 01b359d4, a 12.x-era file);
 //   - a vlan: its parent's.
 func (s *State) hasLink(i *Iface) bool {
 	switch i.Kind {
@@ -121,7 +121,7 @@ func (s *State) addIface(i *Iface) {
 }
 
 // freeIndex is the lowest interface index no interface holds: if.c
-// ifindex_alloc (12.x and main) reuses the first free slot of the index
+// ifindex_alloc (read in the 12/13-era file) reuses the first free slot of the index
 // table, so an interface attached after another left can get a lower
 // index than one attached before it (a VF below its hn).
 func (s *State) freeIndex() int {
@@ -248,7 +248,7 @@ func (s *State) removeIface(name string) {
 // removePort is if_lagg.c lagg_port_destroy: the port leaves the list;
 // when it was the primary, the first port left becomes the primary and
 // lends the lagg its MAC, and with no port left the lagg's MAC is all
-// zeros (read at 01b359d4 and on main).
+// zeros (read at 01b359d4, a 12.x-era file).
 func (s *State) removePort(l *Iface, p string) {
 	if l == nil {
 		return
