@@ -49,7 +49,7 @@ func TestDualStackRollbackKeepsIPv6(t *testing.T) {
 			t.Fatalf("setup: hn0 has no link-local address:\n%s", before)
 		}
 		runtime, mark := h.runtime(), len(h.Commands())
-		h.FailAt(failAtNetif(t, tree))
+		h.Update(func(s *fakebsd.State) { s.FailOn = "service netif start lagg0" })
 		r := h.run("apply")
 		if r.code != 1 || !strings.Contains(r.stderr, "service netif start lagg0") {
 			t.Fatalf("apply: exit %d, want 1 naming netif:\n%s", r.code, r.stderr)
@@ -72,28 +72,6 @@ const dualRC = `ifconfig_hn0="SYNCDHCP"
 ifconfig_hn0_ipv6="inet6 2001:db8::4/64"
 ifconfig_hn0_alias0="inet 10.0.0.5/32"
 `
-
-// failAtNetif is the position of `service netif start lagg0` among the
-// commands a dual-stack apply runs (its FailAt).
-func failAtNetif(t *testing.T, tree conformance.Tree) int {
-	ref := bootedHost(t, tree, dualRC, "inet6 2001:db8::4/64")
-	mark := len(ref.Commands())
-	if r := ref.run("apply"); r.code != 0 {
-		t.Fatalf("reference apply: exit %d\n%s", r.code, r.stderr)
-	}
-	all, _ := ref.changes(mark)
-	k := slices.Index(all, "service netif start lagg0")
-	if k < 0 {
-		t.Fatalf("reference apply ran no netif start: %q", all)
-	}
-	return k + 1
-}
-
-func sorted(text string) string {
-	l := strings.Split(text, "\n")
-	slices.Sort(l)
-	return strings.Join(l, "\n")
-}
 
 // TestLinkFlapsKeepAddress: on a DHCP lagg, each of these takes lagg0's
 // link down and up again: the VF leaving (hn's link comes back from a
@@ -142,4 +120,11 @@ func TestLinkFlapsKeepAddress(t *testing.T) {
 func (h *host) dhclientPid(ifname string) string {
 	b, _ := os.ReadFile(filepath.Join(h.Root, fakebsd.DhclientPidfile(ifname)))
 	return strings.TrimSpace(string(b))
+}
+
+// sorted is text with its lines sorted.
+func sorted(text string) string {
+	l := strings.Split(text, "\n")
+	slices.Sort(l)
+	return strings.Join(l, "\n")
 }

@@ -39,14 +39,6 @@ func change(s *State, fn func(*State)) {
 	s.dhcpClients(before, held)
 }
 
-// elapse lets every pending kernel timer run now, as if its time had come.
-func elapse(s *State) {
-	for k := range s.Timers {
-		s.Timers[k].At = 0
-	}
-	s.settle()
-}
-
 func TestIfconfigForms(t *testing.T) {
 	tests := []struct {
 		name   string

@@ -373,3 +373,11 @@ func TestFailAt(t *testing.T) {
 		t.Errorf("command log %+v", s.Commands)
 	}
 }
+
+// elapse lets every pending kernel timer run now, as if its time had come.
+func elapse(s *State) {
+	for k := range s.Timers {
+		s.Timers[k].At = 0
+	}
+	s.settle()
+}

@@ -42,6 +42,7 @@ type State struct {
 	Unknown     []string          `json:"unknown,omitempty"`    // commands the emulation did not know
 	FailAt      int               `json:"fail_at,omitempty"`    // the FailAt-th command from now fails
 	FailOnly    string            `json:"fail_only,omitempty"`  // FailAt counts only commands of this caller ("hvnetconf")
+	FailOn      string            `json:"fail_on,omitempty"`    // the next command with exactly this argv (joined by spaces) fails
 	Messages    []string          `json:"messages,omitempty"`   // what the kernel logged (dmesg)
 	Renewals    map[string]int    `json:"renewals,omitempty"`   // DHCPREQUESTs for a lease already held (link up: dhclient state_reboot)
 	Release     string            `json:"release,omitempty"`    // the FreeBSD tree the kernel follows: "12.1", or "" for main
