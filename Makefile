@@ -59,7 +59,7 @@ conformance:
 # The measured comparison with the base hyperv scripts: docs/comparison.md,
 # spliced into README.md between its comparison markers.
 compare:
-	HVNETCONF_COMPARE=$(CURDIR)/docs/comparison.md $(GO) test -count=1 -run TestConformance ./golden
+	HVNETCONF_COMPARE=$(CURDIR)/docs/comparison.md $(GO) test -count=1 -timeout 60m -run TestConformance ./golden
 	awk 'BEGIN{skip=0} /<!-- comparison:begin -->/{print; while ((getline line < "docs/comparison.md") > 0) print line; skip=1; next} /<!-- comparison:end -->/{skip=0} !skip{print}' README.md > README.md.tmp && mv README.md.tmp README.md
 
 # Live access exists only in FreeBSD builds: prove they compile.

@@ -63,7 +63,7 @@ func (x *executor) run(ctx context.Context, steps []Step) error {
 			return &StepError{Step: s, Err: fmt.Errorf("not started: %w", context.Cause(ctx))}
 		}
 		x.env.logf("[started]  %s", s)
-		if _, err := x.env.Runner.Run(ctx, s.Argv...); err != nil {
+		if err := x.runStep(ctx, s); err != nil {
 			x.env.logf("[failed]   %s: %v", s, err)
 			if s.Partial {
 				x.failed = &s
@@ -74,6 +74,24 @@ func (x *executor) run(ctx context.Context, steps []Step) error {
 		x.env.logf("[finished] %s", s)
 	}
 	return nil
+}
+
+// stepTimeout bounds one changing command: a service start whose rc.d
+// script waits for a DHCP lease (SYNCDHCP: dhclient gives up after its
+// 60 s timeout, dhclient.conf(5)) and some slack.
+const stepTimeout = 90 * time.Second
+
+// runStep runs one changing command to its end even if the run is
+// cancelled meanwhile (SIGTERM, SIGINT): killed half-way, a command such
+// as `service devd restart` or `service netif start` would leave work
+// neither done nor undone (devd stopped, never started again); the
+// executor stops before the next step instead and the rollback undoes
+// this one with the rest. stepTimeout bounds it.
+func (x *executor) runStep(ctx context.Context, s Step) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stepTimeout)
+	defer cancel()
+	_, err := x.env.Runner.Run(ctx, s.Argv...)
+	return err
 }
 
 // rollback undoes every step that ran, last first. It keeps going after a

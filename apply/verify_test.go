@@ -149,8 +149,8 @@ func (c *cancelAt) Run(ctx context.Context, argv ...string) ([]byte, error) {
 	return c.fakeHost.Run(ctx, argv...)
 }
 
-// TestInterruptRollsBack: a signal in the middle of apply stops it before
-// the next command and rolls everything back (files first, then the
+// TestInterruptRollsBack: a signal in the middle of apply lets the
+// command under way finish, stops before the next and rolls everything back (files first, then the
 // steps that ran), with commands that still run although the run's
 // context is cancelled; the runtime ends as before.
 func TestInterruptRollsBack(t *testing.T) {
@@ -160,13 +160,18 @@ func TestInterruptRollsBack(t *testing.T) {
 	before := liveState(h)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r := &cancelAt{fakeHost: h, argv: "service netif start lagg0", cancel: cancel}
+	r := &cancelAt{fakeHost: h, argv: "service dhclient forcestop hn0", cancel: cancel}
 	_, err := Apply(ctx, Env{Runner: r}, h.input(plan), Options{NoVerify: true})
 	if err == nil || !strings.Contains(err.Error(), "rolled back") {
 		t.Fatalf("err = %v, want a rollback", err)
 	}
 	if !slices.Contains(h.Log(), "restore files") || !slices.Contains(h.Log(), "ifconfig lagg0 destroy") {
 		t.Errorf("rollback incomplete: %q", h.Log())
+	}
+	// The step the signal came in was not killed half-way: it ran to its
+	// end, and the next one never started.
+	if !slices.Contains(h.Log(), r.argv) || slices.Contains(h.Log(), "service netif start lagg0") {
+		t.Errorf("%q should have run to its end, and no step after it: %q", r.argv, h.Log())
 	}
 	if after := liveState(h); after != before {
 		t.Errorf("runtime not restored:\nbefore:\n%s\nafter:\n%s", before, after)

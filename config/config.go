@@ -39,8 +39,9 @@ const (
 
 // Interface is the policy for one hnN.
 type Interface struct {
-	Skip bool   // leave this hn alone
-	Lagg string // the lagg that takes it over; "" = lagg<unit>
+	Skip     bool   // leave this hn alone
+	Lagg     string // the lagg that takes it over; "" = lagg<unit>
+	LaggLine int    // the line of lagg in the policy file (0: not set)
 }
 
 // Config is hvnetconf's policy.

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"reflect"
 	"regexp"
 	"strings"
@@ -26,7 +27,7 @@ lagg = "lagg5"
 	}
 	want := &Config{
 		Mode: ModeLagg, VFDelay: 120, VFDelaySet: true, DevdPriority: 11,
-		Interfaces: map[string]Interface{"hn0": {Skip: true}, "hn1": {Lagg: "lagg5"}, "hn2": {}},
+		Interfaces: map[string]Interface{"hn0": {Skip: true}, "hn1": {Lagg: "lagg5", LaggLine: 8}, "hn2": {}},
 		Source:     "h.toml",
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -71,7 +72,6 @@ func TestParseErrors(t *testing.T) {
 		{"lagg type", "[interface.hn0]\nlagg = 5\n", "h.toml:2: interface.hn0.lagg: want a string, got an integer"},
 		{"lagg bad name", "[interface.hn0]\nlagg = \"lagg0 up\"\n", `h.toml:2: interface.hn0.lagg: invalid interface name "lagg0 up": ' ' is not allowed`},
 		{"lagg not lagg", "[interface.hn0]\nlagg = \"bridge0\"\n", `h.toml:2: interface.hn0.lagg: "bridge0": want laggN`},
-		{"lagg shared", "[interface.hn0]\n[interface.hn1]\nlagg = \"lagg0\"\n", "h.toml:3: interface.hn1.lagg: lagg0 is already the lagg of hn0"},
 	}
 	for _, tt := range tests {
 		_, err := Parse("h.toml", []byte(tt.src))
@@ -111,7 +111,8 @@ func TestSampleDocumentsDefaults(t *testing.T) {
 	}
 	want := Default()
 	want.Source, want.VFDelaySet = "sample", true
-	want.Interfaces["hn0"] = Interface{Lagg: "lagg0"}
+	line := 1 + bytes.Count(src[:bytes.Index(src, []byte(`lagg = "lagg0"`))], []byte("\n"))
+	want.Interfaces["hn0"] = Interface{Lagg: "lagg0", LaggLine: line}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("uncommented sample: got %+v, want %+v", c, want)
 	}

@@ -81,25 +81,21 @@ func (c *Config) decodeInterfaces(root tomlpos.Table) error {
 	if err != nil {
 		return err
 	}
-	owner := map[string]string{} // lagg -> hn, to refuse two hn on one lagg
+	// Two hn on one lagg are not refused here: only render knows which hn
+	// are managed (skip, NOAUTO, absent from the host), so it alone refuses
+	// a clash, naming the lagg key's line (Interface.LaggLine).
 	for _, name := range ifs.Keys() {
-		unit, err := hn.HNUnit(name)
-		if err != nil {
-			return ifs.Errorf(name, "%v", err)
-		}
 		t, _, err := ifs.Table(name)
 		if err != nil {
 			return err
+		}
+		if _, err := hn.HNUnit(name); err != nil {
+			return ifs.Errorf(name, "%v", err)
 		}
 		i, err := decodeInterface(t)
 		if err != nil {
 			return err
 		}
-		lagg := i.LaggName(unit)
-		if prev, dup := owner[lagg]; dup {
-			return t.Errorf("lagg", "%s is already the lagg of %s", lagg, prev)
-		}
-		owner[lagg] = name
 		c.Interfaces[name] = i
 	}
 	return nil
@@ -126,5 +122,6 @@ func decodeInterface(t tomlpos.Table) (Interface, error) {
 	if !laggName.MatchString(i.Lagg) {
 		return i, t.Errorf("lagg", "%q: want laggN (a name ifconfig can create as a lagg)", i.Lagg)
 	}
+	i.LaggLine = t.Line("lagg")
 	return i, nil
 }

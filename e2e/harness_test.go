@@ -7,7 +7,6 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/hvnetconf/hvnetconf/internal/conformance"
 	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	"github.com/hvnetconf/hvnetconf/live"
 )
 
@@ -23,29 +23,15 @@ var binary string // hvnetconf, built once (static: it runs in the sandbox)
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "hvnetconf-e2e-")
 	if err == nil {
-		err = build(dir)
+		binary, err = testtool.Build(dir, "../cmd/hvnetconf", "fakebsd")
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		os.Exit(1)
 	}
-	binary = filepath.Join(dir, "hvnetconf")
 	code := fakebsd.RunTests(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-func build(dir string) error {
-	gotool := filepath.Join(os.Getenv("GOROOT"), "bin", "go")
-	if os.Getenv("GOROOT") == "" {
-		gotool = "go"
-	}
-	cmd := exec.Command(gotool, "build", "-tags", "fakebsd", "-o", filepath.Join(dir, "hvnetconf"), "../cmd/hvnetconf")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build ../cmd/hvnetconf: %v\n%s", err, b)
-	}
-	return nil
 }
 
 // host is an emulated Azure guest in non-transparent mode: hn0 with a DHCP

@@ -107,7 +107,9 @@ func TestLinkFlapsKeepAddress(t *testing.T) {
 			if len(flaps) != 2 || !strings.Contains(flaps[0], "LINK_DOWN") || !strings.Contains(flaps[1], "service dhclient quietstart lagg0") {
 				t.Errorf("%s: lagg0's link events: %q", st.name, flaps)
 			}
-			h.addressStaysOnLagg()
+			if !strings.Contains(h.iface("lagg0"), "inet 10.0.0.4/24") {
+				t.Fatalf("%s: lagg0 lost its address:\n%s", st.name, h.Dump())
+			}
 			s := h.State()
 			if s.Leases["lagg0"] != 1 || s.Renewals["lagg0"] != renewals+1 || h.dhclientPid("lagg0") != pid {
 				t.Errorf("%s: leases %d, renewals %d (before %d), dhclient pid %q (before %q)", st.name,

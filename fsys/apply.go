@@ -14,7 +14,8 @@ import (
 // devd files are world-readable configuration, as in the base system.
 const Mode fs.FileMode = 0o644
 
-// DirMode is the permission of the directories Apply creates (less umask).
+// DirMode is the permission of the directories Apply creates, whatever
+// the umask (osOps.Mkdir).
 const DirMode fs.FileMode = 0o755
 
 // Change is one file to write (Data) or to remove (Remove, Data nil).
@@ -83,6 +84,11 @@ func (r *Root) plan(changes []Change) ([]step, error) {
 			return nil, sysexits.Errorf(sysexits.Software, "%s: changed twice in one apply (also as %s)", c.Path, first)
 		}
 		seen[rel] = c.Path
+		if !c.Remove && !Owned(c.Data) {
+			// Recovery relies on it: a staged file without the
+			// header is not hvnetconf's (checkJournal).
+			return nil, sysexits.Errorf(sysexits.Software, "%s: content without hvnetconf's header", c.Path)
+		}
 		s := step{logical: c.Path, rel: rel, data: c.Data, remove: c.Remove, mode: Mode}
 		if err := r.inspect(&s); err != nil {
 			return nil, err
@@ -119,6 +125,10 @@ func (r *Root) inspect(s *step) error {
 		return conflict("is a symbolic link; hvnetconf writes only regular files")
 	case !fi.Mode().IsRegular():
 		return conflict("exists and is %s; hvnetconf writes only regular files", kind(fi.Mode()))
+	case links(fi) > 1:
+		// Not hvnetconf's (it renames new files in, one name each), and
+		// another name may be outside the root (see hardLinked).
+		return conflict("has %d hard links; hvnetconf replaces only files with one", links(fi))
 	}
 	old, err := r.ops.ReadRegular(s.rel, MaxFileSize)
 	if err != nil {

@@ -2,6 +2,8 @@ package fsys
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -83,24 +85,27 @@ func TestApplyRefuses(t *testing.T) {
 		tree   tree
 		change Change
 		want   string
+		linked string // a file of the tree given the target's name too
 	}{
 		{"foreign file", tree{"usr/local/etc/other/x.conf": {"notify 0 {};\n", 0}},
 			Change{Path: other, Data: []byte(owned(""))},
-			other + ": exists and was not written by hvnetconf; move it away or merge it by hand"},
+			other + ": exists and was not written by hvnetconf; move it away or merge it by hand", ""},
 		{"header not on first line", tree{"usr/local/etc/other/x.conf": {"\n" + owned(""), 0}},
-			Change{Path: other, Data: []byte(owned(""))}, other + ": exists and was not written by hvnetconf"},
+			Change{Path: other, Data: []byte(owned(""))}, other + ": exists and was not written by hvnetconf", ""},
 		{"foreign file to remove", tree{"usr/local/etc/other/x.conf": {"mine\n", 0}},
-			Change{Path: other, Remove: true}, other + ": was not written by hvnetconf; it will not be removed"},
+			Change{Path: other, Remove: true}, other + ": was not written by hvnetconf; it will not be removed", ""},
 		{"directory", tree{"usr/local/etc/other/x.conf": {"dir", 0}},
-			Change{Path: other, Data: []byte(owned(""))}, other + ": exists and is a directory"},
+			Change{Path: other, Data: []byte(owned(""))}, other + ": exists and is a directory", ""},
 		{"symlink target", tree{"usr/local/etc/other/x.conf": {"-> ../../../../etc/rc.conf", 0}},
-			Change{Path: other, Data: []byte(owned(""))}, other + ": is a symbolic link"},
+			Change{Path: other, Data: []byte(owned(""))}, other + ": is a symbolic link", ""},
 		{"parent is a file", tree{"usr/local/etc/other": {"x\n", 0}},
-			Change{Path: other, Data: []byte(owned(""))}, other + ": parent /usr/local/etc/other: is not a directory"},
+			Change{Path: other, Data: []byte(owned(""))}, other + ": parent /usr/local/etc/other: is not a directory", ""},
 		{"dot-dot", nil, Change{Path: "/usr/../../etc/x", Data: []byte(owned(""))},
-			"/usr/../../etc/x: not a clean absolute path below the root"},
-		{"relative", nil, Change{Path: "etc/x", Data: []byte(owned(""))}, "etc/x: not a clean absolute path"},
-		{"root itself", nil, Change{Path: "/", Remove: true}, "/: not a clean absolute path"},
+			"/usr/../../etc/x: not a clean absolute path below the root", ""},
+		{"relative", nil, Change{Path: "etc/x", Data: []byte(owned(""))}, "etc/x: not a clean absolute path", ""},
+		{"root itself", nil, Change{Path: "/", Remove: true}, "/: not a clean absolute path", ""},
+		{"hard link", tree{"usr/local/etc/other": {"dir", 0}}, Change{Path: other, Data: []byte(owned(""))},
+			other + ": has 2 hard links; hvnetconf replaces only files with one", "etc/rc.conf"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,6 +114,11 @@ func TestApplyRefuses(t *testing.T) {
 				tr[p] = e
 			}
 			dir := build(t, tr)
+			if tt.linked != "" {
+				if err := os.Link(filepath.Join(dir, tt.linked), filepath.Join(dir, other)); err != nil {
+					t.Fatal(err)
+				}
+			}
 			before := snapshot(t, dir)
 			_, err := open(t, dir).Apply(append(changes(), tt.change))
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) || sysexits.Code(err) != sysexits.CantCreate {
@@ -126,6 +136,21 @@ func TestApplyTwiceSamePath(t *testing.T) {
 	_, err := r.Apply([]Change{{Path: devd, Data: []byte(owned(""))}, {Path: devd, Remove: true}})
 	if sysexits.Code(err) != sysexits.Software {
 		t.Errorf("got %v, want exit 70", err)
+	}
+}
+
+// TestApplyOnlyOwnedContent: everything hvnetconf writes carries its
+// header (recovery relies on it: checkJournal); content without it is a
+// bug, refused before anything is written.
+func TestApplyOnlyOwnedContent(t *testing.T) {
+	dir := build(t, base())
+	before := snapshot(t, dir)
+	_, err := open(t, dir).Apply(append(changes(), Change{Path: other, Data: []byte("x=1\n")}))
+	if sysexits.Code(err) != sysexits.Software || !strings.HasPrefix(err.Error(), other+": content without hvnetconf's header") {
+		t.Errorf("got %v, want exit 70 naming %s", err, other)
+	}
+	if got := snapshot(t, dir); got != before {
+		t.Errorf("tree changed:\n%s", got)
 	}
 }
 

@@ -1,6 +1,8 @@
 package fsys
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -110,8 +112,10 @@ func TestRecoverKeepsForeignFile(t *testing.T) {
 func TestRecoverRefusesForgedJournal(t *testing.T) {
 	for _, body := range []string{
 		"remove \"usr/local/etc/owned\"\n",
-		"rename \"usr/local/etc/rc.conf.d/.x.hvnetconf-0123456789ab\" \"etc/rc.conf\"\n",
-		"rename \"tmp/.network.hvnetconf-0123456789ab\" \"usr/local/etc/rc.conf.d/network\"\n",
+		"rename 0 " + noHash + " \"usr/local/etc/rc.conf.d/.x.hvnetconf-0123456789ab\" \"etc/rc.conf\"\n",
+		"rename 0 " + noHash + " \"tmp/.network.hvnetconf-0123456789ab\" \"usr/local/etc/rc.conf.d/network\"\n",
+		"rename \"usr/local/etc/rc.conf.d/.network.hvnetconf-0123456789ab\" \"usr/local/etc/rc.conf.d/network\"\n", // version 1
+		"remove \"usr/local/etc/rc.conf.d/routing\"\nremove \"usr/local/etc/rc.conf.d/routing\"\n",
 		"remove \"usr/local/etc/rc.conf.d/../../../../etc/rc.conf\"\n",
 		"remove \"usr/local/etc/rc.conf.d/network\nx\"\n",
 		"remove \"" + strings.Repeat("x", 70<<10) + "\"\n",
@@ -128,5 +132,49 @@ func TestRecoverRefusesForgedJournal(t *testing.T) {
 		if got := snapshot(t, dir); got != before {
 			t.Errorf("journal %q changed the tree:\n%s", body, got)
 		}
+	}
+}
+
+// noHash is the SHA-256 of nothing, for journal lines.
+var noHash = fmt.Sprintf("%x", sha256.Sum256(nil))
+
+// TestRecoverJudgesJournalWhole: a journal whose first entry is fine but
+// whose second names a bad staged file is refused before the first rename:
+// exit 65 in one line naming the second entry, and nothing changed.
+func TestRecoverJudgesJournalWhole(t *testing.T) {
+	const dir = "usr/local/etc/rc.conf.d/"
+	good, goodTmp := owned("ATTACKER\n"), dir+".network.hvnetconf-0123456789ab"
+	badTmp := dir + ".routing.hvnetconf-0123456789ab"
+	line := func(tmp, target, content string) string {
+		return fmt.Sprintf("rename %d %x %q %q\n", len(content), sha256.Sum256([]byte(content)), tmp, target)
+	}
+	tests := []struct {
+		name   string
+		staged entry  // the second entry's staged file
+		second string // the second entry
+		want   string
+	}{
+		{"link", entry{"-> ../../../../etc/master.passwd", 0}, line(badTmp, dir+"routing", owned("x\n")), "not a regular file"},
+		{"directory", entry{"dir", 0}, line(badTmp, dir+"routing", owned("x\n")), "not a regular file"},
+		{"other content", entry{owned("y\n"), 0}, line(badTmp, dir+"routing", owned("x\n")), "does not hold what the journal recorded"},
+		{"no header", entry{"x\n", 0}, line(badTmp, dir+"routing", "x\n"), "was not written by hvnetconf"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := base()
+			tr[goodTmp] = entry{good, 0}
+			tr[badTmp] = tt.staged
+			tr[dir+JournalName] = entry{journalHeader + "\n" + line(goodTmp, dir+"network", good) + tt.second, 0}
+			root := build(t, tr)
+			before := snapshot(t, root)
+			_, err := open(t, root).Recover([]string{network, routing, devd, loader})
+			if sysexits.Code(err) != sysexits.DataErr || strings.Contains(err.Error(), "\n") ||
+				!strings.Contains(err.Error(), JournalName+":3: ") || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want exit 65 in one line naming line 3: %s", err, tt.want)
+			}
+			if got := snapshot(t, root); got != before {
+				t.Errorf("the refused journal changed the tree:\n%s\nwas:\n%s", got, before)
+			}
+		})
 	}
 }

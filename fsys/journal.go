@@ -3,6 +3,8 @@ package fsys
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -24,7 +26,10 @@ import (
 // *.conf files, so nothing on the booted system reads it.
 const JournalName = ".hvnetconf.journal"
 
-const journalHeader = "hvnetconf journal 1"
+// journalHeader starts every journal. Version 2 records each staged
+// file's size and SHA-256, so that a journal is judged whole before any
+// of it is done (checkJournal).
+const journalHeader = "hvnetconf journal 2"
 
 // tempName matches the temporary files hvnetconf creates: "." + the
 // target's name + ".hvnetconf-" + 12 hex digits (see osOps.CreateTemp).
@@ -44,7 +49,7 @@ func (r *Root) writeJournal(jrel string, steps []step) error {
 		if s.remove {
 			fmt.Fprintf(&b, "remove %s\n", strconv.Quote(s.rel))
 		} else {
-			fmt.Fprintf(&b, "rename %s %s\n", strconv.Quote(s.tmp), strconv.Quote(s.rel))
+			fmt.Fprintf(&b, "rename %d %x %s %s\n", len(s.data), sha256.Sum256(s.data), strconv.Quote(s.tmp), strconv.Quote(s.rel))
 		}
 	}
 	logical := "/" + jrel
@@ -76,7 +81,10 @@ func (r *Root) removeJournal(jrel string) error {
 
 // journalEntry is one journal line.
 type journalEntry struct {
+	line        int
 	tmp, target string // tmp "" = remove target
+	size        int    // the staged file's size and hash
+	sum         [sha256.Size]byte
 }
 
 // Recover finishes a change a crashed run left half done, and removes
@@ -108,6 +116,9 @@ func (r *Root) Recover(targets []string) ([]string, error) {
 			continue
 		}
 		entries, err := parseJournal("/"+jrel, data, allowed)
+		if err == nil {
+			err = r.checkJournal("/"+jrel, entries)
+		}
 		if err != nil {
 			return did, err
 		}
@@ -139,46 +150,109 @@ func (r *Root) Recover(targets []string) ([]string, error) {
 // parseJournal reads the journal strictly: anything unexpected means it
 // was not written by this version, and nothing is guessed.
 func parseJournal(name string, data []byte, allowed map[string]string) ([]journalEntry, error) {
-	bad := func(line int, what string) error {
-		return sysexits.Errorf(sysexits.DataErr, "%s:%d: %s; move the journal away after checking the files it names", name, line, what)
-	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	var out []journalEntry
+	named := map[string]bool{}
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
 		if n == 1 {
 			if line != journalHeader {
-				return nil, bad(n, "not an hvnetconf journal")
+				return nil, badJournal(name, n, "not an hvnetconf journal (version 2)")
 			}
 			continue
 		}
-		verb, rest, _ := strings.Cut(line, " ")
-		names, err := quotedFields(rest)
-		switch {
-		case err != nil:
-			return nil, bad(n, err.Error())
-		case verb == "remove" && len(names) == 1:
-			out = append(out, journalEntry{target: names[0]})
-		case verb == "rename" && len(names) == 2:
-			out = append(out, journalEntry{tmp: names[0], target: names[1]})
-		default:
-			return nil, bad(n, "unknown entry")
+		e, err := parseEntry(line)
+		if err != nil {
+			return nil, badJournal(name, n, err.Error())
 		}
-		last := out[len(out)-1]
-		if _, ok := allowed[last.target]; !ok {
-			return nil, bad(n, "names a file that is not one of hvnetconf's targets")
+		e.line = n
+		switch _, ok := allowed[e.target]; {
+		case !ok:
+			return nil, badJournal(name, n, "names a file that is not one of hvnetconf's targets")
+		case e.tmp != "" && (path.Dir(e.tmp) != path.Dir(e.target) || !tempName.MatchString(path.Base(e.tmp))):
+			return nil, badJournal(name, n, "not an hvnetconf temporary file beside its target")
+		case named[e.target] || named[e.tmp]:
+			return nil, badJournal(name, n, "names a file twice")
 		}
-		if last.tmp != "" && (path.Dir(last.tmp) != path.Dir(last.target) || !tempName.MatchString(path.Base(last.tmp))) {
-			return nil, bad(n, "not an hvnetconf temporary file beside its target")
+		named[e.target] = true
+		if e.tmp != "" {
+			named[e.tmp] = true
 		}
+		out = append(out, e)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, bad(0, err.Error())
+		return nil, badJournal(name, 0, err.Error())
 	}
 	if len(data) == 0 {
-		return nil, bad(1, "empty")
+		return nil, badJournal(name, 1, "empty")
 	}
 	return out, nil
+}
+
+// badJournal is the one line that refuses a journal at line.
+func badJournal(name string, line int, what string) error {
+	return sysexits.Errorf(sysexits.DataErr, "%s:%d: %s; move the journal away after checking the files it names", name, line, what)
+}
+
+// parseEntry reads one line: remove "TARGET", or rename SIZE SHA256 "TMP"
+// "TARGET".
+func parseEntry(line string) (journalEntry, error) {
+	verb, rest, _ := strings.Cut(line, " ")
+	var e journalEntry
+	if verb == "rename" {
+		size, rest2, _ := strings.Cut(rest, " ")
+		sum, names, _ := strings.Cut(rest2, " ")
+		n, err := strconv.Atoi(size)
+		raw, herr := hex.DecodeString(sum)
+		if err != nil || n < 0 || n > MaxFileSize || herr != nil || len(raw) != sha256.Size {
+			return e, errors.New("bad size or hash")
+		}
+		e.size, e.sum = n, [sha256.Size]byte(raw)
+		rest = names
+	}
+	names, err := quotedFields(rest)
+	switch {
+	case err != nil:
+		return e, err
+	case verb == "remove" && len(names) == 1:
+		e.target = names[0]
+	case verb == "rename" && len(names) == 2:
+		e.tmp, e.target = names[0], names[1]
+	default:
+		return e, errors.New("unknown entry")
+	}
+	return e, nil
+}
+
+// checkJournal judges a journal whole before anything of it is done: each
+// staged file still there must be a regular file holding what the journal
+// recorded (size and hash) and carrying hvnetconf's header, as everything
+// hvnetconf stages does. One bad entry refuses the journal, and nothing
+// is changed: a forged journal cannot get its first renames done before
+// a later entry is found wrong.
+func (r *Root) checkJournal(name string, entries []journalEntry) error {
+	for _, e := range entries {
+		if e.tmp == "" {
+			continue
+		}
+		fi, err := r.ops.Lstat(e.tmp)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // renamed before the crash
+		}
+		if err != nil || !fi.Mode().IsRegular() {
+			return badJournal(name, e.line, "its staged file is not a regular file")
+		}
+		data, err := r.ops.ReadRegular(e.tmp, MaxFileSize)
+		switch {
+		case err != nil:
+			return badJournal(name, e.line, "its staged file cannot be read: "+unwrapPath(err).Error())
+		case len(data) != e.size || sha256.Sum256(data) != e.sum:
+			return badJournal(name, e.line, "its staged file does not hold what the journal recorded")
+		case !Owned(data):
+			return badJournal(name, e.line, "its staged file was not written by hvnetconf")
+		}
+	}
+	return nil
 }
 
 func quotedFields(s string) ([]string, error) {
@@ -201,12 +275,8 @@ func quotedFields(s string) ([]string, error) {
 // crash) is left alone.
 func (r *Root) redo(e journalEntry, logical string) (string, error) {
 	if e.tmp != "" {
-		ti, err := r.ops.Lstat(e.tmp)
-		if errors.Is(err, fs.ErrNotExist) {
-			return "", nil // renamed before the crash
-		}
-		if err != nil || !ti.Mode().IsRegular() {
-			return "", sysexits.Errorf(sysexits.DataErr, "%s: the journal's staged file is not a regular file; move the journal away", logical)
+		if _, err := r.ops.Lstat(e.tmp); errors.Is(err, fs.ErrNotExist) {
+			return "", nil // renamed before the crash (checkJournal judged the rest)
 		}
 	}
 	fi, err := r.ops.Lstat(e.target)

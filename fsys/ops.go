@@ -10,6 +10,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"syscall"
 )
 
 // ops is every file operation Apply and Restore perform, so that tests can
@@ -78,6 +79,27 @@ func (o osOps) ReadDir(name string, n int) ([]fs.DirEntry, error) {
 	}
 	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	return entries, nil
+}
+
+// Mkdir makes a directory with exactly perm: mkdir(2) takes the umask
+// away (0700 under umask 077), and the booted system's daemons and users
+// expect 0755 for /usr/local/etc and its subdirectories, as the base
+// system ships them (etc/mtree/BSD.local.dist). The mode is set through
+// the opened directory (O_NOFOLLOW), so a name swapped for a link
+// meanwhile is never changed.
+func (o osOps) Mkdir(name string, perm fs.FileMode) error {
+	if err := o.Root.Mkdir(name, perm); err != nil {
+		return err
+	}
+	d, err := o.OpenFile(name, os.O_RDONLY|syscall.O_DIRECTORY|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return err
+	}
+	err = d.Chmod(perm)
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func (o osOps) SyncDir(dir string) error {

@@ -121,6 +121,10 @@ func readErr(logical string, err error) error {
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		return sysexits.New(sysexits.DataErr, &PathError{Path: logical, Err: errWaits})
 	}
+	var hl hardLinked
+	if errors.As(err, &hl) {
+		return sysexits.New(sysexits.DataErr, &PathError{Path: logical, Err: hl})
+	}
 	var nr notRegular
 	if errors.As(err, &nr) {
 		return sysexits.New(sysexits.DataErr, &PathError{Path: logical, Err: nr})
@@ -138,7 +142,30 @@ func readRegular(root *os.Root, name string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && links(fi) > 1 {
+		return nil, hardLinked(links(fi))
+	}
 	return readOpen(f, limit)
+}
+
+// hardLinked is a file under the root with more than one name. A hard
+// link is the same file as every other name it has, which may be outside
+// the root: a user who can write a directory of an image on the build
+// host's file system can link a file there that only root may read (on
+// FreeBSD, security.bsd.hardlink_check_uid=0 by default lets anyone link
+// a file they do not own), and hvnetconf, running as root, would read it
+// and could echo it (vars prints values). Nothing tells such a link from
+// one made inside the root, so no file with more than one link is read.
+// A stock FreeBSD has none among the files hvnetconf reads: base installs
+// its hard links for programs only (LINKS in bin/ and sbin/ Makefiles);
+// /etc/defaults/rc.conf is installed as a file of its own
+// (libexec/rc/Makefile, CONFETCDEFAULTS, 15.0), and rc.conf, rc.conf.d,
+// loader.conf and pf.conf are written by editors, sysrc and bsdinstall,
+// which replace or write a file, never link one.
+type hardLinked uint64
+
+func (n hardLinked) Error() string {
+	return fmt.Sprintf("has %d hard links; hvnetconf reads only files with one (another name may be outside the root): give it a copy of its own (cp it, then mv the copy over it)", uint64(n))
 }
 
 // notRegular is an open file that turned out not to be a regular file
@@ -212,4 +239,12 @@ const readTimeout = 2 * time.Second
 // poller does not handle, it is refused (os.ErrNoDeadline) and needed not.
 func bound(f *os.File) {
 	_ = f.SetReadDeadline(time.Now().Add(readTimeout))
+}
+
+// links is the number of names fi's file has (st_nlink).
+func links(fi fs.FileInfo) uint64 {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return uint64(st.Nlink)
+	}
+	return 1
 }

@@ -41,6 +41,14 @@ func TestReadFile(t *testing.T) {
 	if err := os.Symlink("fifo", filepath.Join(dir, "etc/to-fifo")); err != nil {
 		t.Fatal(err)
 	}
+	// A hard link to a host file, and one between two files of the root:
+	// the same file either way, so both are refused.
+	if err := os.Link(filepath.Join(outer, "secret"), filepath.Join(dir, "etc/rc.conf.local")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(filepath.Join(dir, "var/etc/x.toml"), filepath.Join(dir, "etc/x.toml")); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		path   string
 		data   string
@@ -52,7 +60,8 @@ func TestReadFile(t *testing.T) {
 		{"/etc/link", "a=1\n", true, 0, ""},
 		{"/usr/home/rc.conf", "a=1\n", true, 0, ""},
 		{"/etc/rooted", "a=1\n", true, 0, ""},
-		{"/usr/local/etc/x.toml", "x\n", true, 0, ""},
+		{"/usr/local/etc/x.toml", "", false, sysexits.DataErr, "/usr/local/etc/x.toml: has 2 hard links; hvnetconf reads only files with one"},
+		{"/etc/rc.conf.local", "", false, sysexits.DataErr, "/etc/rc.conf.local: has 2 hard links; hvnetconf reads only files with one"},
 		{"/etc/../etc/rc.conf", "a=1\n", true, 0, ""},
 		{"/../etc/rc.conf", "a=1\n", true, 0, ""},
 		{"/etc/self/self/rc.conf", "a=1\n", true, 0, ""},

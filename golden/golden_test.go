@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	"github.com/hvnetconf/hvnetconf/internal/updateflag"
 	"github.com/hvnetconf/hvnetconf/render"
 )
@@ -28,13 +29,10 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	binary = filepath.Join(dir, "hvnetconf")
 	// Static, so that it also runs inside the conformance sandbox.
-	build := exec.Command("go", "build", "-tags", "fakebsd", "-o", binary, "../cmd/hvnetconf")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	out, err := build.CombinedOutput()
+	binary, err = testtool.Build(dir, "../cmd/hvnetconf", "fakebsd")
 	if err != nil {
-		os.Stderr.Write(out)
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
 	code := fakebsd.RunTests(m) // removes the emulated host's programs too
@@ -49,9 +47,11 @@ func TestMain(m *testing.M) {
 }
 
 // scenario is one directory: root/ (input tree), state.toml, args (extra
-// flags, one per line), and the expectations diff.txt, stderr.txt, exit and
-// want/ (the target files after render). A name ending in -no-change must
-// give an empty diff whatever -update says.
+// flags, one per line), expect.toml (the outcome on FreeBSD, by hand), and
+// the recorded stderr.txt, exit, want/ (the target files after render) and
+// boot.txt (conformance). The diff itself is not recorded: patch -p1 must
+// turn root/ into want/ with it. A name ending in -no-change must give an
+// empty diff whatever -update says.
 type scenario struct {
 	name, dir string
 }
@@ -110,10 +110,8 @@ func (sc scenario) hvnetconf(t *testing.T, root string, cmd ...string) result {
 }
 
 func (sc scenario) run(t *testing.T) {
-	root := t.TempDir()
-	copyTree(t, filepath.Join(sc.dir, "root"), root)
-	addDefaults(t, root)
-	before := readTree(t, root)
+	root := sc.root(t)
+	before := testtool.ReadTree(t, root)
 
 	diff := sc.hvnetconf(t, root, "diff")
 	if strings.HasSuffix(sc.name, "-no-change") && (diff.code != 0 || diff.stdout != "") {
@@ -121,17 +119,21 @@ func (sc scenario) run(t *testing.T) {
 		// render, which must still be current. Refresh the root instead.
 		t.Errorf("diff over a previous render: exit %d, want 0 and no output:\n%s", diff.code, diff.stdout)
 	}
-	sc.compare(t, "diff.txt", diff.stdout)
 	sc.compare(t, "stderr.txt", diff.stderr)
 	sc.compare(t, "exit", strconv.Itoa(diff.code)+"\n")
+	sc.dropDiffCopy(t)
 
 	rendered := sc.hvnetconf(t, root, "render")
 	if diff.code > 1 {
-		// An error: render must fail the same way and change nothing at all.
+		// An error: diff shows nothing, render fails the same way and
+		// changes nothing at all.
+		if diff.stdout != "" {
+			t.Errorf("diff exit %d printed a diff:\n%s", diff.code, diff.stdout)
+		}
 		if rendered.code != diff.code {
 			t.Errorf("render exit %d, diff exit %d", rendered.code, diff.code)
 		}
-		if after := readTree(t, root); !equalTrees(before, after) {
+		if after := testtool.ReadTree(t, root); !after.Equal(before) {
 			t.Errorf("failed render changed the root")
 		}
 		// Nothing is rendered, so nothing may be expected.
@@ -150,7 +152,21 @@ func (sc scenario) run(t *testing.T) {
 	if again := sc.hvnetconf(t, root, "diff"); again.code != 0 || again.stdout != "" {
 		t.Errorf("diff after render: exit %d, want 0 and no output:\n%s", again.code, again.stdout)
 	}
-	checkPatch(t, sc, before, readTree(t, root))
+	// The diff is proven, not recorded: patch turns the input into the
+	// rendered tree, which want/ holds.
+	testtool.CheckPatch(t, diff.stdout, before, testtool.ReadTree(t, root))
+}
+
+// dropDiffCopy: diff.txt is no longer kept (want/ and the patch check
+// prove the diff); -update removes a stale one.
+func (sc scenario) dropDiffCopy(t *testing.T) {
+	t.Helper()
+	path := filepath.Join(sc.dir, "diff.txt")
+	if *updateflag.Update {
+		os.Remove(path)
+	} else if _, err := os.Stat(path); err == nil {
+		t.Errorf("%s: the diff is proven by want/ and patch, not kept (go test ./golden -update removes it)", path)
+	}
 }
 
 // compare checks got against the expectation file name (or rewrites it).
@@ -158,7 +174,7 @@ func (sc scenario) compare(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join(sc.dir, name)
 	if *updateflag.Update {
-		writeFile(t, path, []byte(got))
+		testtool.WriteFile(t, path, got)
 		return
 	}
 	want, err := os.ReadFile(path)
@@ -182,7 +198,7 @@ func (sc scenario) compareTree(t *testing.T, root string) {
 		path := filepath.Join(want, target)
 		if *updateflag.Update {
 			if gotErr == nil {
-				writeFile(t, path, got)
+				testtool.WriteFile(t, path, string(got))
 			}
 			continue
 		}

@@ -19,9 +19,7 @@ import (
 func TestRuntimeOnlyPlan(t *testing.T) {
 	for _, sc := range scenarios(t) {
 		t.Run(sc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			copyTree(t, filepath.Join(sc.dir, "root"), dir)
-			addDefaults(t, dir)
+			dir := sc.root(t)
 			o := plan.Options{Root: testtool.OpenRoot(t, dir), StatePath: filepath.Join(sc.dir, "state.toml")}
 			full, ferr := plan.Prepare(context.Background(), o)
 			o.RuntimeOnly = true

@@ -36,9 +36,7 @@ func TestVarsOfEveryRoot(t *testing.T) {
 	for _, sc := range scenarios(t) {
 		t.Run(sc.name, func(t *testing.T) {
 			t.Parallel()
-			before := t.TempDir()
-			copyTree(t, filepath.Join(sc.dir, "root"), before)
-			roots := map[string]string{"before": before, "after": sc.rendered(t)}
+			roots := map[string]string{"before": sc.bareRoot(t), "after": renderedRoot(t, sc)}
 			for _, tree := range trees {
 				for when, root := range roots {
 					m := conformance.New(t, tree, conformance.Options{Config: root})
@@ -101,4 +99,10 @@ func assignedNames(root string) []string {
 		})
 	}
 	return names
+}
+
+// renderedRoot is sc.rendered's root alone.
+func renderedRoot(t *testing.T, sc scenario) string {
+	root, _ := sc.rendered(t)
+	return root
 }

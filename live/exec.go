@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 )
@@ -74,6 +75,12 @@ func (r ExecRunner) Run(ctx context.Context, argv ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, prog, argv[1:]...)
 	cmd.Args[0] = argv[0]
 	cmd.Env = r.environ()
+	// A process group of its own: what a terminal sends its foreground
+	// group (^C, ^Z, ^\, the SIGHUP of a hangup) reaches hvnetconf, which
+	// decides, and never kills a command half-way through its work (an
+	// rc.d script between stopping and starting a service). Its streams
+	// are pipes, so it never needs the terminal.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

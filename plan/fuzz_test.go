@@ -11,6 +11,7 @@ import (
 	"github.com/hvnetconf/hvnetconf/fsys"
 
 	"github.com/hvnetconf/hvnetconf/hn"
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // fuzzSnapshot is a small fixed host: one hn with a VF, one without.
@@ -53,8 +54,8 @@ func FuzzRenderRCConf(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, rc []byte) {
 		dir := t.TempDir()
-		writeFile(t, dir, "etc/defaults/rc.conf", defaults)
-		writeFile(t, dir, "etc/rc.conf", rc)
+		testtool.WriteFile(t, filepath.Join(dir, "etc/defaults/rc.conf"), string(defaults))
+		testtool.WriteFile(t, filepath.Join(dir, "etc/rc.conf"), string(rc))
 		root, err := fsys.Open(dir)
 		if err != nil {
 			t.Fatal(err)
@@ -85,15 +86,4 @@ func FuzzRenderRCConf(f *testing.F) {
 			t.Errorf("re-render changes %s (%s):\n%s\n---\n%s", c.Path, c.Kind(), c.Old, c.New)
 		}
 	})
-}
-
-func writeFile(t *testing.T, root, path string, data []byte) {
-	t.Helper()
-	p := filepath.Join(root, filepath.FromSlash(path))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
 }

@@ -14,11 +14,7 @@ import (
 // exampleDir copies examples/azure into a new directory.
 func exampleDir(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("../examples/azure")); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return testtool.CopyRoot(t, "../examples/azure", "") // it has its own defaults
 }
 
 // prepareExample renders dir with the example snapshot.

@@ -30,7 +30,12 @@ const (
 	cmdTick  = "rcconf:tick"  // top of every loop body: steps, memory, time
 	cmdEnter = "rcconf:enter" // top of every function body: nesting depth
 	cmdLeave = "rcconf:leave" // end of every function body: nesting depth
+	cmdMatch = "rcconf:match" // before every statement that matches: its cost
 	cmdProbe = "rcconf:probe" // captures a live view of the global variables
+	// cmdStatus N is a function that returns N, through cmdReturn: a tick
+	// leaves $? as it found it (statusArgs).
+	cmdStatus = "rcconf:status"
+	cmdReturn = "rcconf:return"
 )
 
 // refusal is one construct rcconf will not run, in top-level statement stmt.

@@ -22,6 +22,8 @@ var tickedSources = []string{
 	": && for i in 1; do :; done || while false; do :; done",
 	"{ f() { g() { for i in 1; do :; done; }; }; }",
 	"v=$(for i in 1; do :; done)", // in a word: refused, never ticked
+	// Statements that match: alone, in a loop, and both around a loop.
+	"v=${w%%a}\nwhile false; do : /e*; done\ncase $v in a) for i in $v; do :; done;; esac",
 }
 
 // printed is the tree as sh text.
@@ -45,7 +47,10 @@ func TestTicked(t *testing.T) {
 		}
 		before := printed(t, c.file)
 		ev := &evaluator{lim: &limits{}}
-		first := ev.lim.reserve(c.totalTicks())
+		first, err := ev.lim.reserve(c.totalTicks())
+		if err != nil {
+			t.Fatal(err)
+		}
 		var got []int
 		for i, st := range c.file.Stmts {
 			n := c.ticks[i+1] - c.ticks[i]
@@ -73,10 +78,19 @@ func TestTicked(t *testing.T) {
 	}
 }
 
-// tickNumbers lists the index argument of every tick in node.
+// tickNumbers lists the index argument of every tick in node. A matching
+// statement stands in both branches of the if around it (ticked): each
+// statement is looked at once.
 func tickNumbers(node syntax.Node) []int {
 	var out []int
+	seen := map[syntax.Node]bool{}
 	syntax.Walk(node, func(n syntax.Node) bool {
+		if st, ok := n.(*syntax.Stmt); ok {
+			if seen[st] {
+				return false
+			}
+			seen[st] = true
+		}
 		if ce, ok := n.(*syntax.CallExpr); ok && len(ce.Args) == 3 && strings.HasPrefix(ce.Args[0].Lit(), "rcconf:") {
 			i, _ := strconv.Atoi(ce.Args[2].Lit())
 			out = append(out, i)

@@ -35,6 +35,29 @@ var hostile = []struct {
 	{"case-pattern-expansions", "p=" + strings.Repeat("*a", 30000) + "\ncase x in $p$p$p) ;; esac", "/etc/rc.conf:2:"},
 	// The largest pattern that passes: two expansions of the largest value.
 	{"case-pattern-at-limits", "p=" + strings.Repeat("*a", 32000) + "\nwhile :; do case x in $p$p) ;; esac; done", "/etc/rc.conf:2:"},
+	// Matches charged by the expanded pattern times the value (match.go):
+	// each would run for minutes.
+	{"match-expanded", "p=" + strings.Repeat("a", 64<<10) + "\nx=$p\ny=${x%%*$p$p}", "/etc/rc.conf:3:1: limit: "},
+	{"match-built-in-statement", "p=" + strings.Repeat("a", 32<<10) + "\nx=$p$p y=${x%%*$p}", "/etc/rc.conf:2:1: limit: "},
+	{"match-in-loop-pass", "p=" + strings.Repeat("a", 32<<10) + "\nwhile :; do x=$p$p; y=${x%%*$p}; x=; done", "/etc/rc.conf:2:1: limit: "},
+	// The largest single match that passes, then again in a loop.
+	{"match-at-limits", "p=" + strings.Repeat("a", 1<<10) + "\nx=" + strings.Repeat("a", 3700) + "\nwhile :; do y=${x%*$p}; done", "/etc/rc.conf:3:1: limit: pattern matches"},
+	// Globs: a 400 KB literal pattern (12 s and 286 MiB to compile), and
+	// a pattern run over the long names of a directory in a loop.
+	{"glob-pattern-huge", ": /etc/" + strings.Repeat("*a", 200_000), "/etc/rc.conf:1:1: limit: pattern matches"},
+	{"glob-long-names", "p=" + strings.Repeat("*a", 2<<10) + "\nwhile :; do set -- /etc/d/$p$p; done", "/etc/rc.conf:2:1: limit: pattern matches"},
+	// Nesting (parse.go): the parser took 5 s and 525 MiB for 200,000
+	// nested braces, and died of a stack overflow in 200,000 nested
+	// parentheses; 100,000 commands joined by && took 16 s and 591 MiB to
+	// check.
+	{"nested-braces", "x=1\n" + strings.Repeat("{ ", 200_000) + ":" + strings.Repeat("; }", 200_000), "/etc/rc.conf:2:"},
+	{"nested-parens", "a=$((" + strings.Repeat("(", 200_000) + "1" + strings.Repeat(")", 200_000) + "))", "/etc/rc.conf:1:"},
+	{"nested-params", "a=" + strings.Repeat("${a:-", 100_000) + "x" + strings.Repeat("}", 100_000), "/etc/rc.conf:1:"},
+	{"and-chain", ":" + strings.Repeat(" && :", 100_000), "/etc/rc.conf:1:"},
+	{"nested-if", strings.Repeat("if :; then ", 15_000) + ":" + strings.Repeat("; fi", 15_000), "/etc/rc.conf:1:"},
+	{"eval-nested", "a='{ { { { '\n" + strings.Repeat("a=$a$a\n", 13) + "eval \"$a :\"", "/etc/rc.conf (eval):"},
+	// Each eval of a function keeps its parsed tree: 8 KiB a pass.
+	{"eval-functions", "while :; do eval 'f() { :; }'; done", "/etc/rc.conf:1:"},
 	{"value-too-big", "a=" + strings.Repeat("*a", 20000) + "\nb=$a$a", "/etc/rc.conf:1:1: limit: values over 64 KiB"},
 	{"positional-refs", "set -- " + strings.Repeat("x", 1<<10) + "\nwhile :; do a=\"$*$*$*$*\"; set -- \"$a\"; done", "/etc/rc.conf:2:"},
 }

@@ -27,6 +27,7 @@ const (
 	maxScan       = 20_000_000 // variables visited by the value checks
 	maxDirReads   = 10_000     // directories listed (globs)
 	maxDirEntries = 1_000_000  // directory entries returned (globs)
+	maxBodies     = 20_000     // loop, function and matching statements ticked (files and eval)
 )
 
 // limits holds the counters of one evaluation. A method that finds a limit
@@ -42,7 +43,8 @@ type limits struct {
 	scanned    int
 	dirReads   int
 	dirEntries int
-	bodies     []syntax.Node // loop and function bodies, for ticks' cost (ticks.go)
+	bodies     []syntax.Node // loop and function bodies and matching statements, for ticks' cost (ticks.go)
+	glob       int           // the longest glob pattern of the running statement (match.go)
 }
 
 // exceeded is the error for a limit passed.
@@ -74,6 +76,15 @@ func (l *limits) command(args []string) error {
 func (l *limits) charge(n int) error {
 	if l.expanded = satAdd(l.expanded, n); l.expanded > maxExpand {
 		return l.exceeded("expansions scan over %d MiB (a large value expanded in a loop?)", maxExpand>>20)
+	}
+	return nil
+}
+
+// chargeMatch counts the work of pattern matches (match.go), in the same
+// budget as charge.
+func (l *limits) chargeMatch(n int) error {
+	if l.expanded = satAdd(l.expanded, n); l.expanded > maxExpand {
+		return l.exceeded("pattern matches over the work budget (a long pattern matched against a long value?)")
 	}
 	return nil
 }
@@ -168,20 +179,28 @@ func (l *limits) listDir() error {
 	return nil
 }
 
-// listed counts the entries a listing returned.
-func (l *limits) listed(entries int) error {
+// listed counts the entries a listing returned, and the work of matching
+// the running statement's glob patterns (at most glob bytes, set by its
+// match tick) against their names, of names bytes in all.
+func (l *limits) listed(entries, names int) error {
 	if l.dirEntries += entries; l.dirEntries > maxDirEntries {
 		return l.exceeded("more than %d directory entries listed (a glob through a symlink loop?)", maxDirEntries)
 	}
-	return nil
+	return l.chargeMatch(satMul(satMul(names, l.glob), matchWeight))
 }
 
 // reserve makes room for n loop and function bodies (see ticked) and
-// returns the index of the first.
-func (l *limits) reserve(n int) int {
+// returns the index of the first. Each one keeps its tree alive (and with
+// it the parser's blocks of nodes, several KiB an eval), so their number
+// is bounded: eval of a function or a loop, in a loop, grew by 8 KiB a
+// pass without end.
+func (l *limits) reserve(n int) (int, error) {
 	first := len(l.bodies)
+	if first+n > maxBodies {
+		return 0, l.exceeded("more than %d loop, function and matching bodies (eval in a loop?)", maxBodies)
+	}
 	l.bodies = append(l.bodies, make([]syntax.Node, n)...)
-	return first
+	return first, nil
 }
 
 // setBody registers the body whose ticks carry index.
@@ -194,4 +213,15 @@ func (l *limits) bodyCost(index string, env expand.Environ, params []string) int
 		return 0
 	}
 	return cost(l.bodies[i], env, params)
+}
+
+// matching is the statement whose index a match tick carries (setBody),
+// or nil.
+func (l *limits) matching(index string) *syntax.Stmt {
+	i, err := strconv.Atoi(index)
+	if err != nil || i < 0 || i >= len(l.bodies) {
+		return nil
+	}
+	st, _ := l.bodies[i].(*syntax.Stmt)
+	return st
 }

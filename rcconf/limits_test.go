@@ -34,7 +34,9 @@ func TestLimitErrors(t *testing.T) {
 		{"eval depth", func(l *limits) error { l.evals = maxEvalDepth; return l.enterEval(1) }, "eval nests deeper than 64 levels"},
 		{"eval size", func(l *limits) error { return l.enterEval(maxFileSize + 1) }, "eval text over 1 MiB"},
 		{"dir reads", func(l *limits) error { l.dirReads = maxDirReads; return l.listDir() }, "more than 10000 directories listed"},
-		{"dir entries", func(l *limits) error { return l.listed(maxDirEntries + 1) }, "more than 1000000 directory entries listed"},
+		{"dir entries", func(l *limits) error { return l.listed(maxDirEntries+1, 0) }, "more than 1000000 directory entries listed"},
+		{"bodies", func(l *limits) error { _, err := l.reserve(maxBodies + 1); return err }, "more than 20000 loop, function and matching bodies"},
+		{"last body", func(l *limits) error { _, err := l.reserve(maxBodies); return err }, ""},
 		{"values", func(l *limits) error { return l.values(maxValueLen + 1) }, "values over 64 KiB"},
 		{"bound", func(l *limits) error { return l.bound(maxValue + 1) }, "values could grow over 16 MiB"},
 		{"growth", func(l *limits) error { return l.growth(maxValue/2+1, 2) }, "values could grow over 16 MiB in one pass"},
@@ -106,11 +108,11 @@ func TestBodyCost(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := testLimits()
-	if first := l.reserve(3); first != 0 {
-		t.Fatalf("first body %d, want 0", first)
+	if first, err := l.reserve(3); first != 0 || err != nil {
+		t.Fatalf("first body %d, %v; want 0", first, err)
 	}
-	if first := l.reserve(1); first != 3 {
-		t.Fatalf("first body %d, want 3 after 3 reserved", first)
+	if first, err := l.reserve(1); first != 3 || err != nil {
+		t.Fatalf("first body %d, %v; want 3 after 3 reserved", first, err)
 	}
 	l.setBody(1, f.Stmts[0].Cmd)
 	env := expand.ListEnviron("a=12345")

@@ -1,6 +1,11 @@
 package rcconf
 
-import "mvdan.cc/sh/v3/syntax"
+import (
+	"fmt"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
 
 // runFile runs a checked file statement by statement. Consecutive plain
 // assignments run as one batch (fast, and their origins are exact from the
@@ -11,7 +16,10 @@ func (ev *evaluator) runFile(logical string, c *checked) error {
 	if err != nil {
 		return err
 	}
-	first := ev.lim.reserve(c.totalTicks())
+	first, err := ev.lim.reserve(c.totalTicks())
+	if err != nil {
+		return ev.stop(err)
+	}
 	top := ev.sh.stack.push(logical, syntax.Pos{})
 	defer ev.sh.stack.pop()
 	stmts := c.file.Stmts
@@ -52,7 +60,7 @@ func (ev *evaluator) skipped(logical string, c *checked) (map[int]bool, error) {
 // file's first tick number.
 func (ev *evaluator) runAt(logical string, c *checked, i, first int, skip map[int]bool) (int, error) {
 	stmts := c.file.Stmts
-	if isPlain(stmts[i]) {
+	if batchable(stmts[i]) {
 		if j := ev.batchEnd(stmts, i, skip); j > i {
 			if err := ev.charge(&syntax.File{Stmts: stmts[i:j]}); err != nil {
 				return j, err
@@ -74,6 +82,9 @@ func (ev *evaluator) runAt(logical string, c *checked, i, first int, skip map[in
 		return i + 1, err
 	}
 	ev.origins.update(ev.sh.global, Origin{File: logical, Line: int(st.Pos().Line())})
+	if isPlain(stmts[i]) { // a plain statement that matches (batchable)
+		ev.recordPlain(logical, stmts[i:i+1])
+	}
 	return i + 1, ev.stop(ev.lim.values(ev.origins.longest))
 }
 
@@ -83,12 +94,16 @@ func (ev *evaluator) charge(node syntax.Node) error {
 	return ev.stop(ev.lim.charge(cost(node, ev.sh.global, ev.sh.params())))
 }
 
+// batchable: plain statements run in a batch, unless they match a
+// pattern, whose cost is known only when it runs (match.go).
+func batchable(st *syntax.Stmt) bool { return isPlain(st) && !matches(st) }
+
 // batchEnd extends a run of plain statements from i while the values they
 // build stay provably small.
 func (ev *evaluator) batchEnd(stmts []*syntax.Stmt, i int, skip map[int]bool) int {
 	u := ev.origins.longest
 	j := i
-	for j < len(stmts) && !skip[j] && isPlain(stmts[j]) {
+	for j < len(stmts) && !skip[j] && batchable(stmts[j]) {
 		b := stmtBound(stmts[j], u)
 		if b > maxValue {
 			break
@@ -113,6 +128,13 @@ func (ev *evaluator) runBatch(logical string, stmts []*syntax.Stmt) error {
 	if err := ev.run(&syntax.File{Name: logical, Stmts: stmts}); err != nil {
 		return err
 	}
+	ev.recordPlain(logical, stmts)
+	return nil
+}
+
+// recordPlain gives each name that plain statements assign its last
+// assignment as origin, even when the value did not change.
+func (ev *evaluator) recordPlain(logical string, stmts []*syntax.Stmt) {
 	last := map[string]int{}
 	for _, st := range stmts {
 		for _, as := range plainNames(st) {
@@ -124,18 +146,31 @@ func (ev *evaluator) runBatch(logical string, stmts []*syntax.Stmt) error {
 			ev.origins.record(name, vr.String(), Origin{File: logical, Line: line})
 		}
 	}
-	return nil
 }
 
+// maxShellLines bounds the findings one statement's output makes: a loop
+// printing to stderr (or traced by set -x) would otherwise flood them.
+const maxShellLines = 20
+
 // run runs node in the shell; what the shell printed becomes findings at
-// the innermost running statement.
+// the innermost running statement, without the trace of rcconf's own
+// internal commands (set -x shows every command, ticks included).
 func (ev *evaluator) run(node syntax.Node) error {
 	if err := ev.sh.run(node); err != nil {
 		return err
 	}
 	file, pos := ev.sh.stack.where()
+	n := 0
 	for _, line := range ev.sh.output() {
-		ev.warn(file, int(pos.Line()), "sh: "+line)
+		if _, cmd, _ := strings.Cut(line, " "); strings.HasPrefix(cmd, "rcconf:") && strings.Trim(line[:len(line)-len(cmd)], "+ ") == "" {
+			continue
+		}
+		if n++; n <= maxShellLines {
+			ev.warn(file, int(pos.Line()), "sh: "+line)
+		}
+	}
+	if n > maxShellLines {
+		ev.warn(file, int(pos.Line()), fmt.Sprintf("sh: ... %d more lines", n-maxShellLines))
 	}
 	return nil
 }

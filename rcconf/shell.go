@@ -33,9 +33,9 @@ type shell struct {
 // meter counts the work the interpreter does (limits.go); an error ends
 // the evaluation.
 type meter interface {
-	command(args []string) error // every simple command, before it runs
-	listDir() error              // before a directory is listed (globs)
-	listed(entries int) error    // after, with what it held
+	command(args []string) error     // every simple command, before it runs
+	listDir() error                  // before a directory is listed (globs)
+	listed(entries, names int) error // after: how many, and their names' bytes
 }
 
 // start sets up the interpreter. call sees every simple command with its
@@ -64,7 +64,10 @@ func (sh *shell) start(files *fsys, m meter, call interp.CallHandlerFunc) error 
 	// Capture a live view of the globals: the variables as the running
 	// statements change them, without copying them after each one.
 	probe := &syntax.Stmt{Cmd: &syntax.CallExpr{Args: []*syntax.Word{litWord(cmdProbe)}}}
-	if err := r.Run(sh.ctx, probe); err != nil || sh.global == nil {
+	status := &syntax.Stmt{Cmd: &syntax.FuncDecl{Parens: true, Name: &syntax.Lit{Value: cmdStatus},
+		Body: &syntax.Stmt{Cmd: &syntax.CallExpr{Args: []*syntax.Word{litWord(cmdReturn),
+			{Parts: []syntax.WordPart{&syntax.ParamExp{Short: true, Param: &syntax.Lit{Value: "1"}}}}}}}}}
+	if err := r.Run(sh.ctx, &syntax.File{Stmts: []*syntax.Stmt{probe, status}}); err != nil || sh.global == nil {
 		return sysexits.Errorf(sysexits.Software, "rcconf: cannot start the interpreter: %v", err)
 	}
 	return nil
@@ -98,7 +101,11 @@ func (sh *shell) readDir(ctx context.Context, p string) ([]fs.DirEntry, error) {
 		return nil, err
 	}
 	entries, err := sh.files.readDir(ctx, p)
-	if err := sh.stop(sh.meter.listed(len(entries))); err != nil {
+	names := 0
+	for _, e := range entries {
+		names += len(e.Name()) + 1
+	}
+	if err := sh.stop(sh.meter.listed(len(entries), names)); err != nil {
 		return nil, err
 	}
 	return entries, err

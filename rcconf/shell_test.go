@@ -28,8 +28,8 @@ func (m *fakeMeter) command(args []string) error {
 	return nil
 }
 
-func (m *fakeMeter) listDir() error           { m.lists++; return nil }
-func (m *fakeMeter) listed(entries int) error { m.entries += entries; return nil }
+func (m *fakeMeter) listDir() error              { m.lists++; return nil }
+func (m *fakeMeter) listed(entries, _ int) error { m.entries += entries; return nil }
 
 // passThrough is a call handler that lets every command run.
 func passThrough(_ context.Context, args []string) ([]string, error) { return args, nil }

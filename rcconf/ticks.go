@@ -13,10 +13,11 @@ import (
 // interpreter runs without asking the evaluator.
 
 // ticked returns top-level statement st ready to run, with n ticks
-// numbered from first: st itself when it has no loop or function body
-// (n is 0), else a copy of it with a tick at the top of every loop body
-// and at both ends of every function body, so that endless loops, runaway
-// growth and runaway recursion are caught. st stays as it is: evaluations
+// numbered from first: st itself when it has no loop or function body and
+// matches no pattern (n is 0), else a copy of it with a tick at the top of
+// every loop body, at both ends of every function body and before every
+// statement that matches a pattern (match.go), so that endless loops,
+// runaway growth, runaway recursion and runaway matches are caught. st stays as it is: evaluations
 // may share it (cache.go), and the numbers are this evaluation's.
 func (ev *evaluator) ticked(st *syntax.Stmt, first, n int) *syntax.Stmt {
 	if n == 0 {
@@ -28,8 +29,13 @@ func (ev *evaluator) ticked(st *syntax.Stmt, first, n int) *syntax.Stmt {
 		next++
 		return ev.tickStmt(name, node, next-1)
 	}
+	var matching []*syntax.Stmt
 	syntax.Walk(st, func(n syntax.Node) bool {
 		switch n := n.(type) {
+		case *syntax.Stmt:
+			if matches(n) {
+				matching = append(matching, n)
+			}
 		case *syntax.WhileClause:
 			n.Do = append([]*syntax.Stmt{tick(cmdTick, n)}, n.Do...)
 		case *syntax.ForClause:
@@ -46,6 +52,19 @@ func (ev *evaluator) ticked(st *syntax.Stmt, first, n int) *syntax.Stmt {
 		}
 		return true
 	})
+	// A statement that matches becomes "if tick; then itself; else
+	// itself; fi", its redirections (here-documents expand too) and !
+	// inside: the same in sh, with the tick run first; as a condition,
+	// the tick passes on the status before it ($? in the statement's own
+	// words) without set -e seeing it fail. Done after the walk, which
+	// would otherwise go on into each statement it made.
+	for _, m := range matching {
+		inner := *m
+		*m = syntax.Stmt{Position: m.Position, Cmd: &syntax.IfClause{Position: m.Position, ThenPos: m.Position, FiPos: m.End(),
+			Cond: []*syntax.Stmt{tick(cmdMatch, &inner)},
+			Then: []*syntax.Stmt{&inner},
+			Else: &syntax.IfClause{Position: m.Position, FiPos: m.End(), Then: []*syntax.Stmt{&inner}}}}
+	}
 	return st
 }
 
@@ -53,7 +72,11 @@ func (ev *evaluator) ticked(st *syntax.Stmt, first, n int) *syntax.Stmt {
 func countTicks(st *syntax.Stmt) int {
 	n := 0
 	syntax.Walk(st, func(node syntax.Node) bool {
-		switch node.(type) {
+		switch node := node.(type) {
+		case *syntax.Stmt:
+			if matches(node) {
+				n++
+			}
 		case *syntax.WhileClause, *syntax.ForClause:
 			n++
 		case *syntax.FuncDecl:
@@ -74,9 +97,10 @@ func (ev *evaluator) tickStmt(name string, node syntax.Node, index int) *syntax.
 	return &syntax.Stmt{Cmd: call}
 }
 
-// tick runs at the top of loop bodies and at both ends of function bodies:
-// it counts function calls in progress, checks the values against their
-// limits, charges the body's expansions, and keeps $? (see statusArgs).
+// tick runs at the top of loop bodies, at both ends of function bodies
+// and before matches: it counts function calls in progress, checks the
+// values against their limits, charges the body's expansions (or the
+// match's), and keeps $? (see statusArgs).
 // args are the name, the body's growth factor, and its index (setBody).
 func (ev *evaluator) tick(ctx context.Context, args []string) ([]string, error) {
 	switch args[0] {
@@ -86,6 +110,9 @@ func (ev *evaluator) tick(ctx context.Context, args []string) ([]string, error) 
 		}
 	case cmdLeave:
 		ev.lim.leaveCall()
+	}
+	if args[0] == cmdMatch {
+		return ev.matchTick(ctx, args[2])
 	}
 	env := interp.HandlerCtx(ctx).Env
 	longest, err := ev.measure(env)
@@ -106,14 +133,16 @@ func (ev *evaluator) tick(ctx context.Context, args []string) ([]string, error) 
 
 // statusArgs keeps $? as it was: a tick must not change what the next
 // command sees. In a function (leave) the exact status survives through
-// return; elsewhere zero or not is what conditions look at.
+// return; elsewhere through cmdStatus, a function that returns it.
 func statusArgs(ctx context.Context, leave bool) []string {
 	status := interp.HandlerCtx(ctx).LastExitStatus
 	switch {
 	case leave:
 		return []string{"return", strconv.Itoa(status)}
-	case status != 0:
+	case status == 1:
 		return []string{"false"}
+	case status != 0:
+		return []string{cmdStatus, strconv.Itoa(status)}
 	}
 	return []string{":"}
 }
@@ -190,4 +219,28 @@ func with[T any](node *T, change func(*T)) *T {
 	cp := *node
 	change(&cp)
 	return &cp
+}
+
+// matchTick charges the matches of the statement whose index a tick
+// carries, with the values as they are now, and sets the bound its globs
+// are charged by (limits.listed).
+func (ev *evaluator) matchTick(ctx context.Context, index string) ([]string, error) {
+	st := ev.lim.matching(index)
+	if st == nil {
+		return statusArgs(ctx, false), nil
+	}
+	env := interp.HandlerCtx(ctx).Env
+	longest := 0
+	if len(assignedNames(st)) > 0 {
+		var err error
+		if longest, err = ev.measure(env); err != nil {
+			return nil, err
+		}
+	}
+	cost, glob := matchCost(st, env, ev.sh.params(), longest)
+	ev.lim.glob = glob
+	if err := ev.stop(ev.lim.chargeMatch(cost)); err != nil {
+		return nil, err
+	}
+	return statusArgs(ctx, false), nil
 }

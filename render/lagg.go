@@ -28,7 +28,15 @@ func (b *builder) lagg() {
 		}
 		name := b.in.Config.Interface(h.Name).LaggName(h.Unit)
 		if other, taken := used[name]; taken {
-			b.finding(finding.Error, rcconf.Origin{File: configName(b.in.Config)}, "%s and %s would both become %s; %s is left alone", other, h.Name, name, h.Name)
+			// The one check of two managed hn on one lagg (config cannot
+			// tell which hn are managed); it names the lagg key that
+			// made the clash, h's own or, where h keeps its default
+			// name, other's.
+			line := b.in.Config.Interface(h.Name).LaggLine
+			if line == 0 {
+				line = b.in.Config.Interface(other).LaggLine
+			}
+			b.finding(finding.Error, rcconf.Origin{File: configName(b.in.Config), Line: line}, "%s and %s would both become %s; %s is left alone", other, h.Name, name, h.Name)
 			continue
 		}
 		if mine, ok := b.in.Netif.IfConfig(name); ok && mine.Name != "ifconfig_DEFAULT" {

@@ -2,50 +2,17 @@ package udiff
 
 import (
 	"fmt"
-	"io/fs"
 	"maps"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // tree maps slash paths to file contents.
 type tree map[string]string
-
-func writeTree(t *testing.T, dir string, tr tree) {
-	t.Helper()
-	for p, data := range tr {
-		name := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func readTree(t *testing.T, dir string) tree {
-	t.Helper()
-	tr := tree{}
-	err := filepath.WalkDir(dir, func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(name)
-		rel, _ := filepath.Rel(dir, name)
-		tr[filepath.ToSlash(rel)] = string(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr
-}
 
 // treeDiff is the multi-file diff old→new, file by file in path order.
 func treeDiff(old, new tree) string {
@@ -69,26 +36,7 @@ func treeDiff(old, new tree) string {
 // requires the result to be exactly new.
 func checkPatch(t *testing.T, old, new tree) {
 	t.Helper()
-	dir := t.TempDir()
-	writeTree(t, dir, old)
-	cmd := exec.Command("patch", "-p1", "--batch", "--forward", "--no-backup-if-mismatch", "-s", "-d", dir)
-	cmd.Stdin = strings.NewReader(treeDiff(old, new))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("patch -p1: %v\n%s", err, out)
-	}
-	got := readTree(t, dir)
-	for p := range got {
-		if _, ok := new[p]; !ok {
-			t.Errorf("%s: left behind by patch, want it deleted", p)
-		}
-	}
-	for p, want := range new {
-		if g, ok := got[p]; !ok {
-			t.Errorf("%s: missing after patch", p)
-		} else if g != want {
-			t.Errorf("%s: after patch %q, want %q", p, g, want)
-		}
-	}
+	testtool.CheckPatch(t, treeDiff(old, new), testtool.Tree(old), testtool.Tree(new))
 }
 
 func TestPatchAppliesTree(t *testing.T) {

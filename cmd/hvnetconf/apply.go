@@ -24,6 +24,7 @@ func applyCommand() *command {
 	f := &applyFlags{}
 	return &command{
 		name:    "apply",
+		holds:   true,
 		summary: "write the files, bring the running system in line, verify; roll back on failure",
 		flags: func(fs *pflag.FlagSet) {
 			f.in.register(fs)

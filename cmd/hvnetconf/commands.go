@@ -16,7 +16,10 @@ type command struct {
 	summary string
 	flags   func(fs *pflag.FlagSet) // registers the command's flags
 	run     func(ctx context.Context, inv *invocation) error
-	fs      *pflag.FlagSet
+	// holds: the command changes the running system, so it holds on
+	// through the end of its session (session, outbox).
+	holds bool
+	fs    *pflag.FlagSet
 }
 
 // invocation is what a command's run function gets: its parsed positional

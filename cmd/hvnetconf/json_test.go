@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -68,4 +70,44 @@ func TestJSONFileContents(t *testing.T) {
 	if modified.Action != "modify" || modified.OldContent != created.NewContent || modified.NewContent == created.NewContent {
 		t.Errorf("diff after an rc.conf change: %+v", modified)
 	}
+}
+
+// TestJSONContentNotUTF8: an owned file holding bytes that are not UTF-8
+// (a comment someone wrote in Latin-1) comes byte-exact in
+// old_content_base64, hashing to old_sha256, never as old_content with
+// U+FFFD in place of its bytes.
+func TestJSONContentNotUTF8(t *testing.T) {
+	root := exampleRoot(t)
+	if _, stderr, code := hvnetconf(t, "render", "-R", root, "--state", exampleState); code != 0 {
+		t.Fatalf("render: exit %d: %s", code, stderr)
+	}
+	const net = "/usr/local/etc/rc.conf.d/network"
+	name := filepath.Join(root, net)
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := append(data, "# caf\xe9 \xff\n"...)
+	if err := os.WriteFile(name, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := hvnetconf(t, "diff", "--json", "-R", root, "--state", exampleState)
+	var r report
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil || code != 1 {
+		t.Fatalf("diff: exit %d, %v: %s", code, err, stderr)
+	}
+	for _, f := range r.Files {
+		if f.Path != net {
+			continue
+		}
+		got, err := base64.StdEncoding.DecodeString(f.OldContentB64)
+		if f.Action != "modify" || f.OldContent != "" || err != nil || !bytes.Equal(got, edited) || sha(got) != f.OldSHA {
+			t.Errorf("%s: action %s, old_content %q, old_content_base64 %q (%v): want the edited bytes exactly", net, f.Action, f.OldContent, f.OldContentB64, err)
+		}
+		if f.NewContent == "" || f.NewContentB64 != "" {
+			t.Errorf("%s: the rendered file is UTF-8 and comes as text: %+v", net, f)
+		}
+		return
+	}
+	t.Fatalf("%s not in the report: %s", net, stdout)
 }

@@ -10,17 +10,16 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"slices"
-	"syscall"
 
+	"github.com/hvnetconf/hvnetconf/devd"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/internal/termsafe"
 	"github.com/spf13/pflag"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := watchSignals(context.Background())
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -57,6 +56,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return sysexits.Usage
 	}
 	inv := &invocation{cmd: cmd, args: fs.Args(), stdout: stdout, stderr: stderr}
+	if cmd.holds {
+		box := newOutbox(stdout, stderr, devd.Syslog())
+		defer box.close(outboxWait)
+		inv.stdout, inv.stderr = box.stdout(), box.stderr()
+		holdOn(ctx, inv.stderr)
+	}
 	err := cmd.run(ctx, inv)
 	for _, f := range slices.Backward(inv.atExit) {
 		f()
@@ -68,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !errors.As(err, &silent) {
 		// Errors quote user text (paths, values); whatever slipped
 		// through unescaped must not reach the terminal raw.
-		fmt.Fprintf(stderr, "hvnetconf: %s\n", termsafe.Line(err.Error()))
+		fmt.Fprintf(inv.stderr, "hvnetconf: %s\n", termsafe.Line(err.Error()))
 	}
 	return sysexits.Code(err)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	_ "github.com/hvnetconf/hvnetconf/internal/updateflag"
 )
 
@@ -23,11 +24,7 @@ func hvnetconf(t *testing.T, args ...string) (string, string, int) {
 // exampleRoot copies examples/azure to a temporary directory.
 func exampleRoot(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("../../examples/azure")); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return testtool.CopyRoot(t, "../../examples/azure", "") // it has its own defaults
 }
 
 const exampleState = "../../examples/azure-state.toml"

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // clashRoot is golden/lagg-name-clash's input: hvnetconf.toml sends hn0
@@ -12,21 +14,8 @@ import (
 // hand-made lagg2 keeps hn2 out (a warning).
 func clashRoot(t *testing.T) (root, state string) {
 	t.Helper()
-	root = t.TempDir()
-	if err := os.CopyFS(root, os.DirFS("../../golden/lagg-name-clash/root")); err != nil {
-		t.Fatal(err)
-	}
-	defaults, err := os.ReadFile("../../golden/_defaults/rc.conf")
-	if err == nil {
-		err = os.MkdirAll(filepath.Join(root, "etc/defaults"), 0o755)
-	}
-	if err == nil {
-		err = os.WriteFile(filepath.Join(root, "etc/defaults/rc.conf"), defaults, 0o644)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root, "../../golden/lagg-name-clash/state.toml"
+	return testtool.CopyRoot(t, "../../golden/lagg-name-clash/root", "../../golden/_defaults/rc.conf"),
+		"../../golden/lagg-name-clash/state.toml"
 }
 
 // An error finding fails every rendering command with 65, writes nothing,
@@ -44,7 +33,7 @@ func TestErrorFindingFailsTheRun(t *testing.T) {
 				t.Errorf("%q: exit %d, stdout %q; want 65 and nothing", args, code, stdout)
 			}
 			for _, want := range []string{
-				"hvnetconf: /usr/local/etc/hvnetconf.toml: error: hn0 and hn1 would both become lagg1",
+				"hvnetconf: /usr/local/etc/hvnetconf.toml:2: error: hn0 and hn1 would both become lagg1",
 				"hvnetconf: /etc/rc.conf:5: warning: lagg2 is already configured by hand",
 				"hvnetconf: 1 error finding(s) above: nothing was written\n",
 			} {
@@ -103,5 +92,40 @@ func TestHandlersTakeTheNameAfterDashDash(t *testing.T) {
 		if _, stderr, code := hvnetconf(t, cmd, "-R"); code != 64 {
 			t.Errorf("%s -R (no --): exit %d, stderr %q; want 64 (a flag without its value)", cmd, code, stderr)
 		}
+	}
+}
+
+// One rule for two hn on one lagg, in render (which alone knows which hn
+// are managed): a skipped hn frees its lagg's name, and the same clash
+// fails the same way, naming the policy's lagg line, whichever
+// [interface] tables exist.
+func TestOneLaggClashRule(t *testing.T) {
+	const clash = "hvnetconf: /usr/local/etc/hvnetconf.toml:2: error: hn0 and hn1 would both become lagg1; hn1 is left alone\n"
+	for _, c := range []struct {
+		name, policy, stderr string
+		code                 int
+	}{
+		{"skipped hn frees its lagg", "[interface.hn0]\nskip = true\n[interface.hn1]\nlagg = \"lagg0\"\n", "", 1},
+		{"clash, one table", "[interface.hn0]\nlagg = \"lagg1\"\n", clash, 65},
+		{"clash, both tables", "[interface.hn0]\nlagg = \"lagg1\"\n[interface.hn1]\n", clash, 65},
+		{"clash, the default's table first", "[interface.hn1]\n\n[interface.hn0]\nlagg = \"lagg1\"\n",
+			strings.Replace(clash, ":2:", ":4:", 1), 65},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			root, state := clashRoot(t)
+			if err := os.WriteFile(filepath.Join(root, "usr/local/etc/hvnetconf.toml"), []byte(c.policy), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			stdout, stderr, code := hvnetconf(t, "diff", "-R", root, "--state", state)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d\n%s", code, c.code, stderr)
+			}
+			if c.stderr != "" && !strings.Contains(stderr, c.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", c.stderr, stderr)
+			}
+			if c.code == 1 && (strings.Contains(stderr, "error") || !strings.Contains(stdout, `+ifconfig_lagg0="laggproto failover laggport hn1 DHCP"`)) {
+				t.Errorf("hn1 should move to lagg0:\n%s%s", stdout, stderr)
+			}
+		})
 	}
 }

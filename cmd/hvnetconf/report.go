@@ -2,9 +2,11 @@ package main
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"unicode/utf8"
 
 	"github.com/hvnetconf/hvnetconf/internal/finding"
 	"github.com/hvnetconf/hvnetconf/internal/termsafe"
@@ -36,9 +38,13 @@ type fileReport struct {
 	Diff   string `json:"diff,omitempty"`
 	// The whole file before and after, for changed files only, so that a
 	// client can show its own diff (Ansible's before/after). Absent: no
-	// such file, or empty (old_sha256/new_sha256 say which).
-	OldContent string `json:"old_content,omitempty"`
-	NewContent string `json:"new_content,omitempty"`
+	// such file, or empty (old_sha256/new_sha256 say which). A file that
+	// is not UTF-8 comes as the base64 of its exact bytes instead (see
+	// content).
+	OldContent    string `json:"old_content,omitempty"`
+	NewContent    string `json:"new_content,omitempty"`
+	OldContentB64 string `json:"old_content_base64,omitempty"`
+	NewContentB64 string `json:"new_content_base64,omitempty"`
 }
 
 func newReport(root string, res *plan.Result) *report {
@@ -55,10 +61,12 @@ func newReport(root string, res *plan.Result) *report {
 		changed[c.Path] = true
 		fr := fileReport{Path: c.Path, Action: c.Kind(), Diff: unified(c)}
 		if c.OldExists {
-			fr.OldSHA, fr.OldContent = sha(c.Old), string(c.Old)
+			fr.OldSHA = sha(c.Old)
+			fr.OldContent, fr.OldContentB64 = content(c.Old)
 		}
 		if c.NewExists {
-			fr.NewSHA, fr.NewContent = sha(c.New), string(c.New)
+			fr.NewSHA = sha(c.New)
+			fr.NewContent, fr.NewContentB64 = content(c.New)
 		}
 		r.Files = append(r.Files, fr)
 	}
@@ -76,6 +84,18 @@ func newReport(root string, res *plan.Result) *report {
 func unified(c plan.Change) string {
 	rel := termsafe.Line(c.Path[1:]) // a name from a --golden tree is anyone's
 	return udiff.Unified("a/"+rel, "b/"+rel, c.Old, c.New, c.OldExists, c.NewExists)
+}
+
+// content is a file's bytes for the report: the text itself when it is
+// UTF-8, else the base64 of the exact bytes. A JSON string holds only
+// Unicode: encoding/json would turn each stray byte into U+FFFD, and the
+// text would no longer hash to its sha256 (an owned file someone edited
+// in Latin-1, say).
+func content(b []byte) (text, b64 string) {
+	if utf8.Valid(b) {
+		return string(b), ""
+	}
+	return "", base64.StdEncoding.EncodeToString(b)
 }
 
 func sha(b []byte) string {

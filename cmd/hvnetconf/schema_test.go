@@ -72,13 +72,28 @@ func TestOutputsMatchSchema(t *testing.T) {
 			run("diff", "diff")
 		})
 	}
+	t.Run("not-utf8", func(t *testing.T) {
+		// An owned file edited with bytes that are not UTF-8: its old
+		// text comes as old_content_base64.
+		root := testtool.CopyRoot(t, "../../examples/azure", "../../golden/_defaults/rc.conf")
+		flags := []string{"-R", root, "--state", exampleState}
+		validate(t, "render", append([]string{"render"}, flags...)...)
+		name := filepath.Join(root, "usr/local/etc/rc.conf.d/network")
+		data := readFile(t, name)
+		if err := os.WriteFile(name, append(data, "# caf\xe9\n"...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		validate(t, "diff", append([]string{"diff"}, flags...)...)
+	})
 	for _, a := range []string{"create", "modify", "remove", "unchanged"} {
 		if !seen["action="+a] {
 			t.Errorf("no output has a file with action %q: add a scenario that does", a)
 		}
 	}
 	// Only a live apply runs commands, which needs FreeBSD.
-	unseen := map[string]bool{"argv": true, "undo": true, "restored": true, "effect": true}
+	// Rendered files are UTF-8 (rcconf refuses other bytes in its
+	// inputs), so new_content_base64 is described but never printed.
+	unseen := map[string]bool{"argv": true, "undo": true, "restored": true, "new_content_base64": true, "effect": true}
 	var schema any
 	if err := json.Unmarshal(readFile(t, schemaFile), &schema); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ func vfAttachCommand() *command {
 	var detached bool
 	return &command{
 		name:    "vf-attach",
+		holds:   true,
 		args:    "IF",
 		summary: "devd handler for ETHERNET/IFATTACH: after hyperv_vf_delay, bring a VF into its lagg",
 		flags: func(fs *pflag.FlagSet) {

@@ -83,6 +83,7 @@ func vfUpCommand() *command {
 	f := &handlerFlags{}
 	return &command{
 		name:    "vf-up",
+		holds:   true,
 		args:    "hnN",
 		summary: "devd handler for HYPERV_NIC_VF/VF_UP: make hnN's VF a port of its lagg",
 		flags:   f.register,

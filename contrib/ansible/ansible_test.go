@@ -8,7 +8,6 @@ package ansible
 import (
 	"bytes"
 	"encoding/json"
-	"io/fs"
 	"maps"
 	"os"
 	"os/exec"
@@ -64,14 +63,17 @@ func TestModule(t *testing.T) {
 		"root_findings": testtool.CopyRoot(t, repo+"/golden/firewall-and-rename/root", defaults),
 		"root_bad":      testtool.CopyRoot(t, repo+"/golden/bad-rcconf-cmdsubst/root", defaults),
 	}
-	untouched := readTree(t, roots["root_preview"])
+	untouched := testtool.ReadTree(t, roots["root_preview"])
 	wantDiff, code := hvnetconf(t, bin, "diff", "-R", roots["root_preview"], "--state", snapshot)
 	if code != 1 {
 		t.Fatalf("hvnetconf diff: exit %d, want 1", code)
 	}
 	// A build from before version --json refuses the flag, as this does.
 	old := filepath.Join(tmp, "old", "hvnetconf")
-	writeFile(t, old, "#!/bin/sh\necho 'hvnetconf version: unknown flag: --json' >&2\nexit 64\n", 0o755)
+	testtool.WriteFile(t, old, "#!/bin/sh\necho 'hvnetconf version: unknown flag: --json' >&2\nexit 64\n")
+	if err := os.Chmod(old, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	vars := map[string]string{
 		"binary": bin, "binary_old": old, "binary_missing": filepath.Join(tmp, "nonexistent", "hvnetconf"),
 		"snapshot":          abs(t, snapshot),
@@ -81,7 +83,7 @@ func TestModule(t *testing.T) {
 	}
 	maps.Copy(vars, roots)
 	varsJSON, _ := json.Marshal(vars)
-	writeFile(t, filepath.Join(tmp, "vars.json"), string(varsJSON), 0o644)
+	testtool.WriteFile(t, filepath.Join(tmp, "vars.json"), string(varsJSON))
 
 	start := time.Now()
 	cmd := exec.Command(playbook, "-i", "localhost,", "-e", "@"+filepath.Join(tmp, "vars.json"), "testdata/module.yml")
@@ -100,7 +102,7 @@ func TestModule(t *testing.T) {
 	if r := res["preview"]; !r.Changed || r.Failed {
 		t.Errorf("preview: %+v, want changed", r)
 	}
-	if !equalTrees(untouched, readTree(t, roots["root_preview"])) {
+	if !untouched.Equal(testtool.ReadTree(t, roots["root_preview"])) {
 		t.Error("check mode (and state=checked) changed the root")
 	}
 	if got := unified(t, res["preview"]); got != wantDiff {
@@ -192,7 +194,7 @@ func unified(t *testing.T, r result) string {
 func ansibleEnv(t *testing.T, binDir string) []string {
 	home := t.TempDir()
 	cfg := filepath.Join(home, "ansible.cfg")
-	writeFile(t, cfg, "[defaults]\n", 0o644)
+	testtool.WriteFile(t, cfg, "[defaults]\n")
 	return append(os.Environ(),
 		"PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"ANSIBLE_CONFIG="+cfg, "ANSIBLE_HOME="+home,
@@ -204,11 +206,10 @@ func ansibleEnv(t *testing.T, binDir string) []string {
 // playbook puts first on PATH.
 func build(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "bin", "hvnetconf")
-	cmd := exec.Command(testtool.Need(t, "go"), "build", "-o", bin, repo+"/cmd/hvnetconf")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	testtool.Need(t, "go")
+	bin, err := testtool.Build(filepath.Join(t.TempDir(), "bin"), repo+"/cmd/hvnetconf")
+	if err != nil {
+		t.Fatal(err)
 	}
 	return bin
 }
@@ -224,23 +225,6 @@ func hvnetconf(t *testing.T, bin string, args ...string) (string, int) {
 	return string(out), 0
 }
 
-func readTree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	tree := map[string]string{}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			tree[path] = readFile(t, path)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tree
-}
-
-func equalTrees(a, b map[string]string) bool { return maps.Equal(a, b) }
-
 func readFile(t *testing.T, path string) string {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -248,16 +232,6 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(data)
-}
-
-func writeFile(t *testing.T, path, data string, mode os.FileMode) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(data), mode); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func abs(t *testing.T, path string) string {
@@ -341,7 +315,7 @@ func TestReadmePlaybook(t *testing.T) {
 		t.Fatal(`README.md: no yaml block with the hvnetconf module in "## Fleets"`)
 	}
 	path := filepath.Join(t.TempDir(), "vmss-network.yml")
-	writeFile(t, path, yaml, 0o644)
+	testtool.WriteFile(t, path, yaml)
 	cmd := exec.Command(playbook, "--syntax-check", "-i", "localhost,", path)
 	cmd.Env = ansibleEnv(t, t.TempDir())
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -131,11 +131,31 @@ func (m *Machine) Deliver(event string) {
 	rule := m.devd.Select(vars, m.media)
 	if rule == nil {
 		m.logf("devd " + event + ": no rule")
+		m.logMu.Lock()
+		m.handled = append(m.handled, Handled{Event: event})
+		m.logMu.Unlock()
 		return
 	}
 	action := Expand(rule.Action, vars)
 	r := m.Run("/bin/sh", "-c", action)
 	m.logf(fmt.Sprintf("devd %s: %s: %s: exit %d", event, rule.File, action, r.Code))
+	m.logMu.Lock()
+	m.handled = append(m.handled, Handled{Event: event, File: rule.File, Action: action, Exit: r.Code})
+	m.logMu.Unlock()
+}
+
+// Handled is one devd event and the action its winning rule ran (File ""
+// when no rule matched).
+type Handled struct {
+	Event, File, Action string
+	Exit                int
+}
+
+// Handled lists the devd actions run so far, in order.
+func (m *Machine) Handled() []Handled {
+	m.logMu.Lock()
+	defer m.logMu.Unlock()
+	return slices.Clone(m.handled)
 }
 
 // loadDevd reads the rules when devd (re)started since they were read.

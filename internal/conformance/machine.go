@@ -39,8 +39,9 @@ type Machine struct {
 	// Log is what happened, in order: each devd event with the rule that
 	// ran, each sandbox command with its exit status. logMu guards it
 	// (tests run commands from several goroutines).
-	Log   []string
-	logMu sync.Mutex
+	Log     []string
+	handled []Handled // the devd actions run (Deliver)
+	logMu   sync.Mutex
 
 	outDir  string // where commands' stdout and stderr go
 	outOnce sync.Once
@@ -372,9 +373,7 @@ func (m *Machine) RunEnv(env []string, argv ...string) Result {
 	m.tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
 	defer cancel()
-	args := append([]string{"--target", strconv.Itoa(m.initPid), "--mount", "--net", "--pid", "--root", "--wd", "--"}, argv...)
-	cmd := exec.CommandContext(ctx, "nsenter", args...)
-	cmd.Env = append(append(append([]string{}, Env...), m.env...), env...)
+	cmd := m.CommandContext(ctx, env, argv...)
 	// Files, not pipes: like devd's system(3), wait for the command
 	// itself, not for whatever it left running with its stdout.
 	out, errf := m.tempFile(), m.tempFile()
@@ -393,6 +392,16 @@ func (m *Machine) RunEnv(env []string, argv ...string) Result {
 	}
 	m.logf(fmt.Sprintf("run %s: exit %d", strings.Join(argv, " "), r.Code))
 	return r
+}
+
+// CommandContext is argv to run inside the sandbox, not started, for a
+// test that needs its own standard streams, session or signals: nsenter(1)
+// forks argv and waits for it, so the process started is argv's parent.
+func (m *Machine) CommandContext(ctx context.Context, env []string, argv ...string) *exec.Cmd {
+	args := append([]string{"--target", strconv.Itoa(m.initPid), "--mount", "--net", "--pid", "--root", "--wd", "--"}, argv...)
+	cmd := exec.CommandContext(ctx, "nsenter", args...)
+	cmd.Env = append(append(append([]string{}, Env...), m.env...), env...)
+	return cmd
 }
 
 func (m *Machine) tempFile() *os.File {

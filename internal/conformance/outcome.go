@@ -59,10 +59,11 @@ func (m *Machine) AttachVFs(vfs [][2]string) {
 // boot, whatever the configuration.
 var loopbackRoute = regexp.MustCompile(`(-iface lo0|::1 -reject)$`)
 
-// Outcome is what the boot (and the events after it) left: the network
-// (fakebsd State.Network), every route command the scripts ran with its
-// exit status (the loopback ones aside), and which devd rule handled each
-// event.
+// Outcome is what the boot (and the events after it) left, for a
+// reviewer: the network (fakebsd State.Network) and every route command
+// the scripts ran with its exit status (the loopback ones aside). Which
+// devd rule handled each event is in EventLog, not here: its lines change
+// with any harness work on events, and Expect judges the handlers.
 func (m *Machine) Outcome() string {
 	var b strings.Builder
 	st := m.State()
@@ -73,10 +74,19 @@ func (m *Machine) Outcome() string {
 			fmt.Fprintf(&b, "%s: exit %d\n", line, c.Exit)
 		}
 	}
-	for _, l := range m.Log {
-		if strings.HasPrefix(l, "devd ") {
-			b.WriteString(devdLine.ReplaceAllString(l, "$1") + "\n")
+	return b.String()
+}
+
+// EventLog is every devd event with the rule that handled it and its
+// action's exit status, one per line, for a failed test's log.
+func (m *Machine) EventLog() string {
+	var b strings.Builder
+	for _, h := range m.Handled() {
+		if h.File == "" {
+			fmt.Fprintf(&b, "devd %s: no rule\n", h.Event)
+			continue
 		}
+		fmt.Fprintf(&b, "devd %s: %s: %s: exit %d\n", h.Event, devdLine.ReplaceAllString(h.File, "$1"), h.Action, h.Exit)
 	}
 	return b.String()
 }

@@ -122,6 +122,18 @@ func (s *State) IPv6Problems(name string) []string {
 	return nil
 }
 
+// LaggPortFlags says whether port p of lagg l carries the MASTER and
+// ACTIVE flags `ifconfig l` prints for it (false, false when l is no lagg
+// or p not its port): tests judge mastership by the flag, never by order.
+func (s *State) LaggPortFlags(l, p string) (master, active bool) {
+	i := s.Ifaces[l]
+	if i == nil || i.Kind != KindLagg || !slices.Contains(i.Ports, p) {
+		return false, false
+	}
+	f := s.portFlags(i, p)
+	return f&portMaster != 0, f&portActive != 0
+}
+
 func portNames(f uint32) string {
 	var n []string
 	if f&portMaster != 0 {

@@ -54,14 +54,18 @@ func Run(argv []string, stdout, stderr io.Writer, getenv func(string) string) in
 		fmt.Fprintf(stderr, "%s: fakebsd: %s is not set\n", prog, EnvState)
 		return 70
 	}
-	code := 0
+	code, pause := 0, false
 	err := update(path, func(s *State) error {
 		code = s.runKernel(prog, argv[1:], stdout, stderr, fn)
+		pause = s.paused
 		return nil
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: fakebsd: %v\n", prog, err)
 		return 70
+	}
+	if pause {
+		waitForTest(path)
 	}
 	return code
 }
@@ -92,6 +96,10 @@ func (s *State) runKernel(prog string, args []string, stdout, stderr io.Writer, 
 	if code != 0 {
 		fmt.Fprintf(stderr, "%s: injected failure (fakebsd FailAt)\n", prog)
 		s.Commands[len(s.Commands)-1].Injected = true
+	}
+	if s.PauseAt > 0 && (s.FailOnly == "" || s.FailOnly == s.Commands[len(s.Commands)-1].Caller) {
+		s.PauseAt--
+		s.paused = s.PauseAt == 0
 	}
 	if code == 0 {
 		code = fn(s, args, stdout, stderr)

@@ -48,6 +48,8 @@ type State struct {
 	Release     string            `json:"release,omitempty"`    // the FreeBSD tree the kernel follows: "12.1", or "" for main
 	Timers      []Timer           `json:"timers,omitempty"`     // the kernel's pending asynchronous work (taskqueues, carrier)
 	TimeScale   float64           `json:"time_scale,omitempty"` // timers run this many times faster (FAKEBSD_TIME_SCALE)
+	PauseAt     int               `json:"pause_at,omitempty"`   // the PauseAt-th command from now (FailOnly's caller) waits for the test (Host.PauseAt)
+	paused      bool              // this run of a command is the one PauseAt chose
 }
 
 // Major is the kernel's major version where behaviour differs (12 for a

@@ -100,14 +100,18 @@ func logged(argv []string, stderr io.Writer, getenv func(string) string) int {
 	if path == "" {
 		return 0
 	}
-	code := 0
+	code, pause := 0, false
 	err := update(path, func(s *State) error {
 		code = s.runKernel(filepath.Base(argv[0]), argv[1:], io.Discard, stderr, func(*State, []string, io.Writer, io.Writer) int { return 0 })
+		pause = s.paused
 		return nil
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: fakebsd: %v\n", filepath.Base(argv[0]), err)
 		return 70
+	}
+	if pause {
+		waitForTest(path)
 	}
 	return code
 }

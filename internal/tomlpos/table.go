@@ -36,6 +36,9 @@ func (t Table) Errorf(k string, format string, args ...any) error {
 	return t.doc.Errorf(t.Path(k), format, args...)
 }
 
+// Line is the line on which key k of this table is set (Doc.Line).
+func (t Table) Line(k string) int { return t.doc.Line(t.Path(k)...) }
+
 // Only rejects the first key (in document order) that is not among known.
 func (t Table) Only(known ...string) error {
 	unknown := func(k string) bool {

@@ -191,6 +191,7 @@ drift:
   sample: ["/usr/local/etc/rc.conf.d/network: missing (apply would create it)"]
 """
 
+import base64
 import json
 import os
 
@@ -281,6 +282,16 @@ def finding_line(f):
     return "%s%s: %s" % (prefix, f.get("severity", ""), printable(f.get("message", "")))
 
 
+def file_text(f, side):
+    """One side ("old" or "new") of a file's text. A file that is not UTF-8
+    comes as <side>_content_base64 (json_version 2), its exact bytes; Ansible's
+    diff shows text, so bytes that are not UTF-8 show as U+FFFD there."""
+    b64 = f.get(side + "_content_base64")
+    if b64 is not None:
+        return base64.b64decode(b64).decode("utf-8", "replace")
+    return f.get(side + "_content", "")
+
+
 def before_after(report):
     """Ansible's diff format: each changed file's whole text before and after."""
     out = []
@@ -290,8 +301,8 @@ def before_after(report):
         out.append({
             "before_header": printable(f["path"]),
             "after_header": printable(f["path"]),
-            "before": f.get("old_content", ""),
-            "after": f.get("new_content", ""),
+            "before": file_text(f, "old"),
+            "after": file_text(f, "new"),
         })
     return out
 
