@@ -28,6 +28,7 @@ func converged(t *testing.T) *fakebsd.InProcess {
 	h.AttachVF("hn0", "mce0")
 	h.Do(t, "ifconfig mce0 up", "ifconfig lagg0 laggport mce0", "ifconfig lagg0 inet 10.0.0.4/24")
 	dhclient(h, "lagg0", 1) // dhclient runs only in the sandbox
+	h.RunTimers()           // mce0's carrier comes after `up`
 	return h
 }
 
