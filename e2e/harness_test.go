@@ -7,6 +7,7 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,7 +42,10 @@ type host struct {
 	t *testing.T
 }
 
-const mac0 = "00:15:5d:00:00:04"
+const (
+	mac0 = "00:15:5d:00:00:04"
+	mac1 = "00:15:5d:00:00:05"
+)
 
 // forTrees runs fn once per FreeBSD tree, as a subtest.
 func forTrees(t *testing.T, fn func(t *testing.T, tree conformance.Tree)) {
@@ -64,6 +68,17 @@ func newHostVF(t *testing.T, tree conformance.Tree, rcconf, vf string) *host {
 	if err := os.WriteFile(filepath.Join(cfg, "etc/rc.conf"), []byte(rcconf), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return hostFromVF(t, tree, cfg, vf)
+}
+
+// hostFrom is newHost with a whole configuration root (cfg) copied over
+// the tree: the files an earlier machine left, for a second boot.
+func hostFrom(t *testing.T, tree conformance.Tree, cfg string) *host {
+	return hostFromVF(t, tree, cfg, "")
+}
+
+// hostFromVF is hostFrom with vf (when not "") attached before hn0.
+func hostFromVF(t *testing.T, tree conformance.Tree, cfg, vf string) *host {
 	h := &host{Machine: conformance.New(t, tree, conformance.Options{Config: cfg, Hvnetconf: binary,
 		// hyperv_vf_delay (2 s at least) passes 40 times faster, in the
 		// same order of events: the tests need not wait real seconds.
@@ -161,13 +176,9 @@ func (h *host) runtime() string {
 func (h *host) files() map[string]string {
 	m := map[string]string{}
 	for _, dir := range []string{"etc/rc.conf", "usr/local/etc/rc.conf.d", "usr/local/etc/devd", "boot"} {
-		filepath.Walk(filepath.Join(h.Root, dir), func(p string, fi os.FileInfo, err error) error {
-			if err == nil && fi.Mode().IsRegular() {
-				b, _ := os.ReadFile(p)
-				m[strings.TrimPrefix(p, h.Root)] = string(b)
-			}
-			return nil
-		})
+		for p, data := range testtool.ReadTree(h.t, filepath.Join(h.Root, dir)) {
+			m[path.Join("/"+dir, p)] = data // p is "." for a file
+		}
 	}
 	return m
 }

@@ -158,3 +158,16 @@ func TestShellFindings(t *testing.T) {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestInternalCommandsNotCallable: a computed command name that spells one
+// of rcconf's internal commands is refused like any unknown command (one
+// of them crashed the evaluation with missing arguments).
+func TestInternalCommandsNotCallable(t *testing.T) {
+	for _, name := range []string{cmdTick, cmdEnter, cmdLeave, cmdMatch, cmdProbe, cmdStatus, cmdReturn} {
+		_, err := load(t, rcOnly("x="+name+"\n$x\n"))
+		want := "/etc/rc.conf:2:1: command " + name + " is not allowed"
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%s: err = %v, want %s", name, err, want)
+		}
+	}
+}

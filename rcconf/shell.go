@@ -83,13 +83,18 @@ func (sh *shell) calls(call interp.CallHandlerFunc) interp.CallHandlerFunc {
 		if err := sh.stop(sh.meter.command(args)); err != nil {
 			return nil, err
 		}
-		if args[0] == cmdProbe {
+		if args[0] == cmdProbe && internal(ctx) {
 			sh.global = interp.HandlerCtx(ctx).Env
 			return []string{":"}, nil
 		}
 		return call(ctx, args)
 	}
 }
+
+// internal reports whether the command running is one rcconf put into
+// the tree (ticks.go), which has no position, rather than a file's: a
+// computed name ($x) may spell an internal one, and is refused.
+func internal(ctx context.Context) bool { return !interp.HandlerCtx(ctx).Pos.IsValid() }
 
 // readDir lists a directory for a glob, counted: a glob such as */*/*/*
 // under a directory with symlinks to itself lists without end.
@@ -147,7 +152,7 @@ func (sh *shell) run(node syntax.Node) error {
 	if err := sh.ctx.Err(); err != nil {
 		if errors.Is(err, context.Canceled) {
 			// main cancels on SIGTERM and SIGINT: nothing is written.
-			return sh.stop(sysexits.New(sysexits.TempFail, sh.here("interrupted; nothing was written")))
+			return sh.stop(sysexits.New(sysexits.TempFail, sh.here("interrupted")))
 		}
 		return sh.stop(sh.here("limit: evaluation did not finish in time (endless loop?)"))
 	}
