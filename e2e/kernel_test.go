@@ -25,9 +25,9 @@ func TestVFBelowHN(t *testing.T) {
 				t.Errorf("lagg0 lacks %q:\n%s", want, lagg)
 			}
 		}
-		for _, l := range h.Log {
-			if strings.Contains(l, "/usr/local/sbin/hvnetconf") && !strings.HasSuffix(l, ": exit 0") {
-				t.Errorf("a handler failed: %s", l)
+		for _, e := range h.Handled() {
+			if strings.Contains(e.Action, "/usr/local/sbin/hvnetconf") && e.Exit != 0 {
+				t.Errorf("a handler failed: %+v", e)
 			}
 		}
 		assertSecondApplyReads(t, h)
@@ -95,16 +95,16 @@ func TestLinkFlapsKeepAddress(t *testing.T) {
 			{"VF arrives", func() { h.AttachVF("hn0", "mce1") }},
 		}
 		for _, st := range steps {
-			renewals, logged := h.State().Renewals["lagg0"], len(h.Log)
+			renewals, logged := h.State().Renewals["lagg0"], len(h.Handled())
 			st.do()
 			h.Settle()
 			var flaps []string
-			for _, l := range h.Log[logged:] {
-				if strings.HasPrefix(l, "devd system=IFNET subsystem=lagg0 type=LINK_") {
-					flaps = append(flaps, l)
+			for _, e := range h.Handled()[logged:] {
+				if strings.HasPrefix(e.Event, "system=IFNET subsystem=lagg0 type=LINK_") {
+					flaps = append(flaps, e.Event+": "+e.Action)
 				}
 			}
-			if len(flaps) != 2 || !strings.Contains(flaps[0], "LINK_DOWN") || !strings.Contains(flaps[1], "service dhclient quietstart lagg0") {
+			if len(flaps) != 2 || !strings.Contains(flaps[0], "LINK_DOWN") || !strings.Contains(flaps[1], "LINK_UP: service dhclient quietstart") {
 				t.Errorf("%s: lagg0's link events: %q", st.name, flaps)
 			}
 			if !strings.Contains(h.iface("lagg0"), "inet 10.0.0.4/24") {
