@@ -177,13 +177,33 @@ func predict(ctx context.Context, env Env, in Input, res *Result) error {
 		if err != nil {
 			return err
 		}
+		created := o.lagg == nil
 		for _, ph := range phases {
-			res.Steps = append(res.Steps, ph(l, o, o.lagg == nil)...)
+			steps := ph(l, o, created)
+			res.Steps = append(res.Steps, steps...)
+			o = predicted(o, steps)
 		}
 	}
 	res.Steps = append(res.Steps, restarts(in.Changed)...)
 	res.Steps = append(res.Steps, devdRestart(in.Changed)...)
 	return nil
+}
+
+// predicted is o as the kernel leaves it after steps, where a later
+// phase's decision depends on it: a port that joins the lagg without its
+// IPv6 addresses (joinStep), so that no step deletes what FreeBSD has
+// already removed.
+func predicted(o *observed, steps []Step) *observed {
+	for _, s := range steps {
+		if s.strips != "" && o.hn != nil && s.strips == o.hn.Name {
+			hn := *o.hn
+			hn.Inet6 = nil
+			p := *o
+			p.hn = &hn
+			o = &p
+		}
+	}
+	return o
 }
 
 // rollback restores the files first, so that the rc.d scripts the undo

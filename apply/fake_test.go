@@ -19,6 +19,17 @@ func newFake(t *testing.T) *fakeHost {
 	return &fakeHost{fakebsd.NewInProcess(t, testMAC, "10.0.0.4/24")}
 }
 
+// newFakeVFFirst is newFake where mce0 attached before hn0 (at boot): it
+// has the lower interface index, so `ifconfig lagg0` lists it first.
+func newFakeVFFirst(t *testing.T) *fakeHost {
+	t.Helper()
+	h := &fakeHost{&fakebsd.InProcess{Host: fakebsd.New(t)}}
+	h.AddVF("mce0", testMAC)
+	h.AddHN("hn0", testMAC)
+	h.SetDHCP(testMAC, "10.0.0.4/24")
+	return h
+}
+
 // input is an apply of plan whose file write and restore are marked in
 // the log ("write files", "restore files").
 func (h *fakeHost) input(plan *render.Plan, changed ...string) Input {

@@ -12,7 +12,7 @@ import (
 )
 
 // ErrNotAsRendered says JoinVF found the lagg not as the plan renders it
-// (missing, not failover, or hn not its first port): the VF may not join a
+// (missing, not failover, or hn not its master port): the VF may not join a
 // lagg that does not own hn's addresses, so the caller applies the whole
 // plan instead.
 var ErrNotAsRendered = errors.New("the lagg is not as rendered")
@@ -75,10 +75,11 @@ func Joined(ctx context.Context, env Env, hn, vf string, names []string) (lagg s
 	return "", false, nil
 }
 
-// asRendered says whether lagg is a failover lagg with hn as its master.
+// asRendered says whether lagg is a failover lagg with hn as its master:
+// the port flagged MASTER, whatever the order ifconfig prints the ports in
+// (interface-index order; see portOrder).
 func asRendered(lagg *live.Interface, hn string) bool {
-	p := ports(lagg)
-	return lagg != nil && lagg.Lagg != nil && lagg.Lagg.Proto == "failover" && len(p) > 0 && p[0] == hn
+	return lagg != nil && lagg.Lagg != nil && lagg.Lagg.Proto == "failover" && master(lagg) == hn
 }
 
 // vfSteps joins vi unless it is a port already, and brings it up.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/hvnetconf/hvnetconf/live"
@@ -97,6 +98,30 @@ func ports(i *live.Interface) []string {
 	return out
 }
 
+// master is the lagg's port flagged MASTER (failover's primary), or "".
+func master(i *live.Interface) string {
+	if i == nil || i.Lagg == nil {
+		return ""
+	}
+	for _, p := range i.Lagg.Ports {
+		if p.Master {
+			return p.Name
+		}
+	}
+	return ""
+}
+
+// hasLinkLocal says whether i has an IPv6 link-local address
+// (in6ifa_llaonifp: what makes joining a lagg strip its IPv6).
+func hasLinkLocal(i *live.Interface) bool {
+	return i != nil && slices.ContainsFunc(i.Inet6, func(a live.Addr) bool { return isLinkLocal(a.Addr) })
+}
+
+func isLinkLocal(addr string) bool {
+	ip, err := netip.ParseAddr(addr)
+	return err == nil && ip.IsLinkLocalUnicast()
+}
+
 // hasAddr says whether i carries addr (mask ignored: the rendered value
 // may give it as /len or netmask, ifconfig prints it as hex).
 func hasAddr(i *live.Interface, addr string) bool {
@@ -128,10 +153,9 @@ func routable(i *live.Interface) (inet, inet6 []live.Addr) {
 		return nil, nil
 	}
 	for _, a := range i.Inet6 {
-		if ip, err := netip.ParseAddr(a.Addr); err == nil && ip.IsLinkLocalUnicast() {
-			continue
+		if !isLinkLocal(a.Addr) {
+			inet6 = append(inet6, a)
 		}
-		inet6 = append(inet6, a)
 	}
 	return i.Inet, inet6
 }

@@ -1,6 +1,7 @@
 package apply
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +18,12 @@ type Step struct {
 	// Partial: the command does several things and may have done some of
 	// them when it fails (service netif start), so its undo runs even then.
 	Partial bool `json:"-"`
+	// Effect is what the kernel does besides, which the undo puts back
+	// (a port joining a lagg loses its IPv6 addresses).
+	Effect string `json:"effect,omitempty"`
+	// strips: the interface whose IPv6 addresses this step removes
+	// (predict takes them away for the phases after it).
+	strips string
 }
 
 func (s Step) String() string { return strings.Join(s.Argv, " ") }
@@ -29,7 +36,7 @@ func step(argv []string, undo ...[]string) Step { return Step{Argv: argv, Undo: 
 // phase decides the steps of one stage from a fresh observation. The
 // phases run in this fixed order, each seeing what the previous did:
 //
-//  1. the lagg itself: created, failover, hnN its first (master) port;
+//  1. the lagg itself: created, failover, hnN its master (primary) port;
 //  2. dhclient stopped on hnN;
 //  3. hnN's addresses deleted (after dhclient, which may have removed some);
 //  4. `service netif start laggN`: FreeBSD's own rc.d applies the rendered
@@ -62,29 +69,55 @@ func laggPhase(l render.Lagg, o *observed, _ bool) []Step {
 	if !o.hn.HasFlag("UP") {
 		out = append(out, step(ifconfig(l.HN, "up"), ifconfig(l.HN, "down")))
 	}
-	return append(out, portOrder(l, ports(o.lagg))...)
+	return append(out, portOrder(l, o.lagg, o.hn)...)
 }
 
-// portOrder makes hnN the first port: failover's master is the first port
-// added (lagg(4)), so any port in front of it is taken out first; the VF
-// phase adds the VF back behind hnN.
-func portOrder(l render.Lagg, have []string) []Step {
-	i := slices.Index(have, l.HN)
-	if i == 0 {
+// portOrder makes hnN the lagg's master. Failover's master (primary) is
+// the first port added, not the first one `ifconfig laggN` prints: ports
+// are listed in interface-index order (if_lagg.c lagg_port_create), and a
+// VF may have a lower index than its hn (an index freed and reused,
+// if.c ifindex_alloc). So the MASTER flag decides. When another port is
+// master, every port but hnN is taken out (the first one left, hnN,
+// becomes the primary: lagg_port_destroy); the VF phase adds the VF back.
+func portOrder(l render.Lagg, lagg, hn *live.Interface) []Step {
+	if master(lagg) == l.HN {
 		return nil
 	}
 	var out []Step
-	in := have
-	if i > 0 {
-		in = have[:i]
+	for _, p := range ports(lagg) {
+		if p != l.HN {
+			out = append(out, step(ifconfig(l.Name, "-laggport", p), ifconfig(l.Name, "laggport", p)))
+		}
 	}
-	for _, p := range in {
-		out = append(out, step(ifconfig(l.Name, "-laggport", p), ifconfig(l.Name, "laggport", p)))
-	}
-	if i < 0 {
-		out = append(out, step(ifconfig(l.Name, "laggport", l.HN), ifconfig(l.Name, "-laggport", l.HN)))
+	if !slices.Contains(ports(lagg), l.HN) {
+		out = append(out, joinStep(l.Name, hn))
 	}
 	return out
+}
+
+// joinStep adds port to lagg. A port with a link-local address loses
+// every IPv6 address as it joins (if_lagg.c lagg_ioctl SIOCSLAGGPORT calls
+// in6_ifdetach, 12.x and main), so the undo, after taking the port out,
+// adds back each address the kernel removed, the link-local one included:
+// a rollback leaves the port as it found it, not only without its own
+// steps.
+func joinStep(lagg string, port *live.Interface) Step {
+	s := step(ifconfig(lagg, "laggport", port.Name), ifconfig(lagg, "-laggport", port.Name))
+	if !hasLinkLocal(port) {
+		return s
+	}
+	var addrs []string
+	for _, a := range port.Inet6 {
+		addr := a.Addr
+		if isLinkLocal(addr) {
+			addr += "%" + port.Name
+		}
+		s.Undo = append(s.Undo, ifconfig(port.Name, "inet6", addr, "prefixlen", strconv.Itoa(a.PrefixLen), "alias"))
+		addrs = append(addrs, a.Addr)
+	}
+	s.Effect = fmt.Sprintf("the kernel removes %s's IPv6 addresses (%s) as it joins %s", port.Name, strings.Join(addrs, " "), lagg)
+	s.strips = port.Name
+	return s
 }
 
 // dhclientPhase stops dhclient on hnN. forcestop, not stop: rc.d/dhclient
@@ -149,8 +182,8 @@ func vfPhase(l render.Lagg, o *observed, _ bool) []Step {
 	return joinVF(l.Name, laggMTU(l, o), o.vf)
 }
 
-// laggMTU is the MTU the lagg has, or will have once hnN (its first port,
-// which lends it the MTU) is in.
+// laggMTU is the MTU the lagg has, or will have once hnN (its first port
+// added, which lends it the MTU) is in.
 func laggMTU(l render.Lagg, o *observed) int {
 	switch {
 	case o.lagg != nil && len(ports(o.lagg)) > 0:
@@ -169,7 +202,7 @@ func joinVF(lagg string, mtu int, vf *live.Interface) []Step {
 	if mtu > 0 && vf.MTU != mtu {
 		out = append(out, step(ifconfig(vf.Name, "mtu", strconv.Itoa(mtu)), ifconfig(vf.Name, "mtu", strconv.Itoa(vf.MTU))))
 	}
-	out = append(out, step(ifconfig(lagg, "laggport", vf.Name), ifconfig(lagg, "-laggport", vf.Name)))
+	out = append(out, joinStep(lagg, vf))
 	if !vf.HasFlag("UP") {
 		out = append(out, step(ifconfig(vf.Name, "up"), ifconfig(vf.Name, "down")))
 	}

@@ -67,7 +67,7 @@ func Expect(l render.Lagg, o *observed) []string {
 	return out
 }
 
-// expectLagg checks an existing lagg: protocol, port order, VF, addresses.
+// expectLagg checks an existing lagg: protocol, master, VF, addresses.
 func expectLagg(l render.Lagg, o *observed) []string {
 	var out []string
 	fail := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
@@ -79,8 +79,8 @@ func expectLagg(l render.Lagg, o *observed) []string {
 		}
 		fail("%s: laggproto is %s, not failover", l.Name, proto)
 	}
-	if len(have) == 0 || have[0] != l.HN {
-		fail("%s: %s is not the first port (ports: %s)", l.Name, l.HN, list(have))
+	if m := master(o.lagg); m != l.HN {
+		fail("%s: %s is not the master port (master: %s; ports: %s)", l.Name, l.HN, list(strings.Fields(m)), list(have))
 	}
 	if o.vf != nil && !slices.Contains(have, l.VF) {
 		fail("%s: VF %s is not a port (ports: %s)", l.Name, l.VF, list(have))

@@ -25,7 +25,10 @@ func TestVerifyNamesEachExpectation(t *testing.T) {
 			[]string{"lagg0: does not exist"}},
 		{"protocol and order", []string{"ifconfig lagg0 laggproto lacp", "ifconfig lagg0 -laggport hn0"}, false,
 			laggPlan(false, false, "inet 10.0.0.4/24"),
-			[]string{"lagg0: laggproto is lacp, not failover", "lagg0: hn0 is not the first port (ports: none)"}},
+			[]string{"lagg0: laggproto is lacp, not failover", "lagg0: hn0 is not the master port (master: none; ports: none)"}},
+		// the master is the port flagged MASTER, not the first printed
+		{"VF master", []string{"ifconfig lagg0 -laggport hn0", "ifconfig lagg0 laggport mce0 laggport hn0"}, true, laggPlan(true, false, "inet 10.0.0.4/24"),
+			[]string{"lagg0: hn0 is not the master port (master: mce0; ports: hn0 mce0)"}},
 		{"VF not a port", nil, true, laggPlan(true, false, "inet 10.0.0.4/24"),
 			[]string{"lagg0: VF mce0 is not a port (ports: hn0)"}},
 		{"static address missing", nil, false, laggPlan(false, false, "inet 10.0.0.4/24", "inet 10.0.0.5/24"),
@@ -86,6 +89,34 @@ func TestRollbackReverse(t *testing.T) {
 	}
 	if after := liveState(h); after != before {
 		t.Errorf("runtime not restored:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// TestRollbackRestoresIPv6: hn0 with IPv6 (a link-local address, so
+// joining lagg0 strips all of it: in6_ifdetach) and a failure after the
+// lagg phase: the rollback gives hn0 back every IPv6 address FreeBSD took.
+func TestRollbackRestoresIPv6(t *testing.T) {
+	dual := func(t *testing.T) *fakeHost {
+		h := newFake(t)
+		h.Do(t, "ifconfig hn0 up", "ifconfig hn0 inet 10.0.0.4/24", "ifconfig hn0 inet6 2001:db8::4/64")
+		return h
+	}
+	plan := laggPlan(false, false, "inet 10.0.0.4/24", "inet6 2001:db8::4/64")
+	ref := dual(t)
+	if _, err := Apply(context.Background(), Env{Runner: ref}, ref.input(plan), Options{NoVerify: true}); err != nil {
+		t.Fatal(err)
+	}
+	h := dual(t)
+	before := liveState(h)
+	if !strings.Contains(before, "inet6 fe80::215:5dff:fe00:4/64") {
+		t.Fatalf("setup: hn0 has no link-local address:\n%s", before)
+	}
+	h.FailAt(slices.Index(ref.Log(), "service netif start lagg0"))
+	if _, err := Apply(context.Background(), Env{Runner: h}, h.input(plan), Options{NoVerify: true}); err == nil {
+		t.Fatal("apply did not fail")
+	}
+	if after := liveState(h); after != before {
+		t.Errorf("runtime not restored:\nbefore:\n%s\nafter:\n%s\nran: %q", before, after, h.Log())
 	}
 }
 

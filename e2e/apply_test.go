@@ -134,17 +134,16 @@ func TestApplyStaticHostConverges(t *testing.T) {
 func TestApplyDualStackConverges(t *testing.T) {
 	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
-		rc := `ifconfig_hn0="SYNCDHCP"
-ifconfig_hn0_ipv6="inet6 2001:db8::4/64"
-ifconfig_hn0_alias0="inet 10.0.0.5/32"
-`
-		h := bootedHost(t, tree, rc, "inet6 2001:db8::4/64")
+		h := bootedHost(t, tree, dualRC, "inet6 2001:db8::4/64")
 		if r := h.run("apply"); r.code != 0 {
 			t.Fatalf("apply: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 		}
 		h.Settle()
 		// hn0 keeps none of them (CheckLagg: no address on a port).
 		assertLagg(t, h, []string{"10.0.0.4/24", "10.0.0.5/32"}, "2001:db8::4/64")
+		if p := h.State().IPv6Problems("lagg0"); len(p) > 0 {
+			t.Errorf("IPv6 does not work on lagg0: %q\n%s", p, h.iface("lagg0"))
+		}
 		assertSecondApplyReads(t, h)
 	})
 }

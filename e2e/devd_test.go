@@ -34,8 +34,21 @@ func (h *host) lagg0Is(ports []string, active string) {
 // firstboot: rc.d/hvnetconf (installed as the port does, enabled) runs
 // before netif and writes the files, netif brings lagg0 up with the
 // address, then devd's handlers put the VF behind hn0: one boot.
-func firstboot(t *testing.T, tree conformance.Tree) *host {
-	h := firstbootWith(t, tree, oldRC)
+func firstboot(t *testing.T, tree conformance.Tree) *host { return firstbootVF(t, tree, false) }
+
+// firstbootVF is firstboot; with vfFirst, mce0 attached before hn0 (a
+// lower interface index: `ifconfig lagg0` lists it first).
+func firstbootVF(t *testing.T, tree conformance.Tree, vfFirst bool) *host {
+	rc := oldRC + `hvnetconf_enable="YES"` + "\n"
+	h, want := newHost(t, tree, rc), []string{"hn0", "mce0"}
+	if vfFirst {
+		h, want = newHostVF(t, tree, rc, "mce0"), []string{"mce0", "hn0"}
+	}
+	h.installRCD()
+	if !vfFirst {
+		h.AttachVF("hn0", "mce0")
+	}
+	h.Boot(rcdPath)
 	// netif created the lagg from the rendered cloned_interfaces, not a
 	// handler repairing it afterwards.
 	created := ""
@@ -48,7 +61,7 @@ func firstboot(t *testing.T, tree conformance.Tree) *host {
 	if created != "bash" {
 		t.Fatalf("lagg0 was created by %q, want FreeBSD's netif (clone_up)", created)
 	}
-	h.lagg0Is([]string{"hn0", "mce0"}, "mce0")
+	h.lagg0Is(want, "mce0")
 	return h
 }
 

@@ -59,6 +59,12 @@ func forTrees(t *testing.T, fn func(t *testing.T, tree conformance.Tree)) {
 }
 
 func newHost(t *testing.T, tree conformance.Tree, rcconf string) *host {
+	return newHostVF(t, tree, rcconf, "")
+}
+
+// newHostVF is newHost where the VF vf (when not "") attached before hn0,
+// as a PCI device can at boot: it has the lower interface index.
+func newHostVF(t *testing.T, tree conformance.Tree, rcconf, vf string) *host {
 	cfg := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(cfg, "etc"), 0o755); err != nil {
 		t.Fatal(err)
@@ -66,16 +72,24 @@ func newHost(t *testing.T, tree conformance.Tree, rcconf string) *host {
 	if err := os.WriteFile(filepath.Join(cfg, "etc/rc.conf"), []byte(rcconf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return hostFrom(t, tree, cfg)
+	return hostFromVF(t, tree, cfg, vf)
 }
 
 // hostFrom is newHost with a whole configuration root (cfg) copied over
 // the tree: the files an earlier machine left, for a second boot.
 func hostFrom(t *testing.T, tree conformance.Tree, cfg string) *host {
+	return hostFromVF(t, tree, cfg, "")
+}
+
+// hostFromVF is hostFrom with vf (when not "") attached before hn0.
+func hostFromVF(t *testing.T, tree conformance.Tree, cfg, vf string) *host {
 	// hyperv_vf_delay (2 s at least) passes conformance.TimeScale times
 	// faster, in the same order of events: the tests need not wait real
 	// seconds.
 	h := &host{Machine: conformance.New(t, tree, conformance.Options{Config: cfg, Hvnetconf: binary}), t: t}
+	if vf != "" {
+		h.AddVF(vf, mac0)
+	}
 	h.AddHN("hn0", mac0)
 	h.SetDHCP(mac0, "10.0.0.4/24")
 	// Only hvnetconf's own commands count for FailAt: a fault in one of
@@ -154,7 +168,7 @@ func (h *host) iface(name string) string {
 func (h *host) runtime() string {
 	var out []string
 	for _, l := range strings.Split(h.State().Network(), "\n") {
-		if !strings.HasPrefix(l, "leases ") {
+		if !strings.HasPrefix(l, "leases ") && !strings.HasPrefix(l, "renewals ") {
 			out = append(out, l)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -68,6 +69,11 @@ func TestConformance(t *testing.T) {
 					t.Errorf("tree %s: %d addresses moved off an hn after boot, want none", tree.Name, x.AddressMoves)
 				}
 				got[tree.Name] = m.Outcome() + namesOutcome(m, root)
+				for _, lagg := range dualStack(root) {
+					if p := st.IPv6Problems(lagg); len(p) > 0 {
+						t.Errorf("tree %s: IPv6 does not work on the dual-stack lagg: %q", tree.Name, p)
+					}
+				}
 				if compare && want.Outcome == conformance.OutcomeLagg {
 					comparison.add(sc.name, tree.Name, "hvnetconf", x)
 					comparison.add(sc.name, tree.Name, "base scripts", baseWay(t, sc, tree, snap))
@@ -105,6 +111,22 @@ func (sc scenario) rendered(t *testing.T) (root string, code int) {
 	return root, r.code
 }
 
+// dualStackVar is an assignment giving a lagg IPv6 configuration.
+var dualStackVar = regexp.MustCompile(`(?m)^(?:ifconfig_(lagg[0-9]+)_ipv6|ipv6_prefix_(lagg[0-9]+))="[^"]`)
+
+// dualStack lists the laggs the rendered root's network file gives IPv6:
+// on each, IPv6 must work after boot and hot-plug (enabled, link-local).
+func dualStack(root string) []string {
+	b, _ := os.ReadFile(filepath.Join(root, "usr/local/etc/rc.conf.d/network"))
+	var out []string
+	for _, m := range dualStackVar.FindAllStringSubmatch(string(b), -1) {
+		if l := m[1] + m[2]; !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // baseWay (only under make compare: HVNETCONF_COMPARE) boots the
 // scenario's input root as FreeBSD ships it (no
 // hvnetconf files: the base hyperv.conf rules run hyperv_vfattach and
@@ -140,8 +162,8 @@ func (tb *table) add(scenario, tree, way string, x conformance.Metrics) {
 // write renders the table as Markdown, sorted by scenario, tree, way.
 func (tb *table) write(path string) error {
 	var b strings.Builder
-	b.WriteString("| scenario | FreeBSD tree | way | address moves after boot | DHCP leases | dhclient left on hn | addresses on the lagg | lagg ports at the end |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| scenario | FreeBSD tree | way | address moves after boot | DHCP leases | lease renewals (link-up) | dhclient left on hn | addresses on the lagg | lagg ports at the end |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
 	for _, k := range slices.Sorted(maps.Keys(tb.rows)) {
 		b.WriteString("| " + strings.Join(tb.rows[k], " | ") + " |\n")
 	}

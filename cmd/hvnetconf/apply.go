@@ -120,6 +120,9 @@ func (f *applyFlags) print(w io.Writer, res *plan.Result, out *apply.Result) {
 	}
 	for _, s := range out.Steps {
 		fmt.Fprintf(w, "%srun: %s\n", verb, strings.Join(s.Argv, " "))
+		if s.Effect != "" {
+			fmt.Fprintf(w, "  (%s)\n", s.Effect)
+		}
 	}
 	if out.Note != "" {
 		fmt.Fprintf(w, "note: %s\n", out.Note)

@@ -93,7 +93,7 @@ func TestOutputsMatchSchema(t *testing.T) {
 	// Only a live apply runs commands, which needs FreeBSD.
 	// Rendered files are UTF-8 (rcconf refuses other bytes in its
 	// inputs), so new_content_base64 is described but never printed.
-	unseen := map[string]bool{"argv": true, "undo": true, "restored": true, "new_content_base64": true}
+	unseen := map[string]bool{"argv": true, "undo": true, "restored": true, "new_content_base64": true, "effect": true}
 	var schema any
 	if err := json.Unmarshal(readFile(t, schemaFile), &schema); err != nil {
 		t.Fatal(err)

@@ -111,6 +111,9 @@ func (m *Machine) Settle() {
 	for {
 		m.waitIdle()
 		m.CheckShell(Result{Stderr: m.take(fakebsd.SandboxDevdStderr)})
+		if m.devdDone() >= len(m.Events()) && m.kernelBusy() {
+			continue // its timers ran: devd handles what they caused next
+		}
 		if m.devdDone() >= len(m.Events()) || !m.devdRunning() {
 			return
 		}
@@ -121,6 +124,18 @@ func (m *Machine) Settle() {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// kernelBusy waits for the kernel's next pending timer (a VF's carrier,
+// hn's link task) and lets it run; false when none is pending.
+func (m *Machine) kernelBusy() bool {
+	at, ok := m.State().NextTimer()
+	if !ok {
+		return false
+	}
+	time.Sleep(time.Until(at))
+	m.Update(func(*fakebsd.State) {})
+	return true
 }
 
 // OpenDevd lets a running devd read new events until the returned

@@ -28,6 +28,7 @@ func converged(t *testing.T) *fakebsd.InProcess {
 	h.AttachVF("hn0", "mce0")
 	h.Do(t, "ifconfig mce0 up", "ifconfig lagg0 laggport mce0", "ifconfig lagg0 inet 10.0.0.4/24")
 	dhclient(h, "lagg0", 1) // dhclient runs only in the sandbox
+	h.RunTimers()           // mce0's carrier comes after `up`
 	return h
 }
 
@@ -103,8 +104,8 @@ func TestReadExpectRefusesWhatAssertsNothing(t *testing.T) {
 		"outcome = \"lagg\"\n[lagg.lagg0]\nports = [\"hn0\"]\n",                             // no master
 		"outcome = \"transparent\"\n[iface.hn0]\ninet4 = [\"10.0.0.4/24\"]\n",               // misspelt key
 		"outcome = \"lagg\"\n[lagg.lagg0]\nmaster = \"hn0\"\nports = [\"mce0\", \"hn0\"]\n", // master not first
-		"outcome = \"refused\"\n[tree.main]\noutcome = \"lagg\"\n",                       // a tree's lagg outcome, no lagg
-		"outcome = \"refused\"\n[tree.main]\noutcome = \"refused\"\n[tree.main.tree.x]\n", // trees within a tree
+		"outcome = \"refused\"\n[tree.main]\noutcome = \"lagg\"\n",                          // a tree's lagg outcome, no lagg
+		"outcome = \"refused\"\n[tree.main]\noutcome = \"refused\"\n[tree.main.tree.x]\n",   // trees within a tree
 	} {
 		path := filepath.Join(t.TempDir(), "expect.toml")
 		os.WriteFile(path, []byte(text), 0o644)

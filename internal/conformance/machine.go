@@ -151,9 +151,27 @@ func New(tb testing.TB, tree Tree, opt Options) *Machine {
 			tb.Fatalf("conformance: building the %s machine: %v", tree.Name, err)
 		}
 	}
-	m.Update(func(s *fakebsd.State) { s.Sysctls = map[string]string{"kern.vm_guest": "hv"} })
+	m.Update(func(s *fakebsd.State) {
+		s.Sysctls = map[string]string{"kern.vm_guest": "hv"}
+		s.Release, s.TimeScale = tree.Name, timeScale(opt.Env)
+	})
 	m.start()
 	return m
+}
+
+// timeScale is how much faster the kernel's own delays pass (a VF's
+// carrier, hn's link task, a host network change's 5 s): FAKEBSD_TIME_SCALE
+// from env, else 40, so that a boot never waits real seconds; the order
+// of what happens is the same at any scale.
+func timeScale(env []string) float64 {
+	for _, e := range env {
+		if v, ok := strings.CutPrefix(e, live.EnvTimeScale+"="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 1 {
+				return f
+			}
+		}
+	}
+	return 40
 }
 
 // installTree copies the FreeBSD files that take part in networking.

@@ -16,6 +16,7 @@ import (
 type Metrics struct {
 	AddressMoves  int      // addresses removed from an hn after boot (moved to the lagg)
 	Leases        int      // DHCP leases taken, boot included
+	Renewals      int      // DHCPREQUESTs for a lease already held (dhclient on each link-up), boot included
 	DhclientOnHN  []string // hn interfaces dhclient still runs on at the end
 	LaggAddresses int      // IPv4 and IPv6 (not link-local) addresses on laggs at the end
 	LaggPorts     []string // "lagg0: hn0 mce0" per lagg
@@ -35,6 +36,9 @@ func (m *Machine) MetricsSince(mark int) Metrics {
 	}
 	for _, n := range st.Leases {
 		x.Leases += n
+	}
+	for _, n := range st.Renewals {
+		x.Renewals += n
 	}
 	for _, name := range slices.Sorted(maps.Keys(st.Ifaces)) {
 		i := st.Ifaces[name]
@@ -73,5 +77,5 @@ func (x Metrics) Row() []string {
 	if ports == "" {
 		ports = "(no lagg)"
 	}
-	return []string{fmt.Sprint(x.AddressMoves), fmt.Sprint(x.Leases), dh, fmt.Sprint(x.LaggAddresses), ports}
+	return []string{fmt.Sprint(x.AddressMoves), fmt.Sprint(x.Leases), fmt.Sprint(x.Renewals), dh, fmt.Sprint(x.LaggAddresses), ports}
 }

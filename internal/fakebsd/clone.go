@@ -28,14 +28,22 @@ func (r *ifconfigRun) create(name string) error {
 	default:
 		return r.fail("SIOCIFCREATE2 (%s): Invalid argument", name)
 	}
+	// A lagg attaches with an all-zero MAC until its first port lends
+	// it one (if_lagg.c lagg_clone_create, read at 01b359d4); a vlan
+	// until its parent is set.
+	i.MAC = zeroMAC
 	r.s.addIface(i)
-	// A lagg has a made-up MAC until its first port lends it one.
-	i.MAC = fmt.Sprintf("58:9c:fc:10:ff:%02x", i.Index&0xff)
-	if i.Kind == KindVLAN {
-		i.MAC = "00:00:00:00:00:00"
+	switch i.Kind {
+	case KindLagg:
+	case KindVLAN:
 		if p := r.s.Ifaces[i.HN]; p != nil {
 			i.MAC = p.MAC // a vlan on a parent has the parent's MAC
 		}
+	default:
+		// bridge and tap make up an address of their own (if_bridge.c
+		// bridge_clone_create, if_tuntap.c tuncreate: random); one per
+		// index keeps outcomes reproducible.
+		i.MAC = fmt.Sprintf("58:9c:fc:10:ff:%02x", i.Index&0xff)
 	}
 	r.i = i
 	return nil

@@ -83,11 +83,17 @@ func dhclientDaemon(argv []string, _, _ io.Writer, getenv func(string) string) i
 }
 
 // dhcpClients is what running dhclients do after any change to the
-// kernel (sbin/dhclient/dhclient.c): take the lease once the interface
-// has link; exit when the interface departs or when the leased address is
-// deleted ("My address ... was deleted, dhclient exiting"; dhclient's
-// 10-second grace after its own script runs is not modelled).
-func (s *State) dhcpClients() {
+// kernel (sbin/dhclient/dhclient.c): take the lease once the
+// interface has link; on every link-up of an interface whose lease they
+// hold, ask for that lease again (routehandler, RTM_IFINFO with the link
+// up → state_reboot: a DHCPREQUEST for the address held; the server
+// acknowledges it and dhclient-script keeps the address: counted in
+// Renewals, the address never leaves); on link-down do nothing; exit when
+// the interface departs or when the leased address is deleted ("My
+// address ... was deleted, dhclient exiting"; dhclient's 10-second grace
+// after its own script runs is not modelled). before is every
+// interface's link before the change, held the leases held then.
+func (s *State) dhcpClients(before, held map[string]bool) {
 	for n, on := range s.Dhclient {
 		i := s.Ifaces[n]
 		switch {
@@ -100,6 +106,11 @@ func (s *State) dhcpClients() {
 			delete(s.Leased, n)
 		case !s.Leased[n]:
 			s.takeLease(i, io.Discard)
+		case held[n] && !before[n] && s.hasLink(i):
+			if s.Renewals == nil {
+				s.Renewals = map[string]int{}
+			}
+			s.Renewals[n]++
 		}
 	}
 }

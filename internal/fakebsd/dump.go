@@ -103,7 +103,26 @@ func (s *State) Network() string {
 	for _, n := range slices.Sorted(maps.Keys(s.Leases)) {
 		fmt.Fprintf(&b, "leases %s %d\n", n, s.Leases[n])
 	}
+	for _, n := range slices.Sorted(maps.Keys(s.Renewals)) {
+		fmt.Fprintf(&b, "renewals %s %d\n", n, s.Renewals[n])
+	}
 	return b.String()
+}
+
+// IPv6Problems says why IPv6 does not work on the interface: it is
+// missing, IPv6 is disabled there (ND6_IFF_IFDISABLED), or it has no
+// link-local address (no neighbour discovery, no router). None: it works.
+func (s *State) IPv6Problems(name string) []string {
+	i := s.Ifaces[name]
+	switch {
+	case i == nil:
+		return []string{name + ": does not exist"}
+	case i.IfDisabled:
+		return []string{name + ": IPv6 is disabled (nd6 IFDISABLED)"}
+	case linkLocal(i) == "":
+		return []string{name + ": has no IPv6 link-local address"}
+	}
+	return nil
 }
 
 // LaggPortFlags says whether port p of lagg l carries the MASTER and

@@ -66,8 +66,24 @@ func (h *Host) State() *State {
 }
 
 // AddHN adds a synthetic NIC, down, with carrier (the host side is up).
+// A VF already attached with its MAC and no hn is paired with it, as hn
+// pairs a VF by its link-level address (if_hn.c hn_ismyvf).
 func (h *Host) AddHN(name, mac string) {
-	h.Update(func(s *State) { s.addIface(&Iface{Name: name, Kind: KindHN, MAC: mac, Carrier: true}) })
+	h.Update(func(s *State) {
+		hn := &Iface{Name: name, Kind: KindHN, MAC: mac, Carrier: true}
+		s.addIface(hn)
+		for _, i := range s.Ifaces {
+			if i.Kind == KindVF && i.HN == "" && i.MAC == mac {
+				i.HN, hn.VF = name, i.Name
+			}
+		}
+	})
+}
+
+// AddVF attaches a VF before its hn (at boot the PCI device may attach
+// first): it has the lower interface index; AddHN pairs them.
+func (h *Host) AddVF(name, mac string) {
+	h.Update(func(s *State) { s.addIface(&Iface{Name: name, Kind: KindVF, MAC: mac, Carrier: true}) })
 }
 
 // AttachVF adds hn's SR-IOV VF (same MAC, down) and pairs it, as a VF

@@ -34,6 +34,7 @@ func TestThroughProcesses(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	h.RunTimers() // mce10's carrier
 	ifc, err := live.Show(ctx, r, "lagg0")
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -33,6 +34,20 @@ func (s *State) ifFlags(i *Iface) uint32 {
 	return f
 }
 
+// nd6Names are the ND6_IFF_* names af_nd6.c prints, in bit order.
+func nd6Names(f uint32) []string {
+	var n []string
+	for _, b := range []struct {
+		bit  uint32
+		name string
+	}{{nd6PerformNUD, "PERFORMNUD"}, {nd6IfDisabled, "IFDISABLED"}, {nd6AutoLinkLocal, "AUTO_LINKLOCAL"}} {
+		if f&b.bit != 0 {
+			n = append(n, b.name)
+		}
+	}
+	return n
+}
+
 func printb(v uint32, names []string) string {
 	return fmt.Sprintf("%x<%s>", v, strings.Join(names, ","))
 }
@@ -49,7 +64,11 @@ func flagNames(v uint32) []string {
 
 // writeIfconfig prints one interface as FreeBSD's `ifconfig NAME` does
 // (ifconfig.c status(), af_inet.c, af_inet6.c, iflagg.c lagg_status()).
-func (s *State) writeIfconfig(w io.Writer, i *Iface) {
+func (s *State) writeIfconfig(w io.Writer, i *Iface) { s.writeIfconfigAF(w, i, "") }
+
+// writeIfconfigAF prints one interface, with only the addresses of
+// family af when af is not "".
+func (s *State) writeIfconfigAF(w io.Writer, i *Iface, af string) {
 	f := s.ifFlags(i)
 	fmt.Fprintf(w, "%s: flags=%s metric 0 mtu %d\n", i.Name, printb(f, flagNames(f)), i.MTU)
 	if i.Descr != "" {
@@ -59,9 +78,15 @@ func (s *State) writeIfconfig(w io.Writer, i *Iface) {
 		fmt.Fprintf(w, "\toptions=80000<LINKSTATE>\n\tether %s\n", i.MAC)
 	}
 	for _, a := range i.Inet {
+		if af != "" && af != "inet" {
+			break
+		}
 		fmt.Fprintf(w, "\tinet %s netmask %s broadcast %s\n", a.Addr, hexMask(a.PrefixLen), broadcast(a))
 	}
 	for _, a := range i.Inet6 {
+		if af != "" && af != "inet6" {
+			break
+		}
 		if ip, err := netip.ParseAddr(a.Addr); err == nil && ip.IsLinkLocalUnicast() {
 			fmt.Fprintf(w, "\tinet6 %s%%%s prefixlen %d scopeid 0x%x\n", a.Addr, i.Name, a.PrefixLen, i.Index)
 		} else {
@@ -70,7 +95,7 @@ func (s *State) writeIfconfig(w io.Writer, i *Iface) {
 	}
 	s.writeLagg(w, i)
 	s.writeMedia(w, i)
-	fmt.Fprintf(w, "\tnd6 options=29<PERFORMNUD,IFDISABLED,AUTO_LINKLOCAL>\n")
+	fmt.Fprintf(w, "\tnd6 options=%s\n", printb(i.nd6Flags(), nd6Names(i.nd6Flags())))
 }
 
 func (s *State) writeLagg(w io.Writer, i *Iface) {
@@ -94,7 +119,9 @@ func (s *State) writeLagg(w io.Writer, i *Iface) {
 
 func (s *State) writeMedia(w io.Writer, i *Iface) {
 	status := "no carrier"
-	if s.hasLink(i) {
+	if s.hasLink(i) && i.Kind != KindLagg || i.Kind == KindLagg && slices.ContainsFunc(i.Ports, s.portUsable) {
+		// a lagg's media is active when a port is LAGG_PORTACTIVE
+		// (if_lagg.c lagg_media_status), which also needs IFF_UP
 		status = "active"
 	}
 	switch i.Kind {

@@ -142,6 +142,8 @@ func (a *addrReq) commit(r *ifconfigRun) error {
 	*list = append(*list, Addr{Addr: a.addr, PrefixLen: a.prefix()})
 	if a.family == "inet" {
 		r.s.setUp(r.i, true) // ether_ioctl SIOCSIFADDR brings the interface up
+	} else {
+		r.s.in6Added(r.i)
 	}
 	return nil
 }

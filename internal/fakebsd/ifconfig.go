@@ -61,6 +61,13 @@ func (s *State) ifconfig(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(words) > 0 && isFamily(words[0]) {
 		r.addr.family, words = words[0], words[1:]
+		if len(words) == 0 {
+			// `ifconfig IF inet6`: the interface with that family's
+			// addresses only (ifconfig.c status with afp set), as
+			// network.subr network6_getladdr reads it.
+			s.writeIfconfigAF(stdout, r.i, r.addr.family)
+			return 0
+		}
 	}
 	if err := r.apply(words); err != nil {
 		return 1
@@ -113,7 +120,7 @@ var ignoredWords = map[string]bool{}
 func init() {
 	for _, w := range strings.Fields(`rxcsum txcsum rxcsum6 txcsum6 tso tso4 tso6 lro vlanmtu vlanhwtag
 		vlanhwfilter vlanhwtso vlanhwcsum polling promisc arp staticarp monitor no_dad accept_rtadv
-		auto_linklocal ifdisabled autoconf nud prefer_source no_radr no_prefer_iface defaultif`) {
+		autoconf nud prefer_source no_radr no_prefer_iface defaultif`) {
 		ignoredWords[w], ignoredWords["-"+w] = true, true
 	}
 }
@@ -144,6 +151,8 @@ func (r *ifconfigRun) word(w string, rest []string) (int, error) {
 		r.addr.alias = -1
 	case "-description", "-descr":
 		r.i.Descr = ""
+	case "ifdisabled", "-ifdisabled", "auto_linklocal", "-auto_linklocal":
+		r.s.setND6(r.i, w)
 	default:
 		if ignoredWords[w] {
 			return 0, nil
@@ -177,11 +186,14 @@ func (r *ifconfigRun) withArg(w, v string) error {
 	return nil // broadcast: the emulation derives it
 }
 
-// setMTU: a lagg passes its MTU to every port (if_lagg.c lagg_ioctl
-// SIOCSIFMTU); a port refuses a change of its own (lagg_port_ioctl).
+// setMTU is SIOCSIFMTU (if.c ifhwioctl, then the driver): a lagg port
+// refuses it whatever the value (if_lagg.c lagg_port_ioctl: "Do not allow
+// the MTU to be changed once joined"); a lagg refuses it on 12.x
+// (lagg_ioctl, read at 01b359d4) and on main passes it to every port
+// (lagg_ioctl SIOCSIFMTU, FreeBSD 13 and later).
 func (r *ifconfigRun) setMTU(v string) error {
 	mtu, err := strconv.Atoi(v)
-	if err != nil || mtu < 72 || mtu > 65535 || (r.i.PortOf != "" && mtu != r.i.MTU) {
+	if err != nil || mtu < 72 || mtu > 65535 || r.i.PortOf != "" || r.i.Kind == KindLagg && r.s.Major() == 12 {
 		return r.fail("ioctl SIOCSIFMTU (set mtu): Invalid argument")
 	}
 	r.i.MTU = mtu
@@ -268,6 +280,9 @@ func (r *ifconfigRun) rename(to string) error {
 		}
 		if i.PortOf == from {
 			i.PortOf = to
+		}
+		if i.Primary == from {
+			i.Primary = to
 		}
 		if i.VF == from {
 			i.VF = to

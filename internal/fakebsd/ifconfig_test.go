@@ -2,6 +2,7 @@ package fakebsd
 
 import (
 	"bytes"
+	"maps"
 	"strings"
 	"testing"
 )
@@ -17,15 +18,25 @@ func testState() *State {
 	return s
 }
 
-// runAll runs each command line in turn and returns the last one's result.
+// runAll runs each command line in turn, each as one change of the
+// kernel (link events and dhclients follow, as in update), and returns
+// the last one's result.
 func runAll(s *State, lines ...string) (code int, stdout, stderr string) {
 	for _, l := range lines {
 		var o, e bytes.Buffer
 		f := strings.Fields(l)
-		code = s.runKernel(f[0], f[1:], &o, &e, kernelPrograms[f[0]])
+		change(s, func(s *State) { code = s.runKernel(f[0], f[1:], &o, &e, kernelPrograms[f[0]]) })
 		stdout, stderr = o.String(), e.String()
 	}
 	return code, stdout, stderr
+}
+
+// change is update without the file: fn, then what follows from it.
+func change(s *State, fn func(*State)) {
+	before, held := s.links(), maps.Clone(s.Leased)
+	fn(s)
+	s.linkEvents(before)
+	s.dhcpClients(before, held)
 }
 
 func TestIfconfigForms(t *testing.T) {
@@ -37,7 +48,7 @@ func TestIfconfigForms(t *testing.T) {
 		dump   []string // lines the state dump must contain
 	}{
 		{"list", []string{"ifconfig -l"}, 0, "", nil},
-		{"create lagg", []string{"ifconfig lagg0 create"}, 0, "", []string{"iface lagg0 kind=lagg mac=58:9c:fc:10:ff:05 mtu=1500 up=false link=false proto=failover", "event system=ETHERNET subsystem=lagg0 type=IFATTACH"}},
+		{"create lagg", []string{"ifconfig lagg0 create"}, 0, "", []string{"iface lagg0 kind=lagg mac=00:00:00:00:00:00 mtu=1500 up=false link=false proto=failover", "event system=ETHERNET subsystem=lagg0 type=IFATTACH"}},
 		{"create existing", []string{"ifconfig lagg0 create", "ifconfig lagg0 create"}, 1, "ifconfig: SIOCIFCREATE2 (lagg0): File exists\n", nil},
 		{"create non-clone", []string{"ifconfig hn7 create"}, 1, "ifconfig: SIOCIFCREATE2 (hn7): Invalid argument\n", nil},
 		{"destroy", []string{"ifconfig vlan5 create", "ifconfig vlan5 destroy"}, 0, "", []string{"event system=ETHERNET subsystem=vlan5 type=IFDETACH"}},
@@ -71,7 +82,15 @@ func TestIfconfigForms(t *testing.T) {
 		{"-laggport not a port", []string{"ifconfig lagg0 create", "ifconfig lagg0 -laggport hn0"}, 1, "ifconfig: SIOCSLAGGDELPORT: No such file or directory\n", nil},
 		{"lagg mtu reaches ports", []string{"ifconfig lagg0 create", "ifconfig lagg0 laggport hn0", "ifconfig lagg0 mtu 9000"}, 0, "", []string{"iface hn0 kind=hn mac=00:15:5d:00:00:04 mtu=9000"}},
 		{"port refuses own mtu", []string{"ifconfig lagg0 create", "ifconfig lagg0 laggport hn0", "ifconfig hn0 mtu 9000"}, 1, "ifconfig: ioctl SIOCSIFMTU (set mtu): Invalid argument\n", nil},
-		{"handbook one-liner", []string{"ifconfig lagg0 create", "ifconfig lagg0 laggproto failover laggport hn0 10.0.0.4/24 up"}, 0, "", []string{"iface lagg0 kind=lagg mac=00:15:5d:00:00:04 mtu=1500 up=true link=false proto=failover\n  inet 10.0.0.4/24\n  laggport hn0 flags=1\n"}},
+		// hn0 is not up, yet its link state is: so is the lagg's
+		// (lagg_linkstate reads the ports' link state, not IFF_UP), while
+		// no port is ACTIVE (LAGG_PORTACTIVE needs IFF_UP too).
+		{"handbook one-liner", []string{"ifconfig lagg0 create", "ifconfig lagg0 laggproto failover laggport hn0 10.0.0.4/24 up"}, 0, "", []string{"iface lagg0 kind=lagg mac=00:15:5d:00:00:04 mtu=1500 up=true link=true proto=failover\n  inet 10.0.0.4/24\n  laggport hn0 flags=1\n",
+			"event system=IFNET subsystem=lagg0 type=LINK_UP"}},
+		// The last port leaving takes the MAC with it (lagg_port_destroy).
+		{"last port leaves", []string{"ifconfig lagg0 create", "ifconfig lagg0 laggport hn0", "ifconfig lagg0 -laggport hn0"}, 0, "", []string{"iface lagg0 kind=lagg mac=00:00:00:00:00:00 mtu=1500 up=false link=false"}},
+		// A port's MTU is fixed (lagg_port_ioctl), even to its own value.
+		{"port refuses its own mtu value", []string{"ifconfig lagg0 create", "ifconfig lagg0 laggport hn0", "ifconfig hn0 mtu 1500"}, 1, "ifconfig: ioctl SIOCSIFMTU (set mtu): Invalid argument\n", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

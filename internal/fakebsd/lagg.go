@@ -1,5 +1,10 @@
 package fakebsd
 
+import (
+	"fmt"
+	"slices"
+)
+
 // laggProtos are the protocols ifconfig knows (net/if_lagg.h LAGG_PROTOS).
 var laggProtos = map[string]bool{
 	"failover": true, "lacp": true, "loadbalance": true, "roundrobin": true, "broadcast": true, "none": true,
@@ -16,9 +21,14 @@ func (r *ifconfigRun) laggProto(p string) error {
 	return nil
 }
 
-// laggPort adds a port as if_lagg.c lagg_port_create does: EEXIST (already
-// ours) is ignored by ifconfig; any other failure is a warning and exit
-// status 1, and the remaining words still run (iflagg.c setlaggport).
+// laggPort adds a port as if_lagg.c lagg_ioctl SIOCSLAGGPORT and
+// lagg_port_create do (read at 01b359d4, a 12.x-era file):
+// EEXIST (already ours) is ignored by ifconfig; any other failure is a
+// warning and exit status 1, and the remaining words still run (iflagg.c
+// setlaggport). A port with a link-local address loses its IPv6 first
+// (in6JoinLagg). The first port becomes the primary (MASTER) and lends
+// the lagg its MTU and MAC; every port is kept in interface-index order,
+// so the primary is not necessarily the first one printed.
 func (r *ifconfigRun) laggPort(p string) {
 	l := r.i
 	if l.Kind != KindLagg {
@@ -26,6 +36,9 @@ func (r *ifconfigRun) laggPort(p string) {
 		return
 	}
 	pi := r.s.Ifaces[p]
+	if pi != nil {
+		r.s.in6JoinLagg(l, pi) // before lagg_port_create, whatever it answers
+	}
 	switch {
 	case pi == nil || pi.Kind == KindLagg:
 		r.warn("%s %s: SIOCSLAGGPORT: Invalid argument", l.Name, p)
@@ -38,12 +51,20 @@ func (r *ifconfigRun) laggPort(p string) {
 	case len(l.Ports) > 0 && pi.MTU != l.MTU:
 		// lagg(4): "All additional interfaces are required to have exactly
 		// the same value"; the kernel logs "lagg0: invalid MTU for mce0".
+		r.s.Messages = append(r.s.Messages, fmt.Sprintf("%s: invalid MTU for %s", l.Name, p))
 		r.warn("%s %s: SIOCSLAGGPORT: Invalid argument", l.Name, p)
 	default:
 		if len(l.Ports) == 0 {
-			l.MTU, l.MAC = pi.MTU, pi.MAC // the first port lends MTU and MAC
+			l.MTU, l.MAC, l.Primary = pi.MTU, pi.MAC, p
 		}
-		l.Ports = append(l.Ports, p)
+		k := len(l.Ports)
+		for j, q := range l.Ports {
+			if qi := r.s.Ifaces[q]; qi != nil && qi.Index > pi.Index {
+				k = j
+				break
+			}
+		}
+		l.Ports = slices.Insert(l.Ports, k, p)
 		pi.PortOf = l.Name
 	}
 }

@@ -5,60 +5,198 @@ package fakebsd
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
-// The failover flags through a VF's life in non-transparent mode:
-// hn master and active; VF up forces hn's link down so the VF is active
-// and devd hears VF_UP; VF down gives hn its link back.
+// The failover flags and the lagg's link through a VF's life in
+// non-transparent mode: hn master and active; VF up forces hn's link down
+// at once while the VF's carrier comes later, so the lagg is without link
+// in between (LINK_DOWN, then LINK_UP: devd's LINK_UP rule runs dhclient
+// on the lagg); VF down gives hn its link back only when its link task
+// ran, so the lagg flaps again.
 func TestLaggFlagsThroughVFLife(t *testing.T) {
 	s := testState()
 	runAll(s, "ifconfig lagg0 create", "ifconfig hn0 up", "ifconfig lagg0 laggproto failover laggport hn0 laggport mce0 up")
 	steps := []struct {
-		cmd    string
+		cmd    string // "" : let the kernel's pending work run
 		ports  string // laggport lines of `ifconfig lagg0`
 		status string
-		event  string // last event
+		events []string // lagg0's link events and the VF events, in order
 	}{
-		{"", "laggport: hn0 flags=5<MASTER,ACTIVE>\n\tlaggport: mce0 flags=0<>", "active", "system=ETHERNET subsystem=lagg0 type=IFATTACH"},
-		{"ifconfig mce0 up", "laggport: hn0 flags=1<MASTER>\n\tlaggport: mce0 flags=4<ACTIVE>", "active", "system=HYPERV_NIC_VF subsystem=hn0 type=VF_UP"},
-		{"ifconfig mce0 down", "laggport: hn0 flags=5<MASTER,ACTIVE>\n\tlaggport: mce0 flags=0<>", "active", "system=HYPERV_NIC_VF subsystem=hn0 type=VF_DOWN"},
-		{"ifconfig hn0 down", "laggport: hn0 flags=1<MASTER>\n\tlaggport: mce0 flags=0<>", "no carrier", "system=HYPERV_NIC_VF subsystem=hn0 type=VF_DOWN"},
+		{"ifconfig mce0 up", "laggport: hn0 flags=1<MASTER>\n\tlaggport: mce0 flags=0<>", "no carrier",
+			[]string{"HYPERV_NIC_VF hn0 VF_UP", "IFNET lagg0 LINK_DOWN"}},
+		{"", "laggport: hn0 flags=1<MASTER>\n\tlaggport: mce0 flags=4<ACTIVE>", "active", []string{"IFNET lagg0 LINK_UP"}},
+		{"ifconfig mce0 down", "laggport: hn0 flags=1<MASTER>\n\tlaggport: mce0 flags=0<>", "no carrier",
+			[]string{"HYPERV_NIC_VF hn0 VF_DOWN", "IFNET lagg0 LINK_DOWN"}},
+		{"", "laggport: hn0 flags=5<MASTER,ACTIVE>\n\tlaggport: mce0 flags=0<>", "active", []string{"IFNET lagg0 LINK_UP"}},
+		{"ifconfig hn0 down", "laggport: hn0 flags=1<MASTER>\n\tlaggport: mce0 flags=0<>", "no carrier", nil},
 	}
 	for _, st := range steps {
-		if st.cmd != "" {
-			if code, _, e := runAll(s, st.cmd); code != 0 {
-				t.Fatalf("%s: %d %s", st.cmd, code, e)
-			}
+		s.Events = nil
+		if st.cmd == "" {
+			elapse(s)
+		} else if code, _, e := runAll(s, st.cmd); code != 0 {
+			t.Fatalf("%s: %d %s", st.cmd, code, e)
 		}
+		got := laggEvents(s.Events, "lagg0")
 		_, out, _ := runAll(s, "ifconfig lagg0")
 		if !strings.Contains(out, "\t"+st.ports+"\n") || !strings.Contains(out, "\tstatus: "+st.status+"\n") {
 			t.Errorf("after %q:\n%s\nwant ports %q, status %q", st.cmd, out, st.ports, st.status)
 		}
-		if got := s.Events[len(s.Events)-1]; got != st.event {
-			t.Errorf("after %q: last event %q, want %q", st.cmd, got, st.event)
+		if !slices.Equal(got, st.events) {
+			t.Errorf("after %q: events %q, want %q", st.cmd, got, st.events)
 		}
 	}
 }
 
+// laggEvents are the HYPERV_NIC_VF events and lagg's IFNET link events, as
+// "SYSTEM SUBSYSTEM TYPE".
+func laggEvents(events []string, lagg string) []string {
+	var out []string
+	for _, e := range events {
+		var sys, sub, typ string
+		fmt.Sscanf(strings.NewReplacer("system=", "", "subsystem=", "", "type=", "").Replace(e), "%s %s %s", &sys, &sub, &typ)
+		if sys == "HYPERV_NIC_VF" || sys == "IFNET" && sub == lagg && strings.HasPrefix(typ, "LINK_") {
+			out = append(out, sys+" "+sub+" "+typ)
+		}
+	}
+	return out
+}
+
+// A host network change (hn_netchg_init_taskfunc): hn fakes a link-down
+// of 5 s, and its lagg loses link with it when the VF is away.
+func TestNetworkChange(t *testing.T) {
+	s := testState()
+	runAll(s, "ifconfig lagg0 create", "ifconfig hn0 up", "ifconfig lagg0 laggport hn0 up")
+	s.Events = nil
+	change(s, func(s *State) { s.NetworkChange("hn0") })
+	if got := laggEvents(s.Events, "lagg0"); !slices.Equal(got, []string{"IFNET lagg0 LINK_DOWN"}) {
+		t.Errorf("events %q", got)
+	}
+	if at, ok := s.NextTimer(); !ok || time.Until(at) < 4*time.Second {
+		t.Errorf("the link should come back after about 5 s: %v %v", at, ok)
+	}
+	s.Events = nil
+	elapse(s)
+	if got := laggEvents(s.Events, "lagg0"); !slices.Equal(got, []string{"IFNET lagg0 LINK_UP"}) {
+		t.Errorf("events %q", got)
+	}
+}
+
 // Live migration: the VF disappears while active; it leaves the lagg and
-// hn takes over with its link restored.
+// hn takes over once its link task ran.
 func TestDetachVFWhileActive(t *testing.T) {
 	s := testState()
 	runAll(s, "ifconfig lagg0 create", "ifconfig hn0 up", "ifconfig lagg0 laggport hn0 laggport mce0 up", "ifconfig mce0 up")
-	s.removeIface("mce0")
+	elapse(s)
+	s.Events = nil
+	change(s, func(s *State) { s.removeIface("mce0") })
+	want := []string{"system=HYPERV_NIC_VF subsystem=hn0 type=VF_DOWN", "system=ETHERNET subsystem=mce0 type=IFDETACH", "system=IFNET subsystem=mce0 type=DETACH",
+		"system=IFNET subsystem=lagg0 type=LINK_DOWN"}
+	if !slices.Equal(s.Events, want) {
+		t.Errorf("events %q, want %q", s.Events, want)
+	}
+	elapse(s)
 	_, out, _ := runAll(s, "ifconfig lagg0")
 	if !strings.Contains(out, "\tlaggport: hn0 flags=5<MASTER,ACTIVE>\n\tgroups: lagg\n") {
 		t.Errorf("after detach:\n%s", out)
 	}
-	want := []string{"system=HYPERV_NIC_VF subsystem=hn0 type=VF_DOWN", "system=ETHERNET subsystem=mce0 type=IFDETACH", "system=IFNET subsystem=mce0 type=DETACH"}
-	if got := s.Events[len(s.Events)-3:]; strings.Join(got, "|") != strings.Join(want, "|") {
-		t.Errorf("events %q, want %q", got, want)
-	}
 	if s.Ifaces["hn0"].VF != "" || !s.hasLink(s.Ifaces["hn0"]) {
 		t.Errorf("hn0 still paired or without link: %+v", s.Ifaces["hn0"])
+	}
+}
+
+// Ports are kept in interface-index order while the primary stays the
+// first port added (lagg_port_create); a freed index is reused
+// (ifindex_alloc), so a VF can sort before its hn. When the primary
+// leaves, the first port left takes over.
+func TestPortOrderIsNotMastership(t *testing.T) {
+	s := testState()
+	change(s, func(s *State) { s.removeIface("hn1") }) // index 3 is free again
+	change(s, func(s *State) {
+		s.addIface(&Iface{Name: "hn2", Kind: KindHN, MAC: "00:15:5d:00:00:06", Carrier: true, VF: "mce2"})
+		s.addIface(&Iface{Name: "mce2", Kind: KindVF, MAC: "00:15:5d:00:00:06", Carrier: true, HN: "hn2"})
+	})
+	if hn, vf := s.Ifaces["hn2"].Index, s.Ifaces["mce2"].Index; hn != 3 || vf != 5 {
+		t.Fatalf("indexes hn2 %d, mce2 %d; want 3 and 5", hn, vf)
+	}
+	change(s, func(s *State) { s.removeIface("hn2") })
+	change(s, func(s *State) { // hn1 comes back: it gets index 3, below mce2
+		s.addIface(&Iface{Name: "hn1", Kind: KindHN, MAC: "00:15:5d:00:00:06", Carrier: true, VF: "mce2"})
+		s.Ifaces["mce2"].HN = "hn1"
+	})
+	runAll(s, "ifconfig lagg0 create", "ifconfig lagg0 laggport mce2", "ifconfig lagg0 -laggport mce2",
+		"ifconfig lagg0 laggport hn1 laggport mce2 up", "ifconfig hn1 up")
+	_, out, _ := runAll(s, "ifconfig lagg0")
+	if !strings.Contains(out, "\tlaggport: hn1 flags=5<MASTER,ACTIVE>\n\tlaggport: mce2 flags=0<>\n") {
+		t.Errorf("hn1 (index 3) first and master:\n%s", out)
+	}
+	runAll(s, "ifconfig lagg1 create", "ifconfig lagg1 laggport hn0", "ifconfig lagg1 laggport lo0", "ifconfig lagg0 -laggport hn1",
+		"ifconfig lagg0 laggport hn1")
+	_, out, _ = runAll(s, "ifconfig lagg0")
+	if !strings.Contains(out, "\tlaggport: hn1 flags=4<ACTIVE>\n\tlaggport: mce2 flags=1<MASTER>\n") {
+		t.Errorf("hn1 re-added prints first but mce2, left alone, is the master now:\n%s", out)
+	}
+}
+
+// Joining a lagg strips a port's IPv6 when it has a link-local address
+// (lagg_ioctl SIOCSLAGGPORT → in6_ifdetach), and only then.
+func TestJoinStripsIPv6(t *testing.T) {
+	s := testState()
+	runAll(s, "ifconfig hn0 up", "ifconfig hn0 inet6 2001:db8::4/64", "ifconfig hn1 inet6 2001:db8::5/64", "ifconfig hn1 inet6 ifdisabled")
+	if ll := linkLocal(s.Ifaces["hn0"]); ll != "fe80::215:5dff:fe00:4" {
+		t.Fatalf("adding an address enables IPv6 and, hn0 being up, its link-local: %q", ll)
+	}
+	if ll := linkLocal(s.Ifaces["hn1"]); ll != "" {
+		t.Fatalf("hn1 is down: no link-local yet, got %q", ll)
+	}
+	runAll(s, "ifconfig lagg0 create", "ifconfig lagg0 laggport hn0", "ifconfig lagg1 create", "ifconfig lagg1 laggport hn1")
+	if a := s.Ifaces["hn0"].Inet6; len(a) != 0 {
+		t.Errorf("hn0 kept %v", a)
+	}
+	if a := s.Ifaces["hn1"].Inet6; len(a) != 1 {
+		t.Errorf("hn1 had no link-local and keeps its address: %v", a)
+	}
+	if len(s.Messages) != 1 || !strings.Contains(s.Messages[0], "IPv6 addresses on hn0 have been removed") {
+		t.Errorf("kernel messages %q", s.Messages)
+	}
+}
+
+// ND6_IFF_IFDISABLED is set at attach; `inet6 -ifdisabled` on an up
+// interface with auto link-local gives it its link-local address.
+func TestND6Flags(t *testing.T) {
+	s := testState()
+	runAll(s, "ifconfig lagg0 create", "ifconfig lagg0 laggport hn0 up")
+	_, out, _ := runAll(s, "ifconfig lagg0")
+	if !strings.Contains(out, "\tnd6 options=29<PERFORMNUD,IFDISABLED,AUTO_LINKLOCAL>\n") || strings.Contains(out, "fe80") {
+		t.Errorf("a new lagg has IPv6 disabled:\n%s", out)
+	}
+	runAll(s, "ifconfig lagg0 inet6 -ifdisabled")
+	_, out, _ = runAll(s, "ifconfig lagg0 inet6")
+	want := "\tinet6 fe80::215:5dff:fe00:4%lagg0 prefixlen 64 scopeid 0x5\n"
+	if !strings.Contains(out, want) || !strings.Contains(out, "nd6 options=21<PERFORMNUD,AUTO_LINKLOCAL>") {
+		t.Errorf("after -ifdisabled:\n%s", out)
+	}
+}
+
+// The lagg's MTU: 12.x refuses a change (lagg_ioctl SIOCSIFMTU), main
+// passes it to every port.
+func TestLaggMTUByRelease(t *testing.T) {
+	for _, tt := range []struct {
+		release string
+		code    int
+		mtu     int
+	}{{"12.1", 1, 1500}, {"", 0, 9000}} {
+		s := testState()
+		s.Release = tt.release
+		code, _, _ := runAll(s, "ifconfig lagg0 create", "ifconfig lagg0 laggport hn0", "ifconfig lagg0 mtu 9000")
+		if code != tt.code || s.Ifaces["hn0"].MTU != tt.mtu || s.Ifaces["lagg0"].MTU != tt.mtu {
+			t.Errorf("release %q: exit %d, hn0 mtu %d, lagg0 mtu %d; want %d, %d", tt.release, code, s.Ifaces["hn0"].MTU, s.Ifaces["lagg0"].MTU, tt.code, tt.mtu)
+		}
 	}
 }
 
@@ -77,7 +215,7 @@ func TestIfconfigOutput(t *testing.T) {
 	s := testState()
 	runAll(s, "ifconfig lagg0 create", "ifconfig hn0 up",
 		"ifconfig lagg0 laggproto failover laggport hn0 laggport mce0 10.0.0.4/24 up",
-		"ifconfig lagg0 inet6 fe80::1/64", "ifconfig lagg0 inet6 2001:db8::4/64")
+		"ifconfig lagg0 inet6 -auto_linklocal", "ifconfig lagg0 inet6 fe80::1/64", "ifconfig lagg0 inet6 2001:db8::4/64")
 	_, out, _ := runAll(s, "ifconfig lagg0")
 	want := `lagg0: flags=1008843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST,LOWER_UP> metric 0 mtu 1500
 	options=80000<LINKSTATE>
@@ -91,7 +229,7 @@ func TestIfconfigOutput(t *testing.T) {
 	groups: lagg
 	media: Ethernet autoselect
 	status: active
-	nd6 options=29<PERFORMNUD,IFDISABLED,AUTO_LINKLOCAL>
+	nd6 options=1<PERFORMNUD>
 `
 	if out != want {
 		t.Errorf("got\n%s\nwant\n%s", out, want)
@@ -193,7 +331,8 @@ func TestKernelPrograms(t *testing.T) {
 }
 
 // Link changes are devd events: an hn losing link while its VF is up
-// (non-transparent), the VF gaining it.
+// (non-transparent), the VF gaining it once its carrier came (through
+// the real programs: the kernel's timer runs when the state is next read).
 func TestLinkEvents(t *testing.T) {
 	h := New(t)
 	h.AddHN("hn0", "00:15:5d:00:00:04")
@@ -202,7 +341,12 @@ func TestLinkEvents(t *testing.T) {
 	if _, err := h.Runner().Run(context.Background(), "ifconfig", "mce0", "up"); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"system=HYPERV_NIC_VF subsystem=hn0 type=VF_UP", "system=IFNET subsystem=hn0 type=LINK_DOWN", "system=IFNET subsystem=mce0 type=LINK_UP"}
+	want := []string{"system=HYPERV_NIC_VF subsystem=hn0 type=VF_UP", "system=IFNET subsystem=hn0 type=LINK_DOWN"}
+	if got := h.Events(); !slices.Equal(got, want) {
+		t.Errorf("events %q, want %q", got, want)
+	}
+	h.RunTimers()
+	want = append(want, "system=IFNET subsystem=mce0 type=LINK_UP")
 	if got := h.Events(); !slices.Equal(got, want) {
 		t.Errorf("events %q, want %q", got, want)
 	}
@@ -228,4 +372,12 @@ func TestFailAt(t *testing.T) {
 	if n := len(s.Commands); n != 4 || s.Commands[1].Exit != 1 || s.Commands[3].Exit != 1 {
 		t.Errorf("command log %+v", s.Commands)
 	}
+}
+
+// elapse lets every pending kernel timer run now, as if its time had come.
+func elapse(s *State) {
+	for k := range s.Timers {
+		s.Timers[k].At = 0
+	}
+	s.settle()
 }

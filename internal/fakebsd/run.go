@@ -87,10 +87,15 @@ func (s *State) runKernel(prog string, args []string, stdout, stderr io.Writer, 
 	if s.FailAt > 0 && (s.FailOnly == "" || s.FailOnly == s.Commands[len(s.Commands)-1].Caller) {
 		s.FailAt--
 		if s.FailAt == 0 {
-			fmt.Fprintf(stderr, "%s: injected failure (fakebsd FailAt)\n", prog)
 			code = 1
-			s.Commands[len(s.Commands)-1].Injected = true
 		}
+	}
+	if s.FailOn != "" && s.FailOn == strings.Join(s.Commands[len(s.Commands)-1].Argv, " ") {
+		s.FailOn, code = "", 1
+	}
+	if code != 0 {
+		fmt.Fprintf(stderr, "%s: injected failure (fakebsd FailAt)\n", prog)
+		s.Commands[len(s.Commands)-1].Injected = true
 	}
 	if s.PauseAt > 0 && (s.FailOnly == "" || s.FailOnly == s.Commands[len(s.Commands)-1].Caller) {
 		s.PauseAt--

@@ -18,7 +18,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -28,21 +30,35 @@ type State struct {
 	Ifaces      map[string]*Iface `json:"ifaces"`
 	Transparent bool              `json:"transparent"` // hw.hn.vf_transparent
 	Kernel      Kernel            `json:"kernel"`
-	Sysctls     map[string]string `json:"sysctls,omitempty"`   // extra or overriding values
-	DHCP        map[string]string `json:"dhcp,omitempty"`      // MAC → "10.0.0.4/24" handed out
-	Dhclient    map[string]bool   `json:"dhclient,omitempty"`  // interfaces with dhclient running
-	Leases      map[string]int    `json:"leases,omitempty"`    // leases obtained per interface
-	Leased      map[string]bool   `json:"leased,omitempty"`    // the dhclient on the interface holds its lease
-	Routes      []Route           `json:"routes,omitempty"`    // the routing table, in the order added
-	Modules     []string          `json:"modules,omitempty"`   // kernel modules loaded with kldload
-	Events      []string          `json:"events,omitempty"`    // devd events and service restarts
-	Commands    []Command         `json:"commands,omitempty"`  // every command run
-	Unknown     []string          `json:"unknown,omitempty"`   // commands the emulation did not know
-	FailAt      int               `json:"fail_at,omitempty"`   // the FailAt-th command from now fails
-	FailOnly    string            `json:"fail_only,omitempty"` // FailAt counts only commands of this caller ("hvnetconf")
-	PauseAt     int               `json:"pause_at,omitempty"`  // the PauseAt-th command from now (FailOnly's caller) waits for the test (Host.PauseAt)
+	Sysctls     map[string]string `json:"sysctls,omitempty"`    // extra or overriding values
+	DHCP        map[string]string `json:"dhcp,omitempty"`       // MAC → "10.0.0.4/24" handed out
+	Dhclient    map[string]bool   `json:"dhclient,omitempty"`   // interfaces with dhclient running
+	Leases      map[string]int    `json:"leases,omitempty"`     // leases obtained per interface
+	Leased      map[string]bool   `json:"leased,omitempty"`     // the dhclient on the interface holds its lease
+	Routes      []Route           `json:"routes,omitempty"`     // the routing table, in the order added
+	Modules     []string          `json:"modules,omitempty"`    // kernel modules loaded with kldload
+	Events      []string          `json:"events,omitempty"`     // devd events and service restarts
+	Commands    []Command         `json:"commands,omitempty"`   // every command run
+	Unknown     []string          `json:"unknown,omitempty"`    // commands the emulation did not know
+	FailAt      int               `json:"fail_at,omitempty"`    // the FailAt-th command from now fails
+	FailOnly    string            `json:"fail_only,omitempty"`  // FailAt counts only commands of this caller ("hvnetconf")
+	FailOn      string            `json:"fail_on,omitempty"`    // the next command with exactly this argv (joined by spaces) fails
+	Messages    []string          `json:"messages,omitempty"`   // what the kernel logged (dmesg)
+	Renewals    map[string]int    `json:"renewals,omitempty"`   // DHCPREQUESTs for a lease already held (link up: dhclient state_reboot)
+	Release     string            `json:"release,omitempty"`    // the FreeBSD tree the kernel follows: "12.1", or "" for main
+	Timers      []Timer           `json:"timers,omitempty"`     // the kernel's pending asynchronous work (taskqueues, carrier)
+	TimeScale   float64           `json:"time_scale,omitempty"` // timers run this many times faster (FAKEBSD_TIME_SCALE)
+	PauseAt     int               `json:"pause_at,omitempty"`   // the PauseAt-th command from now (FailOnly's caller) waits for the test (Host.PauseAt)
 	paused      bool              // this run of a command is the one PauseAt chose
-	NextIndex   int               `json:"next_index"` // next interface index (scopeid)
+}
+
+// Major is the kernel's major version where behaviour differs (12 for a
+// 12.x release), 0 for main.
+func (s *State) Major() int {
+	if strings.HasPrefix(s.Release, "12.") {
+		return 12
+	}
+	return 0
 }
 
 // Kernel switches for older kernels.
@@ -87,11 +103,20 @@ type Iface struct {
 	HN      string   `json:"hn,omitempty"`      // VF: the hn it belongs to
 	PortOf  string   `json:"port_of,omitempty"` // the lagg this interface is a port of
 	Proto   string   `json:"proto,omitempty"`   // lagg: protocol
-	Ports   []string `json:"ports,omitempty"`   // lagg: ports, in the order added
+	Ports   []string `json:"ports,omitempty"`   // lagg: ports, in interface-index order (lagg_port_create)
+	Primary string   `json:"primary,omitempty"` // lagg: sc_primary, the port printed MASTER
 	Members []string `json:"members,omitempty"` // bridge: members, in the order added
-	Inet    []Addr   `json:"inet,omitempty"`
-	Inet6   []Addr   `json:"inet6,omitempty"`
-	Descr   string   `json:"descr,omitempty"`
+	// LinkHeld: the link is down until a pending timer gives it back (hn:
+	// its link task after the VF left, or a host network change; a VF:
+	// its carrier after `up`).
+	LinkHeld bool `json:"link_held,omitempty"`
+	// ND6 per-interface flags (netinet6/nd6.h): IPv6 disabled on the
+	// interface, and whether bringing it up assigns a link-local address.
+	IfDisabled    bool   `json:"ifdisabled,omitempty"`
+	AutoLinkLocal bool   `json:"auto_linklocal,omitempty"`
+	Inet          []Addr `json:"inet,omitempty"`
+	Inet6         []Addr `json:"inet6,omitempty"`
+	Descr         string `json:"descr,omitempty"`
 }
 
 // Addr is an address and its prefix length.
@@ -103,7 +128,7 @@ type Addr struct {
 func (a Addr) String() string { return fmt.Sprintf("%s/%d", a.Addr, a.PrefixLen) }
 
 func newState() *State {
-	return &State{Ifaces: map[string]*Iface{}, NextIndex: 1}
+	return &State{Ifaces: map[string]*Iface{}}
 }
 
 // update runs fn on the state in path under an exclusive flock and writes
@@ -111,21 +136,38 @@ func newState() *State {
 // processes (hvnetconf runs several ifconfig at once) safe.
 func update(path string, fn func(*State) error) error {
 	return withFile(path, unix.LOCK_EX, func(f *os.File, s *State) error {
-		before := s.links()
+		s.settle()
+		before, held := s.links(), maps.Clone(s.Leased)
 		if err := fn(s); err != nil {
 			return err
 		}
 		s.linkEvents(before)
-		s.dhcpClients()
+		s.dhcpClients(before, held)
 		return save(f, s)
 	})
 }
 
-// read returns a copy of the state under a shared flock.
+// settle runs the kernel's due timers first, with the events they cause
+// and the daemons' reactions, as their own change: they happened before
+// whatever change comes now.
+func (s *State) settle() {
+	before, held := s.links(), maps.Clone(s.Leased)
+	s.runTimers()
+	s.linkEvents(before)
+	s.dhcpClients(before, held)
+}
+
+// read returns a copy of the state; it takes the lock exclusively and
+// writes the state back when kernel timers came due meanwhile, so that a
+// reader (a daemon polling, the test) sees the kernel as it is now.
 func read(path string) (*State, error) {
 	var out *State
-	err := withFile(path, unix.LOCK_SH, func(_ *os.File, s *State) error {
+	err := withFile(path, unix.LOCK_EX, func(f *os.File, s *State) error {
 		out = s
+		if at, ok := s.NextTimer(); ok && !now().Before(at) {
+			s.settle()
+			return save(f, s)
+		}
 		return nil
 	})
 	return out, err

@@ -20,6 +20,9 @@ func (s *State) sysctls() map[string]string {
 	for k, v := range writable {
 		m[k] = v
 	}
+	if s.Major() == 12 {
+		m["kern.osreldate"] = "1201000"
+	}
 	if !s.Kernel.NoVFTransparent {
 		m["hw.hn.vf_transparent"] = strconv.Itoa(b2i(s.Transparent))
 	}
