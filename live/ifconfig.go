@@ -79,10 +79,10 @@ func (l *Lagg) Port(name string) (Port, bool) {
 	return Port{}, false
 }
 
-// ParseIfconfig parses the output of FreeBSD's `ifconfig NAME` (one
+// parseIfconfig parses the output of FreeBSD's `ifconfig NAME` (one
 // interface). Lines it does not need (options, media, nd6, groups…) are
 // skipped; a line it needs but cannot read is an error naming the line.
-func ParseIfconfig(out []byte) (*Interface, error) {
+func parseIfconfig(out []byte) (*Interface, error) {
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	var ifc *Interface
 	n := 0
@@ -274,7 +274,7 @@ func Show(ctx context.Context, r Runner, name string) (*Interface, error) {
 		}
 		return nil, err
 	}
-	ifc, err := ParseIfconfig(out)
+	ifc, err := parseIfconfig(out)
 	if err != nil {
 		// Output hvnetconf cannot read is a command answering something
 		// unexpected: the run fails (exit 1), the input was fine.
