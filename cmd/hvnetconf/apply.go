@@ -79,8 +79,8 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 		}
 	} else {
 		f.print(inv.stdout, res, out)
+		f.in.printFindings(inv.stderr, res.Findings)
 	}
-	f.in.printFindings(inv.stderr, res.Findings)
 	return err
 }
 
