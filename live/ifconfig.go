@@ -252,15 +252,6 @@ func parsePort(f []string) (Port, error) {
 // not exist; test with errors.Is.
 var ErrNoInterface = errors.New("interface does not exist")
 
-// List returns the names of all interfaces (`ifconfig -l`).
-func List(ctx context.Context, r Runner) ([]string, error) {
-	out, err := r.Run(ctx, Ifconfig, "-l")
-	if err != nil {
-		return nil, err
-	}
-	return strings.Fields(string(out)), nil
-}
-
 // Show returns the parsed `ifconfig NAME`. A missing interface is
 // (nil, an error wrapping ErrNoInterface): ifconfig then exits 1 with
 // "ifconfig: interface NAME does not exist" (sbin/ifconfig/ifconfig.c).
