@@ -40,6 +40,10 @@ type Result struct {
 	Failed   []string `json:"failed,omitempty"`   // the failed step or expectations
 	Restored []string `json:"restored,omitempty"` // what the rollback put back
 	Note     string   `json:"note,omitempty"`
+	// Deferred is what the caller must run once it has let go of the
+	// root's lock (RunDeferred; a devd handler hands it to a detached
+	// child): `service devd restart`, see devdRestart.
+	Deferred []Step `json:"-"`
 }
 
 // Apply runs the plan. Its error carries the exit code: 1 when something
@@ -77,12 +81,14 @@ func Apply(ctx context.Context, env Env, in Input, o Options) (*Result, error) {
 	}
 	res.Steps = x.done
 	if err == nil {
+		res.Deferred = devdRestart(in.Changed)
 		return res, nil
 	}
 	return res, rollback(ctx, x, restore, res, err)
 }
 
-// runtime converges every lagg, then restarts what reads changed files.
+// runtime converges every lagg, then restarts what reads changed files
+// (devd aside: devdRestart).
 func runtime(ctx context.Context, x *executor, in Input) error {
 	for _, l := range in.Plan.Runtime() {
 		if err := converge(ctx, x, l); err != nil {
@@ -92,17 +98,48 @@ func runtime(ctx context.Context, x *executor, in Input) error {
 	return x.run(ctx, restarts(in.Changed))
 }
 
-// restarts: rc.d/routing re-reads the routes only on restart, devd its
-// rules only on restart (devd(8) reads its directories only when it starts); undone by the same restart once the
-// old files are back.
+// restarts: rc.d/routing re-reads the routes only on restart; undone by
+// the same restart once the old files are back.
 func restarts(changed []string) []Step {
-	var out []Step
-	for _, r := range []struct{ file, svc string }{{render.RoutingFile, "routing"}, {render.DevdFile, "devd"}} {
-		if slices.Contains(changed, r.file) {
-			out = append(out, step(service(r.svc, "restart"), service(r.svc, "restart")))
-		}
+	if slices.Contains(changed, render.RoutingFile) {
+		return []Step{step(service("routing", "restart"), service("routing", "restart"))}
 	}
-	return out
+	return nil
+}
+
+// devdRestart: devd reads its rules only when it starts (sbin/devd/devd.cc
+// config::parse; SIGHUP makes it exit, not reload: gensighand), so a
+// changed rules file needs `service devd restart`. It is never a step of
+// the run, for two reasons. devd runs each action and waits for it
+// (my_system), and its SIGTERM only sets a flag looked at between events,
+// while rc.subr's stop waits for the pid with no timeout (wait_for_pids):
+// run from anything devd is waiting for (vf-up), the restart waits for
+// devd and devd for it, for ever. And a starting devd handles every queued
+// event before it daemonizes (event_loop), so the restart waits for those
+// handlers, which wait for the lock this run holds. So it runs after the
+// run, once the lock is let go: Result.Deferred. A rollback needs no
+// restart at all: devd still has the rules the restored file holds.
+func devdRestart(changed []string) []Step {
+	if slices.Contains(changed, render.DevdFile) {
+		return []Step{step(service("devd", "restart"))}
+	}
+	return nil
+}
+
+// RunDeferred runs what Apply left for after the lock (Result.Deferred),
+// logged like its steps, and reports each among res.Steps. Files and
+// runtime stay as applied if it fails: devd then still runs the old rules,
+// which the error says (exit 1).
+func RunDeferred(ctx context.Context, env Env, res *Result) error {
+	x := &executor{env: env}
+	err := x.run(ctx, res.Deferred)
+	res.Steps = append(res.Steps, x.done...)
+	res.Deferred = nil
+	if err != nil {
+		res.Failed = append(res.Failed, err.Error())
+		return sysexits.Failed("apply: files and runtime applied, but devd still runs the old rules", err)
+	}
+	return nil
 }
 
 // converge runs the phases of one lagg, observing again after each phase
@@ -145,6 +182,7 @@ func predict(ctx context.Context, env Env, in Input, res *Result) error {
 		}
 	}
 	res.Steps = append(res.Steps, restarts(in.Changed)...)
+	res.Steps = append(res.Steps, devdRestart(in.Changed)...)
 	return nil
 }
 

@@ -75,6 +75,14 @@ func TestApplyDelta(t *testing.T) {
 			if err != nil {
 				t.Fatalf("apply: %v\n%s", err, h.Dump())
 			}
+			// devd is restarted only after the run, once the caller has
+			// let go of the lock (devdRestart): never by Apply itself.
+			if got := h.Changes(); slices.Contains(got, "service devd restart") {
+				t.Errorf("Apply restarted devd itself: %q", got)
+			}
+			if err := RunDeferred(context.Background(), Env{Runner: h}, res); err != nil {
+				t.Fatalf("deferred: %v", err)
+			}
 			want := append([]string{"write files"}, tt.want...)
 			if got := h.Changes(); !slices.Equal(got, want) {
 				t.Errorf("ran:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))

@@ -10,6 +10,9 @@ import (
 	"strconv"
 )
 
+// DefaultPath is where hvnetconf.toml lives under the root.
+const DefaultPath = "/usr/local/etc/hvnetconf.toml"
+
 // Mode is the VF mode hvnetconf configures for.
 type Mode string
 
@@ -52,7 +55,7 @@ type Config struct {
 	DevdPriority int  // priority of hvnetconf's devd rules (> 10)
 	XpntAttwait  int  // hw.hn.vf_xpnt_attwait for transparent mode; 0 = leave unset
 	Interfaces   map[string]Interface
-	Source       string // the file read; "" = defaults only
+	Source       string // the file read; "" = defaults only (DefaultPath absent)
 }
 
 // Sample is hvnetconf.toml.sample: every key, commented out, with its

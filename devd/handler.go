@@ -36,6 +36,11 @@ type Handler struct {
 	// Unlock lets go of the lock Plan took: vf-attach holds none while it
 	// waits, so that an apply (or devd's next handler) is not held up.
 	Unlock func()
+	// Later starts argv detached, waiting for nothing (Spawn): how a
+	// handler runs what an apply left for after the lock (`service devd
+	// restart`, apply.Result.Deferred). No process devd started may wait
+	// for devd: devd waits for its action, and the restart for devd.
+	Later func(argv []string) error
 }
 
 // ValidName checks a name from devd before anything else uses it: devd
@@ -196,8 +201,29 @@ func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) e
 	if in, err = h.Plan(ctx, s, true); err != nil {
 		return err
 	}
-	_, err = apply.Apply(ctx, h.env(), in, apply.Options{Retry: apply.DefaultRetry})
-	return err
+	res, err := apply.Apply(ctx, h.env(), in, apply.Options{Retry: apply.DefaultRetry})
+	if err != nil || len(res.Deferred) == 0 {
+		return err
+	}
+	return h.deferred(hnName, res.Deferred)
+}
+
+// deferred hands what the apply left for after the lock to detached
+// children, once the lock is let go: the devd restart must not run in
+// this handler (devd waits for it, and the restart waits for devd), nor
+// while the lock is held (the new devd first handles the queued events,
+// whose handlers take the lock).
+func (h *Handler) deferred(hnName string, steps []apply.Step) error {
+	if h.Unlock != nil {
+		h.Unlock()
+	}
+	for _, s := range steps {
+		h.logf("%s: %s started detached (devd waits for this handler)", hnName, s)
+		if err := h.Later(s.Argv); err != nil {
+			return fmt.Errorf("%s: %w", s, err)
+		}
+	}
+	return nil
 }
 
 // joinTimeout bounds the fast path's commands (two ifconfig reads, up to

@@ -20,10 +20,13 @@ import (
 // fixture is an in-process emulated host with hn0 and mce0 attached, and a
 // handler whose plan puts hn0 in lagg (or leaves it alone when lagg is "").
 type fixture struct {
-	h       *fakebsd.InProcess
-	log     strings.Builder // what syslog gets in production
-	plans   []bool          // the full flag of every Plan call
-	unlocks int             // plans rendered when Unlock was called, -1: never
+	h             *fakebsd.InProcess
+	log           strings.Builder // what syslog gets in production
+	plans         []bool          // the full flag of every Plan call
+	unlocks       int             // plans rendered when Unlock was called, -1: never
+	changed       []string        // the files the full plan's write changes
+	later         [][]string      // what the handler started detached
+	lockedAtLater bool            // the lock was still held when it did
 }
 
 func newFixture(t *testing.T, lagg string, delay int) (*fixture, *Handler) {
@@ -38,9 +41,14 @@ func newFixture(t *testing.T, lagg string, delay int) (*fixture, *Handler) {
 		Sys:    live.Programs(context.Background(), f.h),
 		Log:    &f.log,
 		Unlock: func() { f.unlocks = len(f.plans) },
+		Later: func(argv []string) error {
+			f.later = append(f.later, argv)
+			f.lockedAtLater = f.unlocks < 0
+			return nil
+		},
 		Plan: func(_ context.Context, _ *hn.Snapshot, full bool) (apply.Input, error) {
 			f.plans = append(f.plans, full)
-			return apply.Input{Plan: plan, Write: func() (func() error, error) {
+			return apply.Input{Plan: plan, Changed: f.changed, Write: func() (func() error, error) {
 				f.h.Mark("write files")
 				return func() error { return nil }, nil
 			}}, nil
@@ -89,6 +97,24 @@ func TestVFUpAppliesWhenNotAsRendered(t *testing.T) {
 	}
 	if !slices.Equal(f.plans, []bool{false, true}) {
 		t.Errorf("plans rendered (full?) %v, want runtime-only, then full", f.plans)
+	}
+}
+
+// vf-up runs inside devd, which waits for it: when the apply it falls
+// back to changed devd's rules, the restart is started detached, after
+// the lock is let go, never run (and waited for) by the handler.
+func TestVFUpNeverWaitsForDevd(t *testing.T) {
+	f, h := newFixture(t, "lagg0", 2)
+	f.changed = []string{render.DevdFile}
+	f.h.Do(t)
+	if err := h.VFUp(context.Background(), "hn0"); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.h.Changes(); slices.Contains(c, "service devd restart") || !slices.Contains(c, "ifconfig lagg0 laggport mce0") {
+		t.Errorf("commands %q: want mce0 joined and no devd restart run by the handler", c)
+	}
+	if !slices.EqualFunc(f.later, [][]string{{live.Service, "devd", "restart"}}, slices.Equal) || f.lockedAtLater {
+		t.Errorf("started detached %q (lock still held: %v), want the devd restart, after the lock", f.later, f.lockedAtLater)
 	}
 }
 

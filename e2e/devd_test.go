@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/internal/conformance"
+	"github.com/hvnetconf/hvnetconf/render"
 )
 
 func (h *host) ports(lagg string) []string {
@@ -35,18 +36,9 @@ func (h *host) lagg0Is(ports []string, active string) {
 // address, then devd's handlers put the VF behind hn0: one boot.
 func firstboot(t *testing.T, tree conformance.Tree) *host {
 	h := newHost(t, tree, oldRC+`hvnetconf_enable="YES"`+"\n")
-	rcd, err := os.ReadFile("../rc.d/hvnetconf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Join(h.Root, "usr/local/etc/rc.d"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(h.Root, "usr/local/etc/rc.d/hvnetconf"), rcd, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	h.installRCD()
 	h.AttachVF("hn0", "mce0")
-	h.Boot("/usr/local/etc/rc.d/hvnetconf")
+	h.Boot(rcdPath)
 	// netif created the lagg from the rendered cloned_interfaces, not a
 	// handler repairing it afterwards.
 	created := ""
@@ -137,30 +129,33 @@ func TestHostileNames(t *testing.T) {
 }
 
 // TestConcurrentHandlers: apply, vf-up and vf-attach all at once end in
-// one consistent lagg and whole files.
+// one consistent lagg and whole files. Each waits for the lock as long as
+// it takes: sixteen runs queue behind each other, and behind the handlers
+// of the events the first apply's devd restart replays (all take the
+// lock), which on a loaded test machine exceeds the 30 s default.
 func TestConcurrentHandlers(t *testing.T) {
 	tree := conformance.Trees(t)[0]
 	h := oldHost(t, tree)
 	var wg sync.WaitGroup
-	codes := make([]int, 16)
+	runs := make([]result, 16)
 	for i := range 16 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			switch i % 3 {
 			case 0:
-				codes[i] = h.run("apply").code
+				runs[i] = h.run("apply", "--lock-wait", "3m")
 			case 1:
-				codes[i] = h.run("vf-up", "hn0").code
+				runs[i] = h.run("vf-up", "-v", "--lock-wait", "3m", "hn0")
 			default:
-				codes[i] = h.run("vf-attach", "--detached", "mce0").code
+				runs[i] = h.run("vf-attach", "--detached", "--lock-wait", "3m", "mce0")
 			}
 		}()
 	}
 	wg.Wait()
-	for i, c := range codes {
-		if c != 0 {
-			t.Errorf("run %d: exit %d", i, c)
+	for i, r := range runs {
+		if r.code != 0 {
+			t.Errorf("run %d: exit %d\n%s", i, r.code, r.stderr)
 		}
 	}
 	h.Settle()
@@ -195,4 +190,62 @@ func TestHandlersOnALenientHost(t *testing.T) {
 	if p := h.ports("lagg0"); !slices.Equal(p, []string{"hn0", "mce0"}) {
 		t.Fatalf("lagg0 ports %v, want hn0 mce0:\n%s", p, h.Dump())
 	}
+}
+
+// vf-up runs inside devd, which waits for it; when it falls back to a
+// full apply that changes devd's rules (here: a rules file from an older
+// hvnetconf, lagg0 never created), devd must be restarted, and nothing
+// devd waits for may wait for devd: the emulated devd runs its actions
+// synchronously, its SIGTERM only sets a flag, and rc.subr's stop waits
+// with no timeout (internal/fakebsd devd.go). The handler finishes, devd
+// comes back with the new rules and serves the next VF.
+func TestVFUpThatRestartsDevd(t *testing.T) {
+	forTrees(t, func(t *testing.T, tree conformance.Tree) {
+		h := newHost(t, tree, oldRC)
+		h.AttachVF("hn0", "mce0")
+		if r := h.run("render"); r.code != 0 {
+			t.Fatalf("render: exit %d\n%s", r.code, r.stderr)
+		}
+		rules, err := os.ReadFile(filepath.Join(h.Root, render.DevdFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, target := range render.Targets {
+			os.Remove(filepath.Join(h.Root, target))
+		}
+		// The older rules: vf-up on VF_UP, nothing on an attach.
+		header, _, _ := strings.Cut(string(rules), "\nnotify")
+		stale := header + "\nnotify 20 {\n\tmatch \"system\" \"ETHERNET\";\n\tmatch \"type\" \"IFATTACH\";\n\taction \"true\";\n};\n" +
+			"notify 20 {\n\tmatch \"system\" \"HYPERV_NIC_VF\";\n\tmatch \"type\" \"VF_UP\";\n\taction \"/usr/local/sbin/hvnetconf vf-up -- $subsystem\";\n};\n"
+		if err := os.WriteFile(filepath.Join(h.Root, render.DevdFile), []byte(stale), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		h.Boot()
+		before := h.devdPid()
+		h.Sh("ifconfig mce0 up") // hn switches to the VF: VF_UP
+		h.Settle()
+		if !slices.ContainsFunc(h.Handled(), func(x conformance.Handled) bool {
+			return strings.HasSuffix(x.Event, "type=VF_UP") && strings.HasSuffix(x.Action, "vf-up -- $'hn0'") && x.Exit == 0
+		}) {
+			t.Fatalf("vf-up did not finish well:\n%s", h.EventLog())
+		}
+		if after := h.devdPid(); after == before || after == "" {
+			t.Fatalf("devd was not restarted (pid %q, before %q)", after, before)
+		}
+		h.lagg0Is([]string{"hn0", "mce0"}, "mce0")
+		// The restarted devd reads the new rules and serves the next VF.
+		h.DetachVF("mce0")
+		h.Settle()
+		h.AttachVF("hn0", "mce1")
+		h.Settle()
+		if p := h.ports("lagg0"); !slices.Equal(p, []string{"hn0", "mce1"}) {
+			t.Fatalf("after the restart, mce1 did not join: ports %v\n%s", p, h.EventLog())
+		}
+		h.lagg0Is([]string{"hn0", "mce1"}, "mce1")
+	})
+}
+
+func (h *host) devdPid() string {
+	b, _ := os.ReadFile(filepath.Join(h.Root, "var/run/devd.pid"))
+	return strings.TrimSpace(string(b))
 }

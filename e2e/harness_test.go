@@ -42,7 +42,10 @@ type host struct {
 	t *testing.T
 }
 
-const mac0 = "00:15:5d:00:00:04"
+const (
+	mac0 = "00:15:5d:00:00:04"
+	mac1 = "00:15:5d:00:00:05"
+)
 
 // forTrees runs fn once per FreeBSD tree, as a subtest.
 func forTrees(t *testing.T, fn func(t *testing.T, tree conformance.Tree)) {
@@ -59,6 +62,12 @@ func newHost(t *testing.T, tree conformance.Tree, rcconf string) *host {
 	if err := os.WriteFile(filepath.Join(cfg, "etc/rc.conf"), []byte(rcconf), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return hostFrom(t, tree, cfg)
+}
+
+// hostFrom is newHost with a whole configuration root (cfg) copied over
+// the tree: the files an earlier machine left, for a second boot.
+func hostFrom(t *testing.T, tree conformance.Tree, cfg string) *host {
 	h := &host{Machine: conformance.New(t, tree, conformance.Options{Config: cfg, Hvnetconf: binary,
 		// hyperv_vf_delay (2 s at least) passes 40 times faster, in the
 		// same order of events: the tests need not wait real seconds.

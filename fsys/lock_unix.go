@@ -52,7 +52,7 @@ func (r *Root) Lock(ctx context.Context, wait time.Duration) (unlock func() erro
 		select {
 		case <-ctx.Done():
 			f.Close()
-			return nil, sysexits.Errorf(sysexits.TempFail, "%s: interrupted while waiting for another hvnetconf; nothing was written", name)
+			return nil, sysexits.Errorf(sysexits.TempFail, "%s: interrupted while waiting for another hvnetconf", name)
 		case <-time.After(pollInterval):
 		}
 	}

@@ -73,8 +73,12 @@ func (p *programs) Sysctl(name string) (string, bool, error) { return p.sysctls(
 
 func (p *programs) SysctlInt(name string) (int, bool, error) { return p.sysctls().Int(name) }
 
-// sysctlTimeout bounds one sysctl(8) run.
-const sysctlTimeout = 5 * time.Second
+// sysctlTimeout bounds one sysctl(8) run. Only the emulated host reads
+// sysctls this way; a loaded test machine can keep its sysctl(8) (a
+// process that takes the state file's lock) waiting several seconds, and a
+// read that gives up then makes a devd handler in the background give up
+// without a trace.
+const sysctlTimeout = 30 * time.Second
 
 // sysctlBatch reads through sysctl(8) with one process for all the names
 // the hn snapshot reads, instead of one per name (about 20). sysctl(8)

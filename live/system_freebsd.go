@@ -62,7 +62,7 @@ func (kernel) Interfaces() ([]hn.NetIf, error) {
 	if err != nil {
 		return nil, sysexits.Errorf(sysexits.Unavailable, "interface list: %v", err)
 	}
-	rib, err := unix.SysctlRaw("net.routetable", 0, 0, unix.NET_RT_IFLIST, 0)
+	rib, err := fetchRIB(ifList)
 	if err != nil {
 		return nil, sysexits.Errorf(sysexits.Unavailable, "sysctl net.routetable (NET_RT_IFLIST): %v", err)
 	}
@@ -76,3 +76,7 @@ func (kernel) Interfaces() ([]hn.NetIf, error) {
 	}
 	return out, nil
 }
+
+// ifList is the NET_RT_IFLIST routing sysctl, one size probe and one read
+// (fetchRIB tries it again when the list grew in between).
+var ifList = func() ([]byte, error) { return unix.SysctlRaw("net.routetable", 0, 0, unix.NET_RT_IFLIST, 0) }

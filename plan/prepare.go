@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,7 @@ import (
 )
 
 // DefaultConfig is where hvnetconf.toml lives under the root.
-const DefaultConfig = "/usr/local/etc/hvnetconf.toml"
+const DefaultConfig = config.DefaultPath
 
 // prepareTimeout bounds reading and rendering in one run. A real
 // configuration takes milliseconds (see the README's timings).
@@ -39,6 +40,7 @@ type Options struct {
 	Snapshot   *hn.Snapshot // the hn state read from the running system (live.Snapshot)
 	Lenient    bool         // skip refused rc.conf statements, as findings
 	AllowEmpty bool         // accept a StatePath snapshot without hn (it removes every rendered file)
+	Strict     bool         // a warning finding stops the run as an error one does (--strict)
 	// RuntimeOnly is the devd handlers' fast path: only what the plan's
 	// runtime part (Plan.Runtime, VFDelay) depends on is read. The other
 	// services' configurations (reference accounting) and the self-check
@@ -106,8 +108,10 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, sysexits.New(sysexits.Software, err)
 	}
-	findings = append(findings, plan.Findings...)
-	if err := refuseErrors(findings); err != nil {
+	// Each evaluation (netif, routing, every service) reads rc.conf and
+	// finds the same things in it: say each once.
+	findings = once(append(findings, plan.Findings...))
+	if err := refuseErrors(findings, o.Strict); err != nil {
 		return nil, err
 	}
 	if o.RuntimeOnly {
@@ -116,11 +120,26 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 	if err := selfCheck(ctx, o, plan, ownMask(disk), cache); err != nil {
 		return nil, err
 	}
-	changes, err := diffTargets(disk, plan)
+	res := &Result{Root: root, Plan: plan, Findings: findings}
+	res.Changes, err = diffTargets(disk, plan)
+	var conflict *ConflictError
+	if errors.As(err, &conflict) {
+		conflict.Result = res // what check reports besides the conflicts
+	}
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Root: root, Plan: plan, Changes: changes, Findings: findings}, nil
+	return res, nil
+}
+
+// once drops repeated findings, keeping the first of each.
+func once(fs []finding.Finding) []finding.Finding {
+	seen := map[finding.Finding]bool{}
+	return slices.DeleteFunc(fs, func(f finding.Finding) bool {
+		dup := seen[f]
+		seen[f] = true
+		return dup
+	})
 }
 
 // FindingsError stops a run whose inputs hold error-severity findings:
@@ -138,9 +157,9 @@ func (e *FindingsError) Error() string {
 	return strings.Join(errs, "; ") + " (nothing was written)"
 }
 
-func refuseErrors(findings []finding.Finding) error {
+func refuseErrors(findings []finding.Finding, strict bool) error {
 	for _, f := range findings {
-		if f.Severity == finding.Error {
+		if f.Severity == finding.Error || strict && f.Severity == finding.Warning {
 			return sysexits.New(sysexits.DataErr, &FindingsError{Findings: findings})
 		}
 	}
@@ -153,6 +172,15 @@ func refuseErrors(findings []finding.Finding) error {
 func refuseEmpty(o Options, s *hn.Snapshot) error {
 	if len(s.HN) > 0 || o.AllowEmpty {
 		return nil
+	}
+	// interfaces = ["hn0"] alone reads like a list of hn devices; it is
+	// every interface on the host, and each hn is an [hn.hnN] table.
+	for _, name := range s.Interfaces {
+		if _, err := hn.HNUnit(name); err == nil {
+			return sysexits.Errorf(sysexits.DataErr,
+				"%s: interfaces lists %s but there is no [hn.%s] table: hn devices are the [hn.hnN] tables (interfaces lists every interface on the host); add [hn.%s] (hvnetconf snapshot writes one per hn), see hvnetconf-state(5)",
+				o.StatePath, name, name, name)
+		}
 	}
 	return sysexits.Errorf(sysexits.DataErr,
 		"%s: no hn interface in this snapshot (a failed hvnetconf snapshot leaves such a file); rendering from it removes every rendered file: pass --allow-empty if that is what you want",
@@ -217,7 +245,7 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	if err != nil {
 		return in, nil, err
 	}
-	if err := requireDefaults(root); err != nil {
+	if err := RequireDefaults(root); err != nil {
 		return in, nil, err
 	}
 	mask := ownMask(disk)
@@ -239,14 +267,17 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	if in.Firewall, err = firewallFiles(in.Netif, root); err != nil {
 		return in, nil, err
 	}
+	if in.DevdBase, _, err = root.ReadFile(render.DevdBaseFile); err != nil {
+		return in, nil, err
+	}
 	in.Loader = map[string][]byte{}
-	for _, o := range render.LoaderOverrides {
-		data, ok, err := root.ReadFile(o.Path)
+	for _, path := range append([]string{render.LoaderDefaults}, loaderPaths()...) {
+		data, ok, err := root.ReadFile(path)
 		if err != nil {
 			return in, nil, err
 		}
 		if ok {
-			in.Loader[o.Path] = data
+			in.Loader[path] = data
 		}
 	}
 	names, err := serviceNames(in.Netif, root)
@@ -260,16 +291,25 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	return in, append(append(in.Netif.Findings(), routingOnly(in.Netif, in.Routing)...), skipped...), nil
 }
 
-// requireDefaults refuses a root without /etc/defaults/rc.conf. FreeBSD's
+// loaderPaths are the loader files render reads besides its defaults.
+func loaderPaths() []string {
+	var out []string
+	for _, o := range render.LoaderOverrides {
+		out = append(out, o.Path)
+	}
+	return out
+}
+
+// RequireDefaults refuses a root without /etc/defaults/rc.conf. FreeBSD's
 // load_rc_config then reads /etc/rc.conf alone (rc.subr), but everything
 // render decides rests on the defaults: local_startup says where
 // rc.conf.d/network is read from, rc_conf_files which files count. Without
 // them the self-check would fail with a message about local_startup that
 // hides the cause: most likely -R names something other than a FreeBSD root.
-func requireDefaults(root *fsys.Root) error {
+func RequireDefaults(root *fsys.Root) error {
 	_, err := root.Stat(rcconf.DefaultsRCConf)
 	if errors.Is(err, fs.ErrNotExist) {
-		return sysexits.Errorf(sysexits.NoInput, "%s: no such file (is %s a FreeBSD root? rendering needs its rc.conf defaults)",
+		return sysexits.Errorf(sysexits.NoInput, "%s: no such file (is %s a FreeBSD root? hvnetconf evaluates rc.conf from its defaults)",
 			root.HostPath(rcconf.DefaultsRCConf), root.Dir())
 	}
 	return nil
@@ -324,7 +364,7 @@ func diffTargets(disk map[string]diskFile, plan *render.Plan) ([]Change, error) 
 		want, planned := plan.File(path)
 		switch {
 		case planned && cur.unusual != nil:
-			return nil, sysexits.New(sysexits.CantCreate, fmt.Errorf("%w (nothing was written)", cur.unusual))
+			return nil, sysexits.New(sysexits.CantCreate, cur.unusual)
 		case planned && cur.exists && bytes.Equal(cur.data, want):
 			continue
 		case planned && cur.exists && !cur.owned:
@@ -336,9 +376,44 @@ func diffTargets(disk map[string]diskFile, plan *render.Plan) ([]Change, error) 
 		}
 	}
 	if len(conflicts) > 0 {
-		return nil, sysexits.Errorf(sysexits.CantCreate, "%s: exists and was not written by hvnetconf; move it away or merge it by hand (nothing was written)", strings.Join(conflicts, ", "))
+		return changes, sysexits.New(sysexits.CantCreate, &ConflictError{Paths: conflicts})
 	}
 	return changes, nil
+}
+
+// ConflictError: files hvnetconf did not write sit where the plan would
+// write. check reports them as drift; the other commands stop (73).
+type ConflictError struct {
+	Paths  []string
+	Result *Result // the run without the conflicting files; never to be written
+}
+
+func (e *ConflictError) Error() string {
+	return strings.Join(e.Lines(), "; ")
+}
+
+// Lines says, per path, what is wrong and what to do about it.
+func (e *ConflictError) Lines() []string {
+	var out []string
+	for _, p := range e.Paths {
+		out = append(out, p+": exists and was not written by hvnetconf; "+mergeHint(p))
+	}
+	return out
+}
+
+// mergeHint says where the settings of a foreign file at a target path
+// belong, so that hvnetconf can own the path: rc.conf.d/NAME under /etc
+// is read by the same load_rc_config NAME, before /usr/local/etc's
+// (rc.subr load_rc_config), and the loader reads /boot/loader.conf too.
+func mergeHint(path string) string {
+	const local = "/usr/local/etc/rc.conf.d/"
+	switch {
+	case strings.HasPrefix(path, local):
+		return "merge its settings into /etc/rc.conf.d/" + strings.TrimPrefix(path, local) + " (or /etc/rc.conf), then remove it"
+	case path == render.LoaderFile:
+		return "merge its settings into /boot/loader.conf, then remove it"
+	}
+	return "rename it (another name in the same directory keeps it in effect) or remove it"
 }
 
 // Write applies the changes atomically under the root; the backup restores

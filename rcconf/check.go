@@ -216,6 +216,12 @@ func (c *checker) call(ce *syntax.CallExpr, inFunc bool) {
 		return
 	}
 	name := ce.Args[0].Lit()
+	if n := len(ce.Assigns); name == "" && n > 0 && ce.Assigns[n-1].Value == nil && !ce.Assigns[n-1].Append {
+		// NAME= "v": sh runs v with NAME empty; say what was meant.
+		first := wordText(ce.Args[0])
+		c.refuse(ce.Pos(), "%s", notAllowed(first)+assignHint([]string{first}, ce.Assigns[n-1].Name.Value))
+		return
+	}
 	if name == "" {
 		return // computed name: the call handler checks it when it runs
 	}
@@ -226,9 +232,39 @@ func (c *checker) call(ce *syntax.CallExpr, inFunc bool) {
 		c.refuse(ce.Pos(), "command %s is not allowed", name)
 	case allowedBuiltins[name], c.funcs[name]:
 	default:
-		c.refuse(ce.Pos(), "%s", notAllowed(name))
+		words := make([]string, len(ce.Args))
+		for i, w := range ce.Args {
+			words[i] = wordText(w)
+		}
+		emptied := ""
+		if n := len(ce.Assigns); n > 0 && ce.Assigns[n-1].Value == nil && !ce.Assigns[n-1].Append {
+			emptied = ce.Assigns[n-1].Name.Value
+		}
+		c.refuse(ce.Pos(), "%s", notAllowed(name)+assignHint(words, emptied))
 		c.refusals[len(c.refusals)-1].unless = name
 	}
+}
+
+// assignHint is "; did you mean NAME=VALUE?" for a command that is an
+// assignment mistyped, as sh reads it: NAME ="v" (runs NAME), NAME= "v"
+// (sets NAME empty and runs v: emptied names NAME) and "NAME "=v (a name
+// with a space is no name, so the word is a command).
+func assignHint(words []string, emptied string) string {
+	const tail = " (sh takes no space around = and no quotes in a name)"
+	switch {
+	case emptied != "" && len(words) > 0:
+		return "; did you mean " + emptied + "=" + words[0] + "?" + tail
+	case len(words) > 2 && validName(words[0]) && words[1] == "=":
+		return "; did you mean " + words[0] + "=" + words[2] + "?" + tail
+	case len(words) > 1 && validName(words[0]) && strings.HasPrefix(words[1], "="):
+		return "; did you mean " + words[0] + words[1] + "?" + tail
+	}
+	if lhs, rhs, ok := strings.Cut(words[0], "="); ok {
+		if name := strings.Trim(strings.TrimSpace(lhs), `"'`); name != lhs && validName(name) {
+			return "; did you mean " + name + "=" + rhs + "?" + tail
+		}
+	}
+	return ""
 }
 
 func isDigits(s string) bool {

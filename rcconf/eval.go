@@ -1,7 +1,6 @@
 package rcconf
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -77,7 +76,7 @@ func (ev *evaluator) call(ctx context.Context, args []string) ([]string, error) 
 	case ev.sh.function(name) != nil, allowedBuiltins[name]:
 		return args, nil
 	}
-	return ev.refuse(notAllowed(name))
+	return ev.refuse(notAllowed(name) + assignHint(args, ""))
 }
 
 // dot runs ". FILE" itself, so that the file is checked before it runs and
@@ -158,11 +157,10 @@ func (ev *evaluator) source(logical string, nested bool) error {
 		return ev.lenientFile(err)
 	}
 	ev.files = append(ev.files, logical)
-	if i := bytes.Index(data, []byte("\r\n")); i >= 0 {
-		ev.warn(logical, int(lineAt(data, i).Line()),
-			"CR LF line ends: FreeBSD's sh keeps each CR as part of the line, so ifconfig_hn0=\"DHCP\"\\r sets \"DHCP\\r\", which is not DHCP; save the file with LF line ends")
+	if f, ok := crlfFinding(logical, data); ok {
+		ev.finds = append(ev.finds, f)
 	}
-	c, err := ev.opts.Cache.prepare(logical, data)
+	c, err := ev.opts.Cache.prepare(logical, keepCR(data))
 	if err != nil {
 		return ev.lenientFile(err)
 	}

@@ -1,6 +1,10 @@
 package rcconf
 
-import "mvdan.cc/sh/v3/expand"
+import (
+	"strings"
+
+	"mvdan.cc/sh/v3/expand"
+)
 
 // origins tracks which file:line gave each variable its value. A plain
 // assignment names its variables itself (record); for any other statement
@@ -67,7 +71,7 @@ func (o *origins) vars(global expand.Environ) map[string]Var {
 	out := map[string]Var{}
 	for name, at := range o.at {
 		if vr := global.Get(name); vr.IsSet() {
-			out[name] = Var{Name: name, Value: vr.String(), Origin: at}
+			out[name] = Var{Name: name, Value: strings.ReplaceAll(vr.String(), crMark, "\r"), Origin: at}
 		}
 	}
 	return out

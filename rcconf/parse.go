@@ -15,6 +15,9 @@ func checkText(logical string, data []byte) error {
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		return errAt(logical, lineAt(data, i), "binary data (NUL byte) is not a shell script")
 	}
+	if i := bytes.Index(data, []byte(crMark)); i >= 0 {
+		return errAt(logical, lineAt(data, i), "character U+E00D (private use) is not expected in a shell script")
+	}
 	if !utf8.Valid(data) {
 		i := 0
 		for i < len(data) {
@@ -147,10 +150,27 @@ func parseErr(name string, src []byte, err error) error {
 		}
 		return errAt(name, syntax.Pos{}, "%s", err)
 	}
-	if q, at, ok := unclosedQuote(src); ok && at.Offset() <= pe.Pos.Offset() && at.Line() < pe.Pos.Line() {
+	q, at, ok := unclosedQuote(src)
+	if ok && at.Offset() <= pe.Pos.Offset() && at.Line() < pe.Pos.Line() {
 		return errAt(name, at, "quote `%c` opened here is never closed (the parser read on to line %d: %s)", q, pe.Pos.Line(), pe.Text)
 	}
+	// `a="x` then `b="y"`: the string opened on a's line closes at b's
+	// first quote, and b's last quote is the one left open at EOF. The
+	// line to fix is where the string that ends there opened.
+	if opened := spanEndingAt(src, at); ok && at.Offset() == pe.Pos.Offset() && opened > 0 {
+		return errAt(name, pe.Pos, "%s; the quoted string opened on line %d runs on to this line: is its closing quote missing on line %d?", pe.Text, opened, opened)
+	}
 	return errAt(name, pe.Pos, "%s", pe.Text)
+}
+
+// spanEndingAt returns the line where a quoted string opened that runs
+// into the line of at (so closes on it, before at); 0 if none does.
+func spanEndingAt(src []byte, at syntax.Pos) int {
+	start := bytes.LastIndexByte(src[:at.Offset()], '\n') + 1
+	if _, open, ok := unclosedQuote(src[:start]); ok {
+		return int(open.Line())
+	}
+	return 0
 }
 
 // unclosedQuote finds a ' or " still open at the end of src, and where it

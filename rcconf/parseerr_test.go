@@ -17,6 +17,9 @@ func TestParseErrorAtTheOpeningQuote(t *testing.T) {
 		{"runs into ${", head + "y=${x\n",
 			"/etc/rc.conf:8:14: quote `\"` opened here is never closed (the parser read on to line 10: not a valid parameter expansion operator: \"\\n\")"},
 		{"plain", head, "/etc/rc.conf:8:14: reached EOF without closing quote `\"`"},
+		// The string opened on line 8 runs over x=1 and closes at line
+		// 10's first quote; its second quote is the one left open.
+		{"opened lines before", head + "y=\"z\"\n", "/etc/rc.conf:10:5: reached EOF without closing quote `\"`; the quoted string opened on line 8 runs on to this line: is its closing quote missing on line 8?"},
 		{"closed later, real error", "a=\"x\ny\"\nb=$(x\n", "/etc/rc.conf:3:3: reached EOF without matching `$(` with `)`"},
 		{"quote in a comment", "a=1 # don't\nb=$(x\n", "/etc/rc.conf:2:3: reached EOF without matching `$(` with `)`"},
 	}
@@ -50,7 +53,7 @@ func TestFileNamesEscaped(t *testing.T) {
 	if v, _ := e.Lookup("x"); v.Origin.String() != `"/etc/rc.conf.d/network/a\x1b[31mred":1` {
 		t.Errorf("origin %s", v.Origin)
 	}
-	if f := e.Findings(); len(f) != 1 || !strings.HasPrefix(f[0].String(), `"/etc/rc.conf.d/network/b\nc":1: warning: CR LF`) {
+	if f := e.Findings(); len(f) != 1 || !strings.HasPrefix(f[0].String(), `"/etc/rc.conf.d/network/b\nc":1: error: CR LF`) {
 		t.Errorf("findings %v", f)
 	}
 	files["/etc/rc.conf.d/network/b\nc"] = "y=$(ls)\n"

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hvnetconf/hvnetconf/internal/finding"
 	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
@@ -89,8 +90,27 @@ func TestCRLFSaysWhatShDoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := e.Findings()
-	want := `CR LF line ends: FreeBSD's sh keeps each CR as part of the line, so ifconfig_hn0="DHCP"\r sets "DHCP\r", which is not DHCP; save the file with LF line ends`
-	if len(f) != 1 || f[0].Message != want {
-		t.Errorf("findings %v, want %q", f, want)
+	want := `CR LF line ends: FreeBSD's sh keeps each CR as part of the line, so values end in a CR ("DHCP\r" is not DHCP); first such line: ifconfig_hn0="DHCP"\r; save the file with LF line ends (hvnetconf vars shows the values as sh holds them)`
+	if len(f) != 1 || f[0].Message != want || f[0].Severity != finding.Error {
+		t.Errorf("findings %v, want an error %q", f, want)
+	}
+}
+
+// TestCRLFValuesAsShHoldsThem: the CR before LF stays in a word, as
+// FreeBSD's sh (bin/sh/parser.c, CR is no blank) leaves it; a CR after a
+// blank or alone on a line sets nothing; a keyword with a CR is no
+// keyword, so the file does not parse, as in sh.
+func TestCRLFValuesAsShHoldsThem(t *testing.T) {
+	e, err := load(t, rcOnly("a=DHCP\r\nb=\"DHCP\"\r\nc='x\r\ny'\r\n\r\nd=1 \r\n# note\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"a": "DHCP\r", "b": "DHCP\r", "c": "x\r\ny\r", "d": "1"} {
+		if got, _ := e.Get(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	if _, err := load(t, rcOnly("if true; then a=1; fi\r\n")); err == nil {
+		t.Error("fi<CR> parsed as fi")
 	}
 }

@@ -152,7 +152,7 @@ func (sh *shell) run(node syntax.Node) error {
 	if err := sh.ctx.Err(); err != nil {
 		if errors.Is(err, context.Canceled) {
 			// main cancels on SIGTERM and SIGINT: nothing is written.
-			return sh.stop(sysexits.New(sysexits.TempFail, sh.here("interrupted; nothing was written")))
+			return sh.stop(sysexits.New(sysexits.TempFail, sh.here("interrupted")))
 		}
 		return sh.stop(sh.here("limit: evaluation did not finish in time (endless loop?)"))
 	}

@@ -120,12 +120,16 @@ func (b *builder) vfDelay() {
 			b.finding(finding.Warning, v.Origin, "hyperv_vf_delay=%q is not a number of seconds >= 2; using 2", v.Value)
 		}
 	}
+	// Where to change it: this file is rendered over, so say which
+	// input wins (hvnetconf.toml's vf_delay over rc.conf's).
+	change := "to change it: sysrc hyperv_vf_delay=N (rc.conf), then hvnetconf apply"
 	if c := b.in.Config; c.VFDelaySet {
 		delay, comment = c.VFDelay, "from "+configName(c)+" vf_delay"
+		change = "to change it: vf_delay in " + configName(c) + " (it wins over rc.conf), then hvnetconf apply"
 	}
 	b.p.VFDelay = delay
 	b.addNetwork(section{Title: "seconds vf-attach waits before bringing a new VF up", Assigns: []assign{
-		{Name: "hyperv_vf_delay", Value: strconv.Itoa(delay), Comments: []string{comment}},
+		{Name: "hyperv_vf_delay", Value: strconv.Itoa(delay), Comments: []string{comment, change}},
 	}})
 }
 
@@ -147,6 +151,40 @@ func (b *builder) loaderTunables() {
 		b.loader = append(b.loader, assign{Name: "hw.hn.vf_xpnt_attwait", Value: strconv.Itoa(w),
 			Comments: []string{"from " + configName(b.in.Config) + " xpnt_attwait"}})
 	}
+	if len(b.loader) > 0 {
+		b.loaderWithoutDirs()
+	}
+}
+
+// LoaderDefaults is the loader's own defaults file, which says whether it
+// reads /boot/loader.conf.d at all.
+const LoaderDefaults = "/boot/defaults/loader.conf"
+
+var loaderConfDirs = regexp.MustCompile(`(?m)^[ \t]*loader_conf_dirs[ \t]*=`)
+
+// loaderWithoutDirs warns when the root's loader will not read LoaderFile:
+// stand/defaults/loader.conf sets loader_conf_dirs="/boot/loader.conf.d"
+// in freebsd-src @ 023fc80ee38a, and has no such line in older trees
+// (FreeBSD 12-era stand/, e.g. cadets/freebsd-old @ 40fd828fe31d), whose
+// loader reads loader_conf_files only. A root without the defaults file
+// (a bare test tree) says nothing either way: no warning.
+func (b *builder) loaderWithoutDirs() {
+	defaults, ok := b.in.Loader[LoaderDefaults]
+	if !ok || loaderConfDirs.Match(defaults) {
+		return
+	}
+	for _, o := range LoaderOverrides {
+		if loaderConfDirs.Match(b.in.Loader[o.Path]) {
+			return
+		}
+	}
+	names := make([]string, len(b.loader))
+	for i, a := range b.loader {
+		names[i] = a.Name + "=" + a.Value
+	}
+	b.finding(finding.Warning, rcconf.Origin{File: LoaderDefaults},
+		"this loader has no loader_conf_dirs (older FreeBSD), so it never reads %s and %s will not take effect: set it in /boot/loader.conf instead",
+		LoaderFile, strings.Join(names, " "))
 }
 
 // firewallFindings reports rule files that name a managed hn: in lagg mode

@@ -104,7 +104,9 @@ func (b *builder) unknownHN() {
 			continue // ifconfig_hn0_ipv6 and the like
 		}
 		if _, ok := b.in.Snapshot.Lookup(name); !ok {
-			b.finding(finding.Info, v.Origin, "%s: no such hn device in %s; left alone", name, b.in.Snapshot.Source)
+			// A warning, not an info -q hides: a snapshot taken on
+			// another VM size renders an image whose hn is not managed.
+			b.finding(finding.Warning, v.Origin, "%s: no such hn device in %s (a snapshot of another VM size?); nothing is rendered for it", name, b.in.Snapshot.Source)
 		}
 	}
 }

@@ -5,6 +5,7 @@
 package render
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/hvnetconf/hvnetconf/config"
@@ -40,8 +41,12 @@ type Input struct {
 	Config   *config.Config
 	// Firewall holds rule files to scan for hn names, by logical path.
 	Firewall map[string][]byte
+	// DevdBase is the root's DevdBaseFile (nil: none), whose attach
+	// rule's guard the rendered one carries too.
+	DevdBase []byte
 	// Loader holds the loader files that can contradict LoaderFile
-	// (LoaderOverrides), by logical path; absent files are absent.
+	// (LoaderOverrides) and LoaderDefaults, by logical path; absent
+	// files are absent.
 	Loader map[string][]byte
 }
 
@@ -136,6 +141,14 @@ func Render(in Input) (*Plan, error) {
 // job is to keep rc.conf off every VF and to report what would still reach
 // one. No lagg, no devd rules.
 func (b *builder) transparent() {
+	if b.in.Config.Mode == config.ModeAuto {
+		// Installing hvnetconf on a stock guest renders no lagg: say
+		// why, what it means, and how to get the lagg if that was
+		// the point (render/mode.go decideMode, loaderTunables).
+		_, why := kernelMode(b.in.Snapshot)
+		b.finding(finding.Warning, rcconf.Origin{}, "mode auto follows the kernel (%s: transparent, FreeBSD's default): hn(4) drives each VF itself, so no lagg is rendered and every VF is kept NOAUTO; for failover laggs set mode = \"lagg\" in %s (renders hw.hn.vf_transparent=0 for the loader; takes effect at the next boot)",
+			why, cmp.Or(b.in.Config.Source, config.DefaultPath))
+	}
 	b.vfNoAuto("VFs: hn(4) drives them in transparent mode; rc must not configure them")
 	b.defaultReachesVFs()
 	owners := b.portOwners()
@@ -150,4 +163,6 @@ func (b *builder) transparent() {
 func (b *builder) common() {
 	b.loaderTunables()
 	b.firewallFindings()
+	b.nearMisses()
+	b.misplaced()
 }

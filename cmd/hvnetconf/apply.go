@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
@@ -24,10 +25,11 @@ func applyCommand() *command {
 	f := &applyFlags{}
 	return &command{
 		name:    "apply",
+		writes:  true,
 		holds:   true,
 		summary: "write the files, bring the running system in line, verify; roll back on failure",
 		flags: func(fs *pflag.FlagSet) {
-			f.in.register(fs)
+			f.in.registerStrict(fs)
 			fs.BoolVarP(&f.dryRun, "dry-run", "n", false, "print the file changes and the exact commands, change nothing")
 			fs.BoolVar(&f.filesOnly, "files-only", false, "write the files and stop (firstboot, image builds)")
 			fs.BoolVar(&f.noVer, "no-verify", false, "do not verify the runtime afterwards")
@@ -46,27 +48,36 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	// An image is files only: nothing on the host building it changes.
 	// Decided on the root that is then locked, before it is, so that a
 	// refused run touches nothing at all.
-	o, err := f.in.open(ctx, inv, f.lockWait, func(image bool) error {
+	o, release, err := f.in.lock(ctx, inv, f.lockWait, func(image bool) error {
 		if !f.filesOnly && !image {
 			return live.Require("apply")
 		}
 		return nil
 	})
 	if err != nil {
-		return err
+		return inv.unwritten(err)
 	}
+	unlock := sync.OnceFunc(release)
+	inv.onExit(unlock)
 	image := o.Root.IsImage()
 	sys := live.New(ctx)
 	res, err := prepare(ctx, o, sys)
 	if err != nil {
-		return f.in.refused(inv, err)
+		return inv.unwritten(f.in.refused(inv, err))
 	}
 	var log io.Writer = inv.stderr
 	if f.in.quiet || f.in.json {
 		log = nil
 	}
-	out, err := apply.Apply(ctx, apply.Env{Runner: sys, Log: log}, applyInput(res),
+	env := apply.Env{Runner: sys, Log: log}
+	out, err := apply.Apply(ctx, env, applyInput(res),
 		apply.Options{DryRun: f.dryRun, FilesOnly: f.filesOnly || image, NoVerify: f.noVer, Retry: apply.DefaultRetry})
+	if err == nil && len(out.Deferred) > 0 {
+		// devd's restart waits for the handlers of every queued event,
+		// which wait for this lock: let go of it first (apply.RunDeferred).
+		unlock()
+		err = apply.RunDeferred(ctx, env, out)
+	}
 	if image && out != nil && err == nil {
 		out.Note = "-R " + f.in.root + " is an image: files only, nothing on this running system was changed"
 	}
@@ -79,6 +90,7 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 		}
 	} else {
 		f.print(inv.stdout, res, out)
+		printStale(inv.stderr, res, err == nil && !f.dryRun)
 		f.in.printFindings(inv.stderr, res.Findings)
 	}
 	return err

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 
@@ -22,14 +24,17 @@ func checkCommand() *command {
 	var golden string
 	return &command{
 		name:    "check",
-		summary: "compare files on disk and the live state (or a golden tree) with what should be (exit 1 on drift)",
+		summary: "compare the files on disk, the live laggs (without --state) and a golden tree (--golden) with what should be; exit 1 on drift",
 		flags: func(fs *pflag.FlagSet) {
-			in.register(fs)
-			fs.StringVar(&golden, "golden", "", "compare the rendered tree with the committed tree in `DIR` instead")
+			in.registerStrict(fs)
+			fs.StringVar(&golden, "golden", "", "also compare the rendered tree with the committed tree in `DIR` (written by render --out DIR)")
 		},
 		run: func(ctx context.Context, inv *invocation) error {
 			if len(inv.args) > 0 {
 				return sysexits.Errorf(sysexits.Usage, "check: unexpected argument %q", inv.args[0])
+			}
+			if err := goldenExists(golden, in.root); err != nil {
+				return err
 			}
 			sys := live.New(ctx)
 			liveState := in.state == "" && golden == ""
@@ -38,22 +43,34 @@ func checkCommand() *command {
 				return err
 			}
 			res, err := prepare(ctx, o, sys)
+			var failed []drift
+			var conflict *plan.ConflictError
+			if errors.As(err, &conflict) && conflict.Result != nil {
+				// A foreign file where the plan writes is drift, as
+				// the exit table says: check exits 1, not 73.
+				res, err = conflict.Result, nil
+				for _, l := range conflict.Lines() {
+					failed = append(failed, drift{line: l})
+				}
+			}
 			if err != nil {
 				return in.refused(inv, err)
 			}
-			var failed []drift
+			failed = append(failed, checkFiles(res)...)
+			compared := "the files under " + in.root + " are as rendered"
 			switch {
 			case golden != "":
-				failed, err = checkGolden(res, golden)
-			default:
-				failed = checkFiles(res)
-				if liveState {
-					var more []string
-					more, err = apply.Verify(ctx, apply.Env{Runner: sys}, res.Plan.Runtime(), apply.Retry{Attempts: 1})
-					for _, m := range more {
-						failed = append(failed, drift{line: m})
-					}
+				var more []drift
+				more, err = checkGolden(res, golden)
+				failed = append(failed, more...)
+				compared += ", and the rendered tree matches " + golden
+			case liveState:
+				var more []string
+				more, err = apply.Verify(ctx, apply.Env{Runner: sys}, res.Plan.Runtime(), apply.Retry{Attempts: 1})
+				for _, m := range more {
+					failed = append(failed, drift{line: m})
 				}
+				compared += ", and the running laggs are as planned"
 			}
 			if err != nil {
 				return err
@@ -70,8 +87,9 @@ func checkCommand() *command {
 					fmt.Fprintf(inv.stdout, "drift: %s\n%s", termsafe.Line(f.line), f.diff)
 				}
 				if len(failed) == 0 {
-					fmt.Fprintln(inv.stdout, "ok: everything is as rendered")
+					fmt.Fprintln(inv.stdout, "ok: "+compared)
 				}
+				printStale(inv.stderr, res, false)
 				in.printFindings(inv.stderr, res.Findings)
 			}
 			if err != nil || len(failed) == 0 {
@@ -80,6 +98,24 @@ func checkCommand() *command {
 			return exitSilently(sysexits.Failure)
 		},
 	}
+}
+
+// goldenExists refuses a --golden DIR that is not there, saying how to
+// make one, before anything is read.
+func goldenExists(dir, root string) error {
+	if dir == "" {
+		return nil
+	}
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return sysexits.Errorf(sysexits.NoInput, "check: --golden %s: no such directory; create it with: hvnetconf render -R %s --out %s (with the same --state and -c), then commit it", dir, root, dir)
+	case err != nil:
+		return sysexits.New(sysexits.NoInput, err)
+	case !fi.IsDir():
+		return sysexits.Errorf(sysexits.NoInput, "check: --golden %s: not a directory", dir)
+	}
+	return nil
 }
 
 // checkFiles names every rendered file that differs from the disk, by what

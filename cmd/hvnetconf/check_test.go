@@ -14,7 +14,7 @@ func TestCheckFilesSaysWhatIsOnDisk(t *testing.T) {
 	if _, stderr, code := hvnetconf(t, "render", "-R", root, "--state", exampleState); code != 0 {
 		t.Fatalf("render: exit %d: %s", code, stderr)
 	}
-	if stdout, _, code := hvnetconf(t, "check", "-R", root, "--state", exampleState); code != 0 || stdout != "ok: everything is as rendered\n" {
+	if stdout, _, code := hvnetconf(t, "check", "-R", root, "--state", exampleState); code != 0 || stdout != "ok: the files under "+root+" are as rendered\n" {
 		t.Fatalf("check after render: exit %d\n%s", code, stdout)
 	}
 	if err := os.Remove(filepath.Join(root, "usr/local/etc/rc.conf.d/routing")); err != nil {
@@ -82,8 +82,10 @@ func TestRootWithoutDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "hvnetconf: " + filepath.Join(root, "etc/defaults/rc.conf") + ": no such file (is " + root + " a FreeBSD root?"
-	for _, cmd := range []string{"diff", "render", "check"} {
-		_, stderr, code := hvnetconf(t, cmd, "-R", root, "--state", exampleState)
+	for _, args := range [][]string{{"diff", "--state", exampleState}, {"render", "--state", exampleState},
+		{"check", "--state", exampleState}, {"vars", "ifconfig_hn0"}} {
+		cmd := args[0]
+		_, stderr, code := hvnetconf(t, append([]string{cmd, "-R", root}, args[1:]...)...)
 		if code != 66 || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") != 1 {
 			t.Errorf("%s: exit %d, stderr %q; want 66 and one line starting %q", cmd, code, stderr, want)
 		}

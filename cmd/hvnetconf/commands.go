@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
+
+	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 
 	"github.com/spf13/pflag"
 )
@@ -14,6 +17,7 @@ type command struct {
 	name    string
 	args    string // usage text after the flags, e.g. "NAME..."
 	summary string
+	writes  bool                    // it writes files (render, apply): its refusals say "nothing was written"
 	flags   func(fs *pflag.FlagSet) // registers the command's flags
 	run     func(ctx context.Context, inv *invocation) error
 	// holds: the command changes the running system, so it holds on
@@ -29,6 +33,15 @@ type invocation struct {
 	args           []string
 	stdout, stderr io.Writer
 	atExit         []func() // run (last first) when the command returns
+}
+
+// unwritten marks an error that stopped a writing command before it wrote
+// anything; a read-only command's errors say nothing about writing.
+func (inv *invocation) unwritten(err error) error {
+	if err == nil || !inv.cmd.writes {
+		return err
+	}
+	return sysexits.New(sysexits.Code(err), fmt.Errorf("%w (nothing was written)", err))
 }
 
 // onExit registers f to run when the command has returned (before the
@@ -73,5 +86,5 @@ func (c *command) flagSet() *pflag.FlagSet {
 }
 
 func (c *command) printUsage(w io.Writer) {
-	fmt.Fprintf(w, "usage: hvnetconf %s [flags] %s\n\n%s\n\nflags:\n%s", c.name, c.args, c.summary, c.flagSet().FlagUsages())
+	fmt.Fprintf(w, "usage: %s\n\n%s\n\nflags:\n%s", strings.TrimSpace("hvnetconf "+c.name+" [flags] "+c.args), c.summary, c.flagSet().FlagUsages())
 }

@@ -12,7 +12,7 @@ func diffCommand() *command {
 	return &command{
 		name:    "diff",
 		summary: "show what render would change, as a unified diff (exit 1 when changes are pending)",
-		flags:   in.register,
+		flags:   in.registerStrict,
 		run: func(ctx context.Context, inv *invocation) error {
 			if len(inv.args) > 0 {
 				return sysexits.Errorf(sysexits.Usage, "diff: unexpected argument %q", inv.args[0])
@@ -29,6 +29,7 @@ func diffCommand() *command {
 						break
 					}
 				}
+				printStale(inv.stderr, res, false)
 				in.printFindings(inv.stderr, res.Findings)
 			}
 			if err != nil || len(res.Changes) == 0 {

@@ -11,7 +11,11 @@ import (
 func TestVarsEscapesFileNames(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "etc/rc.conf.d/network")
+	defaults, err := os.ReadFile("../../golden/_defaults/rc.conf")
 	for _, err := range []error{
+		err,
+		os.MkdirAll(filepath.Join(root, "etc/defaults"), 0o755),
+		os.WriteFile(filepath.Join(root, "etc/defaults/rc.conf"), defaults, 0o644),
 		os.MkdirAll(dir, 0o755),
 		os.WriteFile(filepath.Join(root, "etc/rc.conf"), []byte("a=1\n"), 0o644),
 		os.WriteFile(filepath.Join(dir, "a\x1b[2Jb"), []byte("x=1\n"), 0o644),

@@ -23,6 +23,7 @@ type inputFlags struct {
 	json    bool
 	quiet   bool
 	empty   bool
+	strict  bool
 }
 
 func (f *inputFlags) register(fs *pflag.FlagSet) {
@@ -32,7 +33,15 @@ func (f *inputFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.lenient, "lenient", false, "skip rc.conf statements hvnetconf refuses to evaluate (reported as findings)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "do not print informational findings (warnings and errors still print)")
-	fs.BoolVar(&f.empty, "allow-empty", false, "accept a --state snapshot without hn: every rendered file is then removed")
+	fs.BoolVar(&f.empty, "allow-empty", false, "accept a --state snapshot without hn (then no file is rendered)")
+}
+
+// registerStrict is register plus --strict, for the commands an admin or a
+// pipeline runs to render (render, diff, apply, check). The devd handlers
+// have none: a warning must never keep a VF out of its lagg.
+func (f *inputFlags) registerStrict(fs *pflag.FlagSet) {
+	f.register(fs)
+	fs.BoolVar(&f.strict, "strict", false, "fail the run (exit 65, before anything is written) when there is a warning finding, not only an error")
 }
 
 // lockWait bounds how long a command waits for another hvnetconf to let
@@ -74,17 +83,17 @@ func (f *inputFlags) lock(ctx context.Context, inv *invocation, wait time.Durati
 	if err != nil {
 		return plan.Options{}, nil, err
 	}
-	return plan.Options{Root: root, ConfigPath: f.config, StatePath: f.state, Lenient: f.lenient, AllowEmpty: f.empty}, release, nil
+	return plan.Options{Root: root, ConfigPath: f.config, StatePath: f.state, Lenient: f.lenient, AllowEmpty: f.empty, Strict: f.strict}, release, nil
 }
 
 // prepare opens the root and renders from the inputs.
 func (f *inputFlags) prepare(ctx context.Context, inv *invocation) (*plan.Result, error) {
 	o, err := f.open(ctx, inv, lockWait, nil)
 	if err != nil {
-		return nil, err
+		return nil, inv.unwritten(err)
 	}
 	res, err := prepare(ctx, o, live.New(ctx))
-	return res, f.refused(inv, err)
+	return res, inv.unwritten(f.refused(inv, err))
 }
 
 // prepare renders from the inputs; without --state (or an hn state read
@@ -108,13 +117,16 @@ func (f *inputFlags) refused(inv *invocation, err error) error {
 		return err
 	}
 	f.printFindings(inv.stderr, fe.Findings)
-	n := 0
+	n, what := 0, "error finding(s)"
 	for _, x := range fe.Findings {
-		if x.Severity == finding.Error {
+		if x.Severity == finding.Error || f.strict && x.Severity == finding.Warning {
 			n++
 		}
 	}
-	return sysexits.Errorf(sysexits.DataErr, "%d error finding(s) above: nothing was written", n)
+	if f.strict {
+		what = "error or warning finding(s) (--strict)"
+	}
+	return sysexits.Errorf(sysexits.DataErr, "%d %s above", n, what)
 }
 
 // printFindings writes findings one per line, after the main output, on

@@ -146,7 +146,7 @@ func TestTermEndsARun(t *testing.T) {
 		cmd.Process.Signal(sig)
 		err := cmd.Wait()
 		if code := exitCode(err); code != 75 || strings.Count(stderr.String(), "\n") != 1 ||
-			!strings.Contains(stderr.String(), "interrupted; nothing was written") {
+			!strings.Contains(stderr.String(), "interrupted (nothing was written)") {
 			t.Errorf("%v: exit %d, stderr %q; want 75 and one line saying it was interrupted", sig, code, stderr.String())
 		}
 		if got := treeState(t, root); got != before {

@@ -4,9 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"github.com/hvnetconf/hvnetconf/internal/termsafe"
+	"github.com/hvnetconf/hvnetconf/plan"
 	"github.com/hvnetconf/hvnetconf/rcconf"
 	"github.com/spf13/pflag"
 )
@@ -58,6 +63,11 @@ func runVars(ctx context.Context, a *varsArgs, inv *invocation) error {
 		return err
 	}
 	defer root.Close()
+	// The same refusal as every other command: without the defaults
+	// (most likely -R names no FreeBSD root) values would be guesses.
+	if err := plan.RequireDefaults(root); err != nil {
+		return err
+	}
 	env, err := rcconf.Load(ctx, rcconf.Options{Files: root, Services: serviceLoads(a.service), Lenient: a.lenient})
 	if err != nil {
 		return err
@@ -79,13 +89,29 @@ func runVars(ctx context.Context, a *varsArgs, inv *invocation) error {
 			vars = append(vars, v)
 		}
 	}
+	shadow := map[string]bool{}
 	for _, v := range vars {
 		printVar(inv.stdout, a, v)
+		if owned(root, v.Origin.File) {
+			shadow[v.Origin.File] = true
+		}
+	}
+	for _, f := range slices.Sorted(maps.Keys(shadow)) {
+		fmt.Fprintf(inv.stderr, "hvnetconf: note: %s was rendered by hvnetconf from rc.conf and shadows it: after changing rc.conf, hvnetconf diff shows whether it is out of date and hvnetconf apply (or the next boot) renders it again\n", termsafe.Path(f))
 	}
 	if unknown > 0 {
 		return exitSilently(sysexits.Failure)
 	}
 	return nil
+}
+
+// owned says whether logical is a file hvnetconf wrote (its header).
+func owned(root *fsys.Root, logical string) bool {
+	if logical == "" {
+		return false
+	}
+	data, ok, err := root.ReadFile(logical)
+	return err == nil && ok && fsys.Owned(data)
 }
 
 func printVar(w io.Writer, a *varsArgs, v rcconf.Var) {
@@ -98,7 +124,10 @@ func printVar(w io.Writer, a *varsArgs, v rcconf.Var) {
 	case a.shell:
 		fmt.Fprintln(w, rcconf.Assignment(v.Name, v.Value))
 	default:
-		fmt.Fprintf(w, "%s: %s\n", v.Name, v.Value)
+		// A CR (a CR LF rc.conf) is part of the value as sh holds it;
+		// shown as \r, since a terminal would hide it. -n and -e print
+		// it as it is.
+		fmt.Fprintf(w, "%s: %s\n", v.Name, strings.ReplaceAll(v.Value, "\r", `\r`))
 	}
 }
 

@@ -46,6 +46,7 @@ func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handl
 		Sys:    sys,
 		Log:    io.MultiWriter(logs...),
 		Unlock: f.unlock,
+		Later:  devd.Spawn,
 		Plan: func(ctx context.Context, s *hn.Snapshot, full bool) (apply.Input, error) {
 			if f.opts == nil {
 				o, release, err := f.in.lock(ctx, inv, f.lockWait, nil)

@@ -62,8 +62,10 @@ func TestModule(t *testing.T) {
 		"root_apply":    testtool.CopyRoot(t, repo+"/examples/azure", defaults),
 		"root_findings": testtool.CopyRoot(t, repo+"/golden/firewall-and-rename/root", defaults),
 		"root_bad":      testtool.CopyRoot(t, repo+"/golden/bad-rcconf-cmdsubst/root", defaults),
+		"root_strict":   testtool.CopyRoot(t, repo+"/golden/firewall-and-rename/root", defaults),
 	}
 	untouched := testtool.ReadTree(t, roots["root_preview"])
+	strictUntouched := testtool.ReadTree(t, roots["root_strict"])
 	wantDiff, code := hvnetconf(t, bin, "diff", "-R", roots["root_preview"], "--state", snapshot)
 	if code != 1 {
 		t.Fatalf("hvnetconf diff: exit %d, want 1", code)
@@ -79,6 +81,7 @@ func TestModule(t *testing.T) {
 		"snapshot":          abs(t, snapshot),
 		"snapshot_findings": abs(t, repo+"/golden/firewall-and-rename/state.toml"),
 		"snapshot_bad":      abs(t, repo+"/golden/bad-rcconf-cmdsubst/state.toml"),
+		"snapshot_missing":  filepath.Join(tmp, "nonexistent.toml"),
 		"results":           filepath.Join(tmp, "results.json"),
 	}
 	maps.Copy(vars, roots)
@@ -136,12 +139,15 @@ func TestModule(t *testing.T) {
 	if r := res["apply"]; !strings.Contains(r.Note, "files only") {
 		t.Errorf("apply: note %q", r.Note)
 	}
-	checkFailures(t, res, string(out), old)
+	checkFailures(t, res, string(out), old, roots["root_strict"])
+	if !strictUntouched.Equal(testtool.ReadTree(t, roots["root_strict"])) {
+		t.Error("a task that failed (strict, no snapshot) changed its root")
+	}
 }
 
 // checkFailures: findings are warnings; errors fail with hvnetconf's line
 // and exit status; a missing or old binary fails clearly.
-func checkFailures(t *testing.T, res map[string]result, out, old string) {
+func checkFailures(t *testing.T, res map[string]result, out, old, rootStrict string) {
 	t.Helper()
 	warning := "/etc/pf.conf:1: warning: firewall rule names hn0; traffic now flows over lagg0: update the rule"
 	if r := res["findings"]; len(r.Warnings) != 3 || r.Warnings[0] != warning || r.Failed {
@@ -155,8 +161,12 @@ func checkFailures(t *testing.T, res map[string]result, out, old string) {
 		task, msg string
 		rc        int
 	}{
-		{"bad", "hvnetconf: /etc/rc.conf:2:11: command substitution is not allowed", 65},
+		{"bad", "hvnetconf: /etc/rc.conf:2:11: command substitution is not allowed (nothing was written)", 65},
 		{"missing", "hvnetconf: binary " + filepath.Dir(filepath.Dir(old)) + "/nonexistent/hvnetconf is not an executable file", 0},
+		// strict: the three warnings of the findings task stop the render.
+		{"strict", "hvnetconf: 3 error or warning finding(s) (--strict) above (nothing was written)", 65},
+		{"no_snapshot", "hvnetconf: state_file " + filepath.Dir(filepath.Dir(old)) + "/nonexistent.toml: no such file (write it with hvnetconf snapshot on a VM of that size)", 66},
+		{"image_no_snapshot", "hvnetconf: root " + rootStrict + " is an image, not this running system: give its hn snapshot as state_file (hvnetconf snapshot on a VM of that size)", 64},
 		{"old", old + " is too old for this module, which needs json_version 1 or later: `version --json` exited 64 (hvnetconf version: unknown flag: --json)", 64},
 	}
 	for _, f := range failures {

@@ -1,11 +1,13 @@
 package conformance
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -64,6 +66,10 @@ func (m *Machine) Boot(before ...string) {
 	m.tb.Helper()
 	pre := ""
 	for _, s := range before {
+		if m.skipFirstboot(s) {
+			m.logf("boot: " + s + ": firstboot script, no /firstboot: not run")
+			continue
+		}
 		pre += "run_rc_script " + s + " faststart\n"
 	}
 	r := m.Sh(`. /etc/rc.subr
@@ -75,86 +81,96 @@ run_rc_script /etc/rc.d/devd faststart`)
 	m.Settle()
 }
 
-// Settle delivers every devd event not yet delivered, waiting after each
-// for the sandbox to be idle (only init and daemons left), until no new
-// event appears. devd must be running to see events.
+// skipFirstboot says whether /etc/rc leaves script out: one with
+// "# KEYWORD: firstboot" runs only while /firstboot exists (libexec/rc/rc:
+// without the sentinel, rcorder gets -s firstboot).
+func (m *Machine) skipFirstboot(script string) bool {
+	data, err := os.ReadFile(filepath.Join(m.Root, script))
+	if err != nil {
+		return false
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if kw, ok := strings.CutPrefix(l, "# KEYWORD:"); ok && slices.Contains(strings.Fields(kw), "firstboot") {
+			_, err := os.Stat(filepath.Join(m.Root, "firstboot"))
+			return err != nil
+		}
+	}
+	return false
+}
+
+// Settle lets time pass: it waits until devd (the emulated one in the
+// sandbox, which reads the kernel's events and runs the rules itself:
+// internal/fakebsd devd.go) has handled every event the kernel queued,
+// and the sandbox is idle (only init and daemons left). Events queue while
+// devd is not running, and the devd that starts next handles them; a
+// running devd reads new ones only during Settle (OpenDevd).
 func (m *Machine) Settle() {
 	m.tb.Helper()
+	defer m.OpenDevd()()
 	deadline := time.Now().Add(settleTimeout)
-	for n := 0; ; n++ {
-		if n > maxEventRounds || time.Now().After(deadline) {
-			tail := m.Log[max(0, len(m.Log)-15):]
-			m.fail("conformance (%s): devd never settles (events keep coming for %v); last steps:\n%s",
-				m.Tree.Name, settleTimeout, strings.Join(tail, "\n"))
-		}
+	for {
 		m.waitIdle()
-		events := m.Events()
-		if m.delivered >= len(events) || !m.devdRunning() {
+		m.CheckShell(Result{Stderr: m.take(fakebsd.SandboxDevdStderr)})
+		if m.devdDone() >= len(m.Events()) || !m.devdRunning() {
 			return
 		}
-		for ; m.delivered < len(events); m.delivered++ {
-			m.Deliver(events[m.delivered])
-			m.waitIdle()
+		if time.Now().After(deadline) {
+			log := strings.Split(m.EventLog(), "\n")
+			m.fail("conformance (%s): devd never settles (events keep coming for %v); last events:\n%s",
+				m.Tree.Name, settleTimeout, strings.Join(log[max(0, len(log)-16):], "\n"))
 		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
-// Bounds on Settle: a configuration whose handlers keep causing events
-// (a link that flaps for ever) fails the test instead of hanging it.
-const (
-	settleTimeout  = 90 * time.Second
-	maxEventRounds = 100
-)
-
-// Deliver hands one event line to devd: the rule devd would pick runs its
-// action through /bin/sh -c, and devd waits for it.
-func (m *Machine) Deliver(event string) {
-	m.tb.Helper()
-	m.loadDevd()
-	vars := devdEvent(event)
-	vars["vm_guest"] = m.sysctl("kern.vm_guest")
-	rule := m.devd.Select(vars, m.media)
-	if rule == nil {
-		m.logf("devd " + event + ": no rule")
-		m.logMu.Lock()
-		m.handled = append(m.handled, Handled{Event: event})
-		m.logMu.Unlock()
-		return
+// OpenDevd lets a running devd read new events until the returned
+// function is called (Settle does so): outside, events queue, so that
+// devd's actions never race with the test's own commands.
+func (m *Machine) OpenDevd() (closeDevd func()) {
+	gate := filepath.Join(m.Root, fakebsd.SandboxDevdGate)
+	if err := os.WriteFile(gate, nil, 0o644); err != nil {
+		m.fail("conformance: %v", err)
 	}
-	action := Expand(rule.Action, vars)
-	r := m.Run("/bin/sh", "-c", action)
-	m.logf(fmt.Sprintf("devd %s: %s: %s: exit %d", event, rule.File, action, r.Code))
-	m.logMu.Lock()
-	m.handled = append(m.handled, Handled{Event: event, File: rule.File, Action: action, Exit: r.Code})
-	m.logMu.Unlock()
+	return func() { os.Remove(gate) }
+}
+
+// settleTimeout bounds Settle: a configuration whose handlers keep
+// causing events (a link that flaps for ever) fails the test instead of
+// hanging it.
+const settleTimeout = 90 * time.Second
+
+// devdDone is how many of the kernel's events devd has handled.
+func (m *Machine) devdDone() int {
+	b, _ := os.ReadFile(filepath.Join(m.Root, fakebsd.SandboxDevdDone))
+	n, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	return n
 }
 
 // Handled is one devd event and the action its winning rule ran (File ""
-// when no rule matched).
-type Handled struct {
-	Event, File, Action string
-	Exit                int
-}
+// when no rule matched), as the emulated devd records it.
+type Handled = fakebsd.DevdHandled
 
-// Handled lists the devd actions run so far, in order.
+// Handled lists what devd has handled so far, in order, across restarts.
 func (m *Machine) Handled() []Handled {
-	m.logMu.Lock()
-	defer m.logMu.Unlock()
-	return slices.Clone(m.handled)
+	b, _ := os.ReadFile(filepath.Join(m.Root, fakebsd.SandboxDevdLog))
+	var out []Handled
+	for _, l := range strings.Split(string(b), "\n") {
+		var h Handled
+		if json.Unmarshal([]byte(l), &h) == nil {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
-// loadDevd reads the rules when devd (re)started since they were read.
-func (m *Machine) loadDevd() {
-	m.tb.Helper()
-	pid, _ := os.ReadFile(filepath.Join(m.Root, "var/run/devd.pid"))
-	if m.devd != nil && string(pid) == m.devdPid {
-		return
+// take returns a file of the sandbox and empties it.
+func (m *Machine) take(name string) string {
+	p := filepath.Join(m.Root, name)
+	b, _ := os.ReadFile(p)
+	if len(b) > 0 {
+		os.WriteFile(p, nil, 0o644)
 	}
-	d, err := loadDevd(m.Root)
-	if err != nil {
-		m.fail("conformance: devd: %v", err)
-	}
-	m.devd, m.devdPid = d, string(pid)
+	return string(b)
 }
 
 func (m *Machine) devdRunning() bool {
@@ -162,29 +178,17 @@ func (m *Machine) devdRunning() bool {
 	return err == nil && m.running(strings.TrimSpace(string(pid)))
 }
 
-// media is what SIOCGIFMEDIA reports for an interface: every emulated
-// interface but lo is Ethernet.
-func (m *Machine) media(name string) string {
-	i := m.State().Ifaces[name]
-	if i == nil || i.Kind == fakebsd.KindLo {
-		return ""
-	}
-	return "ethernet"
-}
-
-func (m *Machine) sysctl(name string) string {
-	v, _, _ := m.Sysctls().String(name)
-	return v
-}
-
-// daemonNames are the processes that may outlive a command.
-var daemonNames = []string{"dhclient:", "devd:"}
-
 // waitIdle waits until every process in the sandbox is init or a daemon.
+// It fails after 30 s in which devd has handled no event: devd runs one
+// action after another, so a long backlog may keep the sandbox busy for
+// longer, but each action must end.
 func (m *Machine) waitIdle() {
 	m.tb.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline, done := time.Now().Add(30*time.Second), m.devdDone()
 	for quiet := 0; ; {
+		if d := m.devdDone(); d != done {
+			deadline, done = time.Now().Add(30*time.Second), d
+		}
 		// Idle twice in a row: one listing of /proc can miss a child
 		// forked after it was read whose parent exited before its
 		// entry was (daemon -f does exactly that).
@@ -198,7 +202,7 @@ func (m *Machine) waitIdle() {
 		}
 		quiet = 0
 		if time.Now().After(deadline) {
-			m.fail("conformance: sandbox still busy after 30 s: %q", busy)
+			m.fail("conformance: sandbox still busy, devd stuck for 30 s: %q", busy)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -221,7 +225,7 @@ func (m *Machine) busy() []string {
 			continue
 		}
 		cmd, _ := fakebsd.ProcCommand(pid)
-		if cmd == "" || slices.Contains(daemonNames, strings.Fields(cmd + " x")[0]) {
+		if cmd == "" || slices.Contains(fakebsd.DaemonNames, strings.Fields(cmd + " x")[0]) {
 			continue
 		}
 		wchan, _ := os.ReadFile("/proc/" + pid + "/wchan")

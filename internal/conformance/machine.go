@@ -29,18 +29,14 @@ type Machine struct {
 	Tree Tree
 	tb   testing.TB
 
-	env       []string // Options.Env
-	init      *exec.Cmd
-	initPid   int // the sandbox's init as the host sees it
-	devd      *Devd
-	devdPid   string // /var/run/devd.pid when devd was last read
-	delivered int    // events of the state's log already delivered
-	// Log is what happened, in order: each devd event with the rule that
-	// ran, each sandbox command with its exit status. logMu guards it
-	// (tests run commands from several goroutines).
-	Log     []string
-	handled []Handled // the devd actions run (Deliver)
-	logMu   sync.Mutex
+	env     []string // Options.Env
+	init    *exec.Cmd
+	initPid int // the sandbox's init as the host sees it
+	// Log is what happened, in order: each sandbox command with its exit
+	// status (devd's own record is Handled). logMu guards it (tests run
+	// commands from several goroutines).
+	Log   []string
+	logMu sync.Mutex
 
 	outDir  string // where commands' stdout and stderr go
 	outOnce sync.Once
@@ -133,6 +129,12 @@ func New(tb testing.TB, tree Tree, opt Options) *Machine {
 		func() error { return m.installTree() },
 		func() error { return copyTree(opt.Config, root) },
 		func() error { return m.installTools(opt.Hvnetconf) },
+		// devd's actions get the environment rc gave devd at boot, and
+		// the test's (Options.Env) on top.
+		func() error {
+			env := append(append([]string{}, Env...), opt.Env...)
+			return writeFile(filepath.Join(root, fakebsd.SandboxDevdEnv), strings.Join(env, "\n")+"\n", 0o644)
+		},
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -332,9 +334,12 @@ type Result struct {
 	Code           int
 }
 
-// commandTimeout bounds one command in the sandbox (a boot of every
-// interface takes a few seconds).
-const commandTimeout = 45 * time.Second
+// commandTimeout bounds one command in the sandbox: a boot of every
+// interface takes a few seconds, but a boot, or an apply that restarts
+// devd, also waits while devd handles every queued event (devd.cc
+// event_loop), each an rc script, which on a loaded test machine takes
+// far longer.
+const commandTimeout = 3 * time.Minute
 
 // Env is the environment every sandbox command starts with, as /etc/rc
 // sets it.

@@ -43,7 +43,7 @@ func init() {
 		"limits":    limits,
 		"rcorder":   rcorder,
 		"devd":      devd,
-		"devd:":     sleeper,
+		"devd:":     devdDaemon,
 	}
 }
 
@@ -267,13 +267,6 @@ func detach(path string, argv, env []string) error {
 	return p.Release()
 }
 
-// sleeper is a process that waits for SIGTERM: the stand-in for daemons
-// whose work the emulation does not model (devd).
-func sleeper(_ []string, _, _ io.Writer, _ func(string) string) int {
-	waitTerm(func() bool { return false })
-	return 0
-}
-
 // logger is logger(1): the message goes to the sandbox's syslog file,
 // "TAG: MESSAGE" per line.
 func logger(argv []string, _, stderr io.Writer, _ func(string) string) int {
@@ -367,18 +360,6 @@ func egrep(argv []string, _, stderr io.Writer, _ func(string) string) int {
 	err := syscall.Exec("/usr/bin/grep", append([]string{"grep", "-E"}, argv[1:]...), os.Environ())
 	fmt.Fprintf(stderr, "egrep: fakebsd: %v\n", err)
 	return 2
-}
-
-// devd is devd(8) as far as rc.d/devd sees it: a daemon holding
-// /var/run/devd.pid. The events themselves are delivered by the test
-// harness (internal/conformance), which reads the rules again whenever
-// this pid changes, as a restarted devd would.
-func devd(_ []string, _, stderr io.Writer, _ func(string) string) int {
-	if err := startDaemon([]string{"devd:"}, nil, "/var/run/devd.pid"); err != nil {
-		fmt.Fprintf(stderr, "devd: %v\n", err)
-		return 1
-	}
-	return 0
 }
 
 // startDaemon runs this program again as the daemon argv names (its

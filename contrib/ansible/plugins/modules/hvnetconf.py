@@ -74,6 +74,14 @@ options:
         --files-only)), leaving the running system alone.
     type: bool
     default: false
+  strict:
+    description:
+      - Fail the task on a finding of severity C(warning) too, not only
+        C(error) (C(--strict), exit 65, nothing written), for image
+        pipelines where, say, a firewall rule still naming C(hn0) must stop
+        the build.
+    type: bool
+    default: false
   binary:
     description:
       - The hvnetconf program on the managed host. Default C(hvnetconf) on
@@ -194,6 +202,7 @@ drift:
 import base64
 import json
 import os
+import re
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -204,6 +213,24 @@ JSON_VERSION = 1
 # Exit statuses that carry a result rather than an error: diff and check
 # exit 1 when something would change or drifted.
 RESULT_CODES = {"diff": (0, 1), "check": (0, 1), "render": (0,), "apply": (0,)}
+
+
+def require_snapshot(module):
+    """Messages about the snapshot name this module's option, state_file,
+    not hvnetconf's --state flag the user never typed."""
+    path, root = module.params["state_file"], module.params["root"]
+    if path and not os.path.isfile(path):
+        module.fail_json(msg="hvnetconf: state_file %s: no such file (write it with hvnetconf snapshot on a "
+                             "VM of that size)" % printable(path), rc=66)
+    if not path and os.path.realpath(root) != "/":
+        module.fail_json(msg="hvnetconf: root %s is an image, not this running system: give its hn snapshot "
+                             "as state_file (hvnetconf snapshot on a VM of that size)" % printable(root), rc=64)
+
+
+def option_names(msg):
+    """hvnetconf's one-line message with --state named as this module's
+    option that sets it."""
+    return re.sub(r"--state\b( FILE)?", "state_file (--state)", msg)
 
 
 def find_binary(module):
@@ -253,6 +280,8 @@ def command(binary, params, check_mode):
         flags += ["-c", params["config"]]
     if params["state_file"]:
         flags += ["--state", params["state_file"]]
+    if params["strict"]:
+        flags.append("--strict")
     flags.append("--json")
     state = params["state"]
     if state == "checked":
@@ -341,12 +370,14 @@ def main():
             state_file=dict(type="path", aliases=["snapshot"]),
             config=dict(type="path"),
             files_only=dict(type="bool", default=False),
+            strict=dict(type="bool", default=False),
             binary=dict(type="path"),
         ),
         supports_check_mode=True,
     )
     if module.params["files_only"] and module.params["state"] != "applied":
         module.fail_json(msg="hvnetconf: files_only goes with state=applied")
+    require_snapshot(module)
     binary = find_binary(module)
     info = require_version(module, binary)
     argv = command(binary, module.params, module.check_mode)
@@ -366,7 +397,7 @@ def main():
         for line in lines[:-1]:
             module.warn(line)
         extra = summary(report) if report else {}
-        module.fail_json(msg=last_line(err) or "hvnetconf exited %d" % rc, rc=rc, cmd=argv,
+        module.fail_json(msg=option_names(last_line(err)) or "hvnetconf exited %d" % rc, rc=rc, cmd=argv,
                          stdout=out, stderr=err, **extra)
     for f in report.get("findings", []):
         if f.get("severity") in ("warning", "error"):
