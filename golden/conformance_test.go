@@ -49,6 +49,7 @@ func TestConformance(t *testing.T) {
 			}
 			got := map[string]string{}
 			for _, tree := range trees {
+				want := want.For(tree.Name)
 				m := conformance.New(t, tree, conformance.Options{Config: root, Hvnetconf: binary})
 				t.Cleanup(func() {
 					if t.Failed() {

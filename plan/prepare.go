@@ -267,9 +267,6 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	if in.Firewall, err = firewallFiles(in.Netif, root); err != nil {
 		return in, nil, err
 	}
-	if in.DevdBase, _, err = root.ReadFile(render.DevdBaseFile); err != nil {
-		return in, nil, err
-	}
 	in.Loader = map[string][]byte{}
 	for _, path := range append([]string{render.LoaderDefaults}, loaderPaths()...) {
 		data, ok, err := root.ReadFile(path)

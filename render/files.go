@@ -47,9 +47,7 @@ func (b *builder) files() error {
 			Header   header
 			Priority int
 			Binary   string
-			Guards   []Guard
-			Base     string
-		}{h, b.in.Config.DevdPriority, Binary, devdGuards(b.in.DevdBase), DevdBaseFile})
+		}{h, b.in.Config.DevdPriority, Binary})
 	}
 	if err == nil && len(b.network) > 0 {
 		note := header{Notes: []string{"Sourced by netif and dhclient after rc.conf (rc.subr load_rc_config network)."}}

@@ -41,9 +41,6 @@ type Input struct {
 	Config   *config.Config
 	// Firewall holds rule files to scan for hn names, by logical path.
 	Firewall map[string][]byte
-	// DevdBase is the root's DevdBaseFile (nil: none), whose attach
-	// rule's guard the rendered one carries too.
-	DevdBase []byte
 	// Loader holds the loader files that can contradict LoaderFile
 	// (LoaderOverrides) and LoaderDefaults, by logical path; absent
 	// files are absent.

@@ -36,6 +36,18 @@ type Expect struct {
 	// Iface holds the addresses of the other interfaces; one not named
 	// holds none.
 	Iface map[string]Iface `toml:"iface"`
+	// Tree replaces the whole expectation on one FreeBSD tree ("12.1",
+	// "main") where that tree's own files decide differently; the file
+	// says why next to it.
+	Tree map[string]Expect `toml:"tree"`
+}
+
+// For is the expectation on the named tree.
+func (e Expect) For(tree string) Expect {
+	if t, ok := e.Tree[tree]; ok {
+		return t
+	}
+	return e
 }
 
 // Iface is what an interface holds at the end.
@@ -74,20 +86,37 @@ func ReadExpect(path string) (Expect, error) {
 	if u := md.Undecoded(); len(u) > 0 {
 		return e, fmt.Errorf("%s: unknown key %s", path, u[0])
 	}
-	switch e.Outcome {
-	case OutcomeLagg, OutcomeTransparent, OutcomeRefused:
-	default:
-		return e, fmt.Errorf("%s: outcome %q: want lagg, transparent or refused", path, e.Outcome)
+	if err := e.valid(path); err != nil {
+		return e, err
 	}
-	if e.Outcome == OutcomeLagg && len(e.Lagg) == 0 {
-		return e, errors.New(path + ": outcome lagg names no [lagg.NAME]")
-	}
-	for name, l := range e.Lagg {
-		if e.Outcome == OutcomeLagg && (l.Master == "" || len(l.Ports) == 0 || l.Ports[0] != l.Master) {
-			return e, fmt.Errorf("%s: lagg.%s: the master must be named and be the first port", path, name)
+	for name, t := range e.Tree {
+		if len(t.Tree) > 0 {
+			return e, fmt.Errorf("%s: tree.%s: a tree's expectation cannot hold trees", path, name)
+		}
+		if err := t.valid(path + ": tree." + name); err != nil {
+			return e, err
 		}
 	}
 	return e, nil
+}
+
+// valid refuses an expectation that would assert nothing or the wrong
+// thing; where names the file (and tree) in the error.
+func (e Expect) valid(where string) error {
+	switch e.Outcome {
+	case OutcomeLagg, OutcomeTransparent, OutcomeRefused:
+	default:
+		return fmt.Errorf("%s: outcome %q: want lagg, transparent or refused", where, e.Outcome)
+	}
+	if e.Outcome == OutcomeLagg && len(e.Lagg) == 0 {
+		return errors.New(where + ": outcome lagg names no [lagg.NAME]")
+	}
+	for name, l := range e.Lagg {
+		if e.Outcome == OutcomeLagg && (l.Master == "" || len(l.Ports) == 0 || l.Ports[0] != l.Master) {
+			return fmt.Errorf("%s: lagg.%s: the master must be named and be the first port", where, name)
+		}
+	}
+	return nil
 }
 
 // AfterBoot judges the host after the boot, before any VF arrived: each

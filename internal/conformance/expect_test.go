@@ -103,6 +103,8 @@ func TestReadExpectRefusesWhatAssertsNothing(t *testing.T) {
 		"outcome = \"lagg\"\n[lagg.lagg0]\nports = [\"hn0\"]\n",                             // no master
 		"outcome = \"transparent\"\n[iface.hn0]\ninet4 = [\"10.0.0.4/24\"]\n",               // misspelt key
 		"outcome = \"lagg\"\n[lagg.lagg0]\nmaster = \"hn0\"\nports = [\"mce0\", \"hn0\"]\n", // master not first
+		"outcome = \"refused\"\n[tree.main]\noutcome = \"lagg\"\n",                       // a tree's lagg outcome, no lagg
+		"outcome = \"refused\"\n[tree.main]\noutcome = \"refused\"\n[tree.main.tree.x]\n", // trees within a tree
 	} {
 		path := filepath.Join(t.TempDir(), "expect.toml")
 		os.WriteFile(path, []byte(text), 0o644)
@@ -121,5 +123,16 @@ func TestExpectVlandev(t *testing.T) {
 		if p := e.Check(h.State(), map[string]string{"mce0": "hn0"}, nil); (len(p) == 0) != ok {
 			t.Errorf("vlan0 on %s: judge says %q", parent, p)
 		}
+	}
+}
+
+// A tree's own expectation replaces the whole file's on that tree only.
+func TestExpectForTree(t *testing.T) {
+	e := readExpect(t, laggExpect+"\n[tree.main]\noutcome = \"refused\"\n")
+	if got := e.For("main").Outcome; got != OutcomeRefused {
+		t.Errorf("main: outcome %q, want refused", got)
+	}
+	if got := e.For("12.1").Outcome; got != OutcomeLagg {
+		t.Errorf("12.1: outcome %q, want lagg", got)
 	}
 }
