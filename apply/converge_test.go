@@ -132,8 +132,8 @@ func TestVFBelowHN(t *testing.T) {
 	if got := h.Changes(); !slices.Equal(got, []string{"write files"}) {
 		t.Errorf("apply on a converged host ran %q", got)
 	}
-	if lagg, ok, err := Joined(context.Background(), Env{Runner: h}, "hn0", "mce0", []string{"lo0", "mce0", "hn0", "lagg0"}); !ok || err != nil || lagg != "lagg0" {
-		t.Errorf("Joined = %q, %v, %v", lagg, ok, err)
+	if ok, err := Joined(context.Background(), Env{Runner: h}, "hn0", "mce0", []string{"lo0", "mce0", "hn0", "lagg0"}); !ok || err != nil {
+		t.Errorf("Joined = %v, %v", ok, err)
 	}
 }
 

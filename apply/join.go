@@ -43,9 +43,14 @@ func JoinVF(ctx context.Context, env Env, l render.Lagg, vf string) error {
 		return sysexits.Errorf(sysexits.Failure, "%s: %v; rolled back", l.HN, err)
 	}
 	if len(x.done) == 0 {
-		env.logf("%s: %s is already an up port of %s; nothing to do", l.HN, vf, l.Name)
+		alreadyUp(env, l.HN, vf, l.Name)
 	}
 	return nil
+}
+
+// alreadyUp logs that vf needs nothing, for JoinVF and Joined alike.
+func alreadyUp(env Env, hn, vf, lagg string) {
+	env.logf("%s: %s is already an up port of %s; nothing to do", hn, vf, lagg)
 }
 
 // Joined says whether vf is already an up port of a failover lagg whose
@@ -53,26 +58,30 @@ func JoinVF(ctx context.Context, env Env, l render.Lagg, vf string) error {
 // list). Then no plan can ask for a change: a lagg the plan manages is as
 // it wants it, and an hn it does not manage is left alone anyway. The devd
 // handlers ask this first, so that the common case (VF_UP after vf-attach
-// joined the VF) costs no render. It only reads.
-func Joined(ctx context.Context, env Env, hn, vf string, names []string) (lagg string, ok bool, err error) {
+// joined the VF) costs no render. It only reads, and logs when vf is one.
+func Joined(ctx context.Context, env Env, hn, vf string, names []string) (bool, error) {
 	for _, name := range names {
 		if !strings.HasPrefix(name, "lagg") {
 			continue
 		}
 		li, err := show(ctx, env.Runner, name)
 		if err != nil {
-			return "", false, err
+			return false, err
 		}
 		if !asRendered(li, hn) || !slices.Contains(ports(li), vf) {
 			continue
 		}
 		vi, err := show(ctx, env.Runner, vf)
 		if err != nil || vi == nil {
-			return "", false, err
+			return false, err
 		}
-		return name, vi.HasFlag("UP"), nil // a port already: up is all that is left
+		if !vi.HasFlag("UP") {
+			return false, nil // a port already: up is all that is left
+		}
+		alreadyUp(env, hn, vf, name)
+		return true, nil
 	}
-	return "", false, nil
+	return false, nil
 }
 
 // asRendered says whether lagg is a failover lagg with hn as its master:

@@ -33,7 +33,7 @@ func Verify(ctx context.Context, env Env, laggs []render.Lagg, rt Retry) ([]stri
 			if err != nil {
 				return nil, err
 			}
-			failed = append(failed, Expect(l, o)...)
+			failed = append(failed, expect(l, o)...)
 		}
 		if len(failed) == 0 || attempt >= rt.Attempts {
 			return failed, nil
@@ -46,10 +46,10 @@ func Verify(ctx context.Context, env Env, laggs []render.Lagg, rt Retry) ([]stri
 	}
 }
 
-// Expect lists, for each expectation of l that o does not meet, what was
+// expect lists, for each expectation of l that o does not meet, what was
 // observed instead: "hn0: dhclient is running", never the expectation
 // ("dhclient is not running"), which reads as the fact it contradicts.
-func Expect(l render.Lagg, o *observed) []string {
+func expect(l render.Lagg, o *observed) []string {
 	var out []string
 	fail := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
 	if o.lagg == nil {

@@ -160,11 +160,7 @@ func (h *Handler) vfUp(ctx context.Context, hnName string) error {
 // port of a failover lagg its hn masters needs nothing, whatever the plan
 // says (apply.Joined).
 func (h *Handler) joined(ctx context.Context, s *hn.Snapshot, hnName, vf string) (bool, error) {
-	lagg, ok, err := apply.Joined(ctx, h.env(), hnName, vf, s.Interfaces)
-	if ok {
-		h.logf("%s: %s is already an up port of %s; nothing to do", hnName, vf, lagg)
-	}
-	return ok, err
+	return apply.Joined(ctx, h.env(), hnName, vf, s.Interfaces)
 }
 
 // laggMode reads the hn state; nil when the kernel runs transparent. That

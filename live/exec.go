@@ -25,9 +25,6 @@ var (
 	Ifconfig = "ifconfig"
 	// Service runs rc.d scripts: service(8) (netif, dhclient, routing, devd).
 	Service = "service"
-	// Sysctl reads sysctls: sysctl(8), run only by the emulated host's
-	// System (programs.go); FreeBSD is read through sysctl(3).
-	Sysctl = "sysctl"
 )
 
 // ExecRunner runs programs as processes with LC_ALL=C, so that the output

@@ -79,10 +79,10 @@ func (l *Lagg) Port(name string) (Port, bool) {
 	return Port{}, false
 }
 
-// ParseIfconfig parses the output of FreeBSD's `ifconfig NAME` (one
+// parseIfconfig parses the output of FreeBSD's `ifconfig NAME` (one
 // interface). Lines it does not need (options, media, nd6, groups…) are
 // skipped; a line it needs but cannot read is an error naming the line.
-func ParseIfconfig(out []byte) (*Interface, error) {
+func parseIfconfig(out []byte) (*Interface, error) {
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	var ifc *Interface
 	n := 0
@@ -252,15 +252,6 @@ func parsePort(f []string) (Port, error) {
 // not exist; test with errors.Is.
 var ErrNoInterface = errors.New("interface does not exist")
 
-// List returns the names of all interfaces (`ifconfig -l`).
-func List(ctx context.Context, r Runner) ([]string, error) {
-	out, err := r.Run(ctx, Ifconfig, "-l")
-	if err != nil {
-		return nil, err
-	}
-	return strings.Fields(string(out)), nil
-}
-
 // Show returns the parsed `ifconfig NAME`. A missing interface is
 // (nil, an error wrapping ErrNoInterface): ifconfig then exits 1 with
 // "ifconfig: interface NAME does not exist" (sbin/ifconfig/ifconfig.c).
@@ -274,7 +265,7 @@ func Show(ctx context.Context, r Runner, name string) (*Interface, error) {
 		}
 		return nil, err
 	}
-	ifc, err := ParseIfconfig(out)
+	ifc, err := parseIfconfig(out)
 	if err != nil {
 		// Output hvnetconf cannot read is a command answering something
 		// unexpected: the run fails (exit 1), the input was fine.

@@ -85,12 +85,12 @@ func TestParseIfconfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseIfconfig([]byte(tt.out))
+			got, err := parseIfconfig([]byte(tt.out))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if tt.want == nil {
-				tt.want, _ = ParseIfconfig([]byte(hn0Out))
+				tt.want, _ = parseIfconfig([]byte(hn0Out))
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
@@ -111,7 +111,7 @@ func TestParseIfconfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseIfconfig([]byte(tt.out))
+			_, err := parseIfconfig([]byte(tt.out))
 			if err == nil || err.Error() != tt.want {
 				t.Fatalf("err = %v, want %s", err, tt.want)
 			}
@@ -124,7 +124,7 @@ func TestParseIfconfigErrors(t *testing.T) {
 
 // A substring search would find mce1 in "mce10": Port must not.
 func TestLaggPortExactName(t *testing.T) {
-	ifc, err := ParseIfconfig([]byte(lagg0Out))
+	ifc, err := parseIfconfig([]byte(lagg0Out))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,3 +1,5 @@
+//go:build fakebsd
+
 package live
 
 import (
@@ -19,6 +21,20 @@ import (
 // are left unknown, as nothing on the live path needs them.
 func Programs(ctx context.Context, r Runner) System {
 	return &programs{Runner: r, ctx: ctx}
+}
+
+// Sysctl reads sysctls for the emulated host: sysctl(8). FreeBSD is read
+// through sysctl(3) (system_freebsd.go), so a release build has neither
+// this nor the batching below: build tag fakebsd only.
+var Sysctl = "sysctl"
+
+// List returns the names of all interfaces (`ifconfig -l`).
+func List(ctx context.Context, r Runner) ([]string, error) {
+	out, err := r.Run(ctx, Ifconfig, "-l")
+	if err != nil {
+		return nil, err
+	}
+	return strings.Fields(string(out)), nil
 }
 
 type programs struct {

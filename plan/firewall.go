@@ -14,12 +14,8 @@ import (
 func firewallFiles(env *rcconf.Env, root *fsys.Root) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var first error
-	enabled := func(name string) bool {
-		v, _ := env.Get(name)
-		return strings.EqualFold(v, "YES")
-	}
 	add := func(enable, pathVar, def string) {
-		if !enabled(enable) {
+		if !env.Enabled(enable) {
 			return
 		}
 		path, ok := env.Get(pathVar)

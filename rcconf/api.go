@@ -37,7 +37,7 @@ import (
 	"fmt"
 	"time"
 
-	confined "github.com/hvnetconf/hvnetconf/fsys"
+	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/internal/termsafe"
 )
 
@@ -63,7 +63,7 @@ func (o Origin) String() string {
 type Options struct {
 	// Files is the confined root to read (package fsys: the one way to a
 	// file under -R), opened by the caller.
-	Files *confined.Root
+	Files *fsys.Root
 	// Services are the names given to load_rc_config, in order, all in one
 	// shell: rc.conf is read once, then rc.conf.d/NAME for each name.
 	// rc.d/netif is {"network", "netif"}, rc.d/dhclient is

@@ -52,3 +52,30 @@ func (e *Env) Findings() []finding.Finding { return append([]finding.Finding(nil
 
 // Files lists the logical paths read, in order.
 func (e *Env) Files() []string { return append([]string(nil), e.files...) }
+
+// Enabled reports whether the yes/no variable name is on, by the one rule
+// rc.d scripts use: rc.subr's checkyesno (libexec/rc/rc.subr, checkyesno;
+// read at freebsd-src e4452d45ec5a) takes YES, TRUE, ON or 1 in any case as
+// on, and everything else as off: NO, FALSE, OFF, 0, unset, and any other
+// value (for which it warns).
+func (e *Env) Enabled(name string) bool {
+	v, _ := e.Get(name)
+	return yesNo(v)
+}
+
+// yesNo is checkyesno's test on a value (see Enabled). Its patterns such as
+// [Yy][Ee][Ss] fold ASCII letters only: strings.ToUpper would also take
+// "yeſ" (long s) for YES.
+func yesNo(value string) bool {
+	b := []byte(value)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	switch string(b) {
+	case "YES", "TRUE", "ON", "1":
+		return true
+	}
+	return false
+}

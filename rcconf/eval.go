@@ -21,7 +21,7 @@ import (
 // (limits.go).
 type evaluator struct {
 	opts    Options
-	fs      *fsys
+	fs      *rootFS
 	sh      *shell
 	origins *origins
 	lim     *limits

@@ -12,27 +12,27 @@ import (
 	"strings"
 	"time"
 
-	confined "github.com/hvnetconf/hvnetconf/fsys"
+	"github.com/hvnetconf/hvnetconf/fsys"
 	"mvdan.cc/sh/v3/interp"
 )
 
 // maxFileSize bounds every file rcconf reads: rc.conf files are a few KiB,
 // so anything bigger is a mistake (or an attack on the evaluator). It is
 // the confined root's cap.
-const maxFileSize = confined.MaxFileSize
+const maxFileSize = fsys.MaxFileSize
 
-// fsys reads logical absolute paths (/etc/rc.conf) through the confined
+// rootFS reads logical absolute paths (/etc/rc.conf) through the confined
 // root (links resolved as the booted system would, never out of the root,
 // regular files only, capped), with the Overlay map taking precedence over
 // the files on disk. Overlay keys are resolved paths, so a file reached
 // through a link is masked too.
-type fsys struct {
-	root    *confined.Root
+type rootFS struct {
+	root    *fsys.Root
 	overlay map[string][]byte
 }
 
 // resolve is the overlay key for logical: its path on the booted system.
-func (f *fsys) resolve(logical string) (string, error) {
+func (f *rootFS) resolve(logical string) (string, error) {
 	p, err := f.root.Resolve(path.Clean("/" + logical))
 	if err != nil {
 		return "", pathCause(err)
@@ -42,7 +42,7 @@ func (f *fsys) resolve(logical string) (string, error) {
 
 // overlayDir reports whether some overlay file lives below dir, which makes
 // dir exist even when it is absent on disk.
-func (f *fsys) overlayDir(dir string) bool {
+func (f *rootFS) overlayDir(dir string) bool {
 	prefix := strings.TrimSuffix(dir, "/") + "/"
 	for p, data := range f.overlay {
 		if data != nil && strings.HasPrefix(p, prefix) {
@@ -53,7 +53,7 @@ func (f *fsys) overlayDir(dir string) bool {
 }
 
 // stat follows symlinks, like test -f and test -d.
-func (f *fsys) stat(logical string) (fs.FileInfo, error) {
+func (f *rootFS) stat(logical string) (fs.FileInfo, error) {
 	p, err := f.resolve(logical)
 	if err != nil {
 		return nil, &fs.PathError{Op: "stat", Path: logical, Err: err}
@@ -76,7 +76,7 @@ func (f *fsys) stat(logical string) (fs.FileInfo, error) {
 
 // readFile returns a regular file's content, refusing directories, other
 // non-regular files and anything larger than maxFileSize.
-func (f *fsys) readFile(logical string) ([]byte, error) {
+func (f *rootFS) readFile(logical string) ([]byte, error) {
 	p, err := f.resolve(logical)
 	if err != nil {
 		return nil, err
@@ -92,7 +92,7 @@ func (f *fsys) readFile(logical string) ([]byte, error) {
 	}
 	data, ok, err := f.root.ReadFile(p)
 	switch {
-	case confined.IsTooBig(err):
+	case fsys.IsTooBig(err):
 		return nil, errTooBig
 	case err != nil:
 		return nil, pathCause(err)
@@ -106,7 +106,7 @@ func (f *fsys) readFile(logical string) ([]byte, error) {
 
 // readDir lists a directory, disk entries merged with the overlay, sorted
 // by name as sh sorts a glob.
-func (f *fsys) readDir(logical string) ([]fs.DirEntry, error) {
+func (f *rootFS) readDir(logical string) ([]fs.DirEntry, error) {
 	p, err := f.resolve(logical)
 	if err != nil {
 		return nil, &fs.PathError{Op: "readdir", Path: logical, Err: err}
@@ -146,7 +146,7 @@ func (f *fsys) readDir(logical string) ([]fs.DirEntry, error) {
 // pathCause drops the path the confined root puts in front of its errors
 // (rcconf names the file itself, with a line) and os.Root's relative one.
 func pathCause(err error) error {
-	var pe *confined.PathError
+	var pe *fsys.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
 	}
@@ -195,7 +195,7 @@ func (memFile) Write(p []byte) (int, error) { return len(p), nil }
 func (memFile) Close() error                { return nil }
 
 // handlers confine the interpreter's file access to the root (read-only).
-type handlers struct{ fs *fsys }
+type handlers struct{ fs *rootFS }
 
 var errNoWrite = errors.New("writing files is not allowed")
 

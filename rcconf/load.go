@@ -40,7 +40,7 @@ func Load(ctx context.Context, opts Options) (*Env, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
-	files := &fsys{root: root}
+	files := &rootFS{root: root}
 	overlay, err := files.resolveOverlay(opts.Overlay)
 	if err != nil {
 		return nil, err
@@ -57,8 +57,8 @@ func Load(ctx context.Context, opts Options) (*Env, error) {
 }
 
 // resolveOverlay keys the overlay by the paths the booted system reaches
-// (see fsys.resolve), so a file reached through a link is masked too.
-func (f *fsys) resolveOverlay(in map[string][]byte) (map[string][]byte, error) {
+// (see rootFS.resolve), so a file reached through a link is masked too.
+func (f *rootFS) resolveOverlay(in map[string][]byte) (map[string][]byte, error) {
 	out := make(map[string][]byte, len(in))
 	for p, data := range in {
 		r, err := f.resolve(p)
@@ -70,13 +70,13 @@ func (f *fsys) resolveOverlay(in map[string][]byte) (map[string][]byte, error) {
 	return out, nil
 }
 
-func newEvaluator(ctx context.Context, opts Options, fsys *fsys) (*evaluator, error) {
+func newEvaluator(ctx context.Context, opts Options, files *rootFS) (*evaluator, error) {
 	sh := &shell{ctx: ctx}
 	ev := &evaluator{
-		opts: opts, fs: fsys, sh: sh, origins: newOrigins(), lim: &limits{at: &sh.stack},
+		opts: opts, fs: files, sh: sh, origins: newOrigins(), lim: &limits{at: &sh.stack},
 		funcs: map[string]bool{},
 	}
-	if err := sh.start(fsys, ev.lim, ev.call); err != nil {
+	if err := sh.start(files, ev.lim, ev.call); err != nil {
 		return nil, err
 	}
 	ev.origins.baseline(ev.sh.global)

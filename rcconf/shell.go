@@ -40,7 +40,7 @@ type meter interface {
 
 // start sets up the interpreter. call sees every simple command with its
 // words expanded, after m has counted it.
-func (sh *shell) start(files *fsys, m meter, call interp.CallHandlerFunc) error {
+func (sh *shell) start(files *rootFS, m meter, call interp.CallHandlerFunc) error {
 	sh.files, sh.meter = handlers{fs: files}, m
 	r, err := interp.New(
 		// What /etc/rc gives every rc script: HOME=/ and its PATH. UID,

@@ -39,7 +39,7 @@ func startShell(t *testing.T, ctx context.Context, files map[string]string, m me
 	t.Helper()
 	root := testtool.OpenRoot(t, writeRoot(t, files))
 	sh := &shell{ctx: ctx}
-	if err := sh.start(&fsys{root: root}, m, call); err != nil {
+	if err := sh.start(&rootFS{root: root}, m, call); err != nil {
 		t.Fatal(err)
 	}
 	sh.stack.push("/etc/rc.conf", syntax.NewPos(0, 7, 3))

@@ -91,8 +91,8 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	} else {
 		f.print(inv.stdout, res, out)
 		printStale(inv.stderr, res, err == nil && !f.dryRun)
+		f.in.printFindings(inv.stderr, res.Findings)
 	}
-	f.in.printFindings(inv.stderr, res.Findings)
 	return err
 }
 

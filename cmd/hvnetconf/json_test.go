@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 	"github.com/hvnetconf/hvnetconf/internal/version"
 )
 
@@ -110,4 +111,31 @@ func TestJSONContentNotUTF8(t *testing.T) {
 		return
 	}
 	t.Fatalf("%s not in the report: %s", net, stdout)
+}
+
+// TestJSONFindingsOnlyInTheObject: with --json every command reports its
+// findings in the JSON object alone, stderr staying empty, apply included;
+// without it they go to stderr.
+func TestJSONFindingsOnlyInTheObject(t *testing.T) {
+	dir := "../../golden/firewall-and-rename"
+	for _, args := range [][]string{{"render"}, {"diff"}, {"check"}, {"apply", "--dry-run"}, {"apply"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			root := testtool.CopyRoot(t, filepath.Join(dir, "root"), "../../golden/_defaults/rc.conf")
+			flags := []string{"-R", root, "--state", filepath.Join(dir, "state.toml")}
+			_, text, _ := hvnetconf(t, append(append([]string{}, args...), flags...)...)
+			if !strings.Contains(text, "warning: firewall rule names hn0") {
+				t.Fatalf("%q without --json: stderr %q, want the findings", args, text)
+			}
+			root = testtool.CopyRoot(t, filepath.Join(dir, "root"), "../../golden/_defaults/rc.conf")
+			flags[1] = root
+			stdout, stderr, code := hvnetconf(t, append(append(append([]string{}, args...), "--json"), flags...)...)
+			var r report
+			if err := json.Unmarshal([]byte(stdout), &r); err != nil || code > 1 {
+				t.Fatalf("%q --json: exit %d, %v: %s", args, code, err, stderr)
+			}
+			if len(r.Findings) == 0 || stderr != "" {
+				t.Errorf("%q --json: %d findings in the object, stderr %q: want them in the object only", args, len(r.Findings), stderr)
+			}
+		})
+	}
 }
