@@ -10,7 +10,8 @@ import (
 
 // TestApplyFaultInjection fails the k-th emulated command of an apply on an
 // old-style host, for every k a full apply runs: the files must be byte
-// identical and the runtime equal to before, the exit status 1 (a failed
+// identical and the runtime equal to before (but for the devd restart that
+// ends an apply, whose failure leaves it applied), the exit status 1 (a failed
 // read before any change included), and the message must name the failed
 // command. No k is skipped: a failed `service dhclient status IF` is told
 // from "not running" by rc.subr's "dhclient is not running." line, so it
@@ -23,7 +24,13 @@ func TestApplyFaultInjection(t *testing.T) {
 	if r := ref.run("apply"); r.code != 0 {
 		t.Fatalf("reference apply: exit %d\n%s", r.code, r.stderr)
 	}
-	all, _ := ref.changes(mark)
+	applied, appliedFiles := ref.runtime(), ref.files()
+	var all []string
+	for _, c := range applyOwn(ref.Commands()[mark:]) {
+		if c.Caller == "hvnetconf" {
+			all = append(all, strings.Join(c.Argv, " "))
+		}
+	}
 	for k := 1; k <= len(all); k++ {
 		t.Run(fmt.Sprint("k=", k), func(t *testing.T) {
 			t.Parallel()
@@ -40,6 +47,16 @@ func TestApplyFaultInjection(t *testing.T) {
 			}
 			if !strings.Contains(r.stderr, failed) {
 				t.Errorf("message does not name %q:\n%s", failed, r.stderr)
+			}
+			if failed == "service devd restart" {
+				// The restart runs after the change is complete and the
+				// lock let go (devd never waits on a handler that waits
+				// on it): its failure leaves the change applied and says
+				// that devd still runs the old rules.
+				before, files = applied, appliedFiles
+				if !strings.Contains(r.stderr, "devd still runs the old rules") {
+					t.Errorf("message does not say devd kept the old rules:\n%s", r.stderr)
+				}
 			}
 			if !same(files, h.files()) {
 				t.Errorf("files changed")

@@ -120,6 +120,20 @@ func (h *host) run(cmd string, args ...string) result {
 // changes lists the commands hvnetconf itself ran since mark: all of
 // them, and those that change something (all but `ifconfig -l`,
 // `ifconfig IF`, sysctl and `service dhclient status IF`).
+// applyOwn is the part of cmds (an apply's, from its start) that the apply
+// itself runs: its last step is `service devd restart`, run after the lock
+// is let go; what the restarted devd then runs (the handlers of the events
+// it replays) is the handlers' work, which no fault or signal of the
+// apply's can reach.
+func applyOwn(cmds []fakebsd.Command) []fakebsd.Command {
+	for i, c := range cmds {
+		if c.Caller == "hvnetconf" && strings.Join(c.Argv, " ") == "service devd restart" {
+			return cmds[:i+1]
+		}
+	}
+	return cmds
+}
+
 func (h *host) changes(mark int) (all, changing []string) {
 	for _, c := range h.Commands()[mark:] {
 		if c.Caller != "hvnetconf" {

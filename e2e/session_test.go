@@ -58,7 +58,7 @@ func TestApplySurvivesItsSession(t *testing.T) {
 	lastLine := r.stdout[strings.LastIndex(strings.TrimSuffix(r.stdout, "\n"), "\n")+1:]
 	var steps []int // the changing commands, counted among all of hvnetconf's
 	n := 0
-	for _, c := range ref.Commands()[mark:] {
+	for _, c := range applyOwn(ref.Commands()[mark:]) {
 		if c.Caller == "hvnetconf" {
 			n++
 			if !isRead(c.Argv) {
