@@ -46,9 +46,10 @@ staticcheck:
 # Every package, the conformance suite included (FreeBSD's own rc scripts
 # judge the golden scenarios, the end-to-end tests and `vars`). Three
 # streams run side by side, so that the long sandbox packages start at once
-# instead of after the others; within golden and e2e, four sandboxes at a
-# time (-parallel 4 on 2 cores: their work is child processes that often
-# wait on each other).
+# instead of after the others; within golden and e2e, two sandboxes at a
+# time (with -parallel 4 each, eight sandboxes on 2 cores left a VF
+# unjoined at the judging in a few scenarios: a harness race under load,
+# not yet found; see the closing note of session 5).
 unit:
 	@$(MAKE) --no-print-directory -j3 unit-pkgs unit-golden unit-e2e
 
@@ -62,10 +63,10 @@ unit-pkgs:
 # it), which costs them about 8%; it stays, for the in-process rcconf and
 # plan tests of golden and the goroutines of e2e's TestConcurrentHandlers.
 unit-golden:
-	$(GO) test -race -count=1 -timeout 30m -parallel 4 ./golden
+	$(GO) test -race -count=1 -timeout 30m -parallel 2 ./golden
 
 unit-e2e:
-	$(GO) test -race -count=1 -timeout 30m -parallel 4 ./e2e
+	$(GO) test -race -count=1 -timeout 30m -parallel 2 ./e2e
 
 # The conformance suite alone: FREEBSD_RC names the FreeBSD trees
 # (colon-separated directories laid out like /); unset, the folders of
