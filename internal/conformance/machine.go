@@ -302,7 +302,13 @@ func (m *Machine) stop() {
 	m.init.Process.Kill()
 	m.init.Wait()
 	for k := 0; k < 250 && m.initPid > 0; k++ {
-		if _, err := os.Stat(fmt.Sprintf("/proc/%d", m.initPid)); err != nil {
+		// Gone, or a zombie nobody here reaps (it holds no mount and no
+		// file): either way the root can go.
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", m.initPid))
+		if err != nil {
+			return
+		}
+		if i := bytes.LastIndexByte(stat, ')'); i > 0 && i+2 < len(stat) && stat[i+2] == 'Z' {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
