@@ -76,6 +76,10 @@ func intIn(t tomlpos.Table, k string, dst *int, lo, hi int) (bool, error) {
 
 var laggName = regexp.MustCompile(`^lagg[0-9]+$`)
 
+// IsLaggName says whether name is one a lagg(4) clone is created with
+// (laggN): every lagg hvnetconf renders is created so, renamed or not.
+func IsLaggName(name string) bool { return laggName.MatchString(name) }
+
 func (c *Config) decodeInterfaces(root tomlpos.Table) error {
 	ifs, _, err := root.Table("interface")
 	if err != nil {

@@ -11,13 +11,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
+	"github.com/hvnetconf/hvnetconf/config"
 	"github.com/hvnetconf/hvnetconf/hn"
 	"github.com/hvnetconf/hvnetconf/ifname"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/live"
+	"github.com/hvnetconf/hvnetconf/render"
 )
 
 // Handler is one run of a devd handler.
@@ -75,7 +78,8 @@ func (h *Handler) logf(format string, a ...any) {
 
 // Attach is what devd waits for on every Ethernet attach (lagg, vlan, hn
 // and VFs alike), so it decides fast, from two sysctls, without the lock
-// or a plan: only for a VF in lagg mode (hn.Snapshot.LaggVF) does it call
+// or a plan: only for a VF in lagg mode (hn.Snapshot.LaggVF), or a lagg
+// clone arriving while a VF is attached (laggArrival), does it call
 // later, which starts VFAttach in the background, as FreeBSD's rule does
 // with daemon -f: devd(8) runs one action at a time.
 func (h *Handler) Attach(name string, later func() error) error {
@@ -83,7 +87,7 @@ func (h *Handler) Attach(name string, later func() error) error {
 		return err
 	}
 	s, err := hn.ReadVFs(h.Sys)
-	if err != nil || !s.LaggVF(name) {
+	if err != nil || !s.LaggVF(name) && !laggArrival(s, name) {
 		return failure("vf-attach "+name, err)
 	}
 	if err := ValidName(name); err != nil {
@@ -117,6 +121,10 @@ func (h *Handler) vfAttach(ctx context.Context, vf string, wait func(context.Con
 		h.logf("vf-attach %s: hvnetconf manages no lagg (%s); left alone", vf, in.Plan.Mode.Reason)
 		return nil
 	}
+	if _, ok := managedLagg(in.Plan, vf); !ok && !s.IsVF(vf) {
+		h.logf("vf-attach %s: not a lagg hvnetconf manages; left alone", vf)
+		return nil
+	}
 	if h.Unlock != nil {
 		h.Unlock()
 	}
@@ -126,12 +134,85 @@ func (h *Handler) vfAttach(ctx context.Context, vf string, wait func(context.Con
 	if s, err = h.laggMode(); err != nil || s == nil {
 		return err
 	}
+	if !s.IsVF(vf) && config.IsLaggName(vf) {
+		return h.laggBack(ctx, s, vf)
+	}
 	hnName, ok := s.HNForVF(vf)
 	if !s.IsVF(vf) || !ok {
 		h.logf("vf-attach %s: no longer a VF paired with an hn (detached during the wait?); nothing to do", vf)
 		return nil
 	}
 	return h.join(ctx, s, hnName, vf)
+}
+
+// laggArrival: name may be one of the plan's laggs attaching again while
+// a VF is attached in lagg mode. netif's stop destroys the lagg
+// (network.subr clone_down) and its start creates it with hnN alone
+// (ifconfig_laggN); the VF stays up outside it, hn keeps its link forced
+// down while the VF is up (if_hn.c hn_rxvf_change), and no VF event
+// comes: nothing but the lagg's own attach says the VF must join again.
+// Only lagg clone names (laggN, before any rename) qualify; the plan, in
+// the background, says whether it is one of hvnetconf's.
+func laggArrival(s *hn.Snapshot, name string) bool {
+	return !s.Transparent && len(s.VFList) > 0 && config.IsLaggName(name)
+}
+
+// laggBack is vf-attach for a lagg that attached again (laggArrival),
+// after the delay: the VF of the lagg's hn joins it through the fast path
+// (apply.JoinVF), and then the static routes come back through FreeBSD's
+// own rc.d/routing: the lagg's departure took every route through it
+// along (if.c if_detach_internal → rt_flushifroutes), and netif's start
+// puts back none of them (rc.d/netif netif_start runs routing only for
+// the interfaces it was named, and then only the routes tagged with
+// one). A lagg that is gone again, or not as rendered (someone else made
+// it, or an apply is rolling back), is left alone: only an admin's apply
+// decides to change more than the VF's membership.
+func (h *Handler) laggBack(ctx context.Context, s *hn.Snapshot, name string) error {
+	in, err := h.Plan(ctx, s, false) // under the lock again, from the state as it is now
+	if err != nil {
+		return err
+	}
+	l, ok := managedLagg(in.Plan, name)
+	if !ok {
+		h.logf("vf-attach %s: not a lagg hvnetconf manages; left alone", name)
+		return nil
+	}
+	hnIf, _ := s.Lookup(l.HN)
+	if hnIf.VF == "" {
+		h.logf("vf-attach %s: %s has no VF attached; nothing to join", name, l.HN)
+		return nil
+	}
+	fast, cancel := context.WithTimeout(ctx, joinTimeout)
+	defer cancel()
+	if done, err := h.joined(fast, s, l.HN, hnIf.VF); err != nil || done {
+		return err
+	}
+	err = apply.JoinVF(fast, h.env(), l, hnIf.VF)
+	if errors.Is(err, apply.ErrNotAsRendered) {
+		h.logf("vf-attach %s: %s is not as rendered (gone again, or not netif's); left alone", name, l.Name)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	h.logf("vf-attach %s: %s joined %s again; restoring the static routes (service routing static)", name, hnIf.VF, l.Name)
+	if _, err := h.Sys.Run(ctx, "service", "routing", "static"); err != nil {
+		// Each route still present (lo0's, another interface's) fails
+		// with "File exists"; those that left with the lagg are back.
+		h.logf("vf-attach %s: service routing static: %v (routes still present fail so)", name, err)
+	}
+	return nil
+}
+
+// managedLagg is the plan's runtime lagg created as name (its clone name
+// or, without a rename, its name).
+func managedLagg(p *render.Plan, name string) (render.Lagg, bool) {
+	laggs := p.Runtime()
+	i := slices.IndexFunc(laggs, func(l render.Lagg) bool { return l.Name == name || l.Clone == name })
+	if i < 0 {
+		return render.Lagg{}, false
+	}
+	return laggs[i], true
 }
 
 // VFUp handles HYPERV_NIC_VF/VF_UP for hnN: the VF named by dev.hn.N.vf

@@ -134,8 +134,9 @@ func TestVFUpLeavesUnmanagedAlone(t *testing.T) {
 }
 
 // vf-attach's first decision, on every Ethernet attach: only a VF of
-// hw.hn.vflist in lagg mode goes on (to the background), and nothing
-// renders a plan or takes the lock for it.
+// hw.hn.vflist in lagg mode, or a lagg clone attaching while a VF is
+// attached in lagg mode (netif recreated it without the VF), goes on (to
+// the background), and nothing renders a plan or takes the lock for it.
 func TestAttachDecisions(t *testing.T) {
 	for _, tt := range []struct {
 		name        string
@@ -145,7 +146,9 @@ func TestAttachDecisions(t *testing.T) {
 		{"mce0", false, true},
 		{"mce0", true, false},
 		{"hn0", false, false},
-		{"lagg0", false, false},
+		{"lagg0", false, true},
+		{"lagg0", true, false},
+		{"lagg0.5", false, false},
 	} {
 		f, h := newFixture(t, "lagg0", 120)
 		f.h.SetTransparent(tt.transparent)
@@ -320,5 +323,36 @@ func TestAttachOtherInterfaces(t *testing.T) {
 		if err := h.Attach(name, func() error { t.Errorf("%s went on", name); return nil }); err != nil {
 			t.Errorf("Attach(%s): %v, want nil", name, err)
 		}
+	}
+}
+
+// A managed lagg that attached again (netif's stop destroyed it, its start
+// created it with hn0 alone): after the delay mce0, still up outside it,
+// joins it, and rc.d/routing puts back the static routes that left with
+// the old lagg. A lagg the plan does not manage is left alone at once; one
+// that is not as rendered (gone again) is left alone after the wait.
+func TestVFAttachLaggBack(t *testing.T) {
+	f, h := newFixture(t, "lagg0", 2)
+	f.h.Do(t, "ifconfig mce0 up", "ifconfig lagg0 create", "ifconfig lagg0 laggproto failover laggport hn0", "ifconfig hn0 up")
+	waited := 0
+	wait := func(context.Context, time.Duration) error { waited++; return nil }
+	if err := h.VFAttach(context.Background(), "lagg0", wait); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.h.Changes(); waited != 1 || !slices.Contains(c, "ifconfig lagg0 laggport mce0") || !slices.Contains(c, "service routing static") {
+		t.Errorf("waited %d, ran %q; want one wait, mce0 joined, routing static", waited, c)
+	}
+
+	f, h = newFixture(t, "lagg0", 2)
+	f.h.Do(t, "ifconfig lagg5 create", "ifconfig lagg5 laggproto failover laggport hn0")
+	if err := h.VFAttach(context.Background(), "lagg5", wait); err != nil || waited != 1 || len(f.h.Changes()) != 0 {
+		t.Errorf("unmanaged lagg5: %v, waited %d, ran %q; want nothing", err, waited-1, f.h.Changes())
+	}
+
+	f, h = newFixture(t, "lagg0", 2)
+	f.h.Do(t, "ifconfig mce0 up")
+	if err := h.VFAttach(context.Background(), "lagg0", wait); err != nil || len(f.h.Changes()) != 0 ||
+		!strings.Contains(f.log.String(), "lagg0 is not as rendered") {
+		t.Errorf("lagg0 gone: %v, ran %q, log:\n%s", err, f.h.Changes(), f.log.String())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 )
 
 // IPv6 per interface, as netinet6 does it (see FIDELITY.md for which
@@ -74,8 +75,21 @@ func (s *State) setND6(i *Iface, word string) {
 }
 
 // in6IfUp assigns the link-local address when IPv6 is enabled on an
-// interface that is up, has auto link-local and no link-local yet.
+// interface that is up, has auto link-local and no link-local yet. A
+// loopback gets ::1 and fe80::1 back when it lacks them
+// (in6_ifattach.c in6_ifattach: in6_ifattach_loopback unless ::1 is
+// there, then its link-local): after netif's stop took them off lo0
+// (network.subr ipv6_down), its start brings lo0 up and the kernel puts
+// them back, which rc.d/routing's reject routes through ::1 need.
 func (s *State) in6IfUp(i *Iface) {
+	if i.Kind == KindLo && i.Up && !i.IfDisabled {
+		for _, a := range []Addr{{"::1", 128}, {"fe80::1", 64}} {
+			if !slices.ContainsFunc(i.Inet6, func(x Addr) bool { return x.Addr == a.Addr }) {
+				i.Inet6 = append(i.Inet6, a)
+			}
+		}
+		return
+	}
 	if i.IfDisabled || !i.AutoLinkLocal || !i.Up || i.Kind == KindLo || linkLocal(i) != "" {
 		return
 	}

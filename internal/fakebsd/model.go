@@ -237,6 +237,7 @@ func (s *State) removeIface(name string) {
 		}
 	}
 	s.cancelTimers(name)
+	s.flushIfRoutes(name)
 	delete(s.Ifaces, name)
 	delete(s.Dhclient, name)
 	if i.Kind != KindLo {

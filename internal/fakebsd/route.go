@@ -14,6 +14,11 @@ type Route struct {
 	Dest    string `json:"dest"`   // "default" or an address/prefix
 	Gateway string `json:"gateway,omitempty"`
 	Iface   string `json:"iface,omitempty"` // -interface IF, or the scope of a link-local gateway
+	// Via is the interface the kernel resolved the route to when it was
+	// added (its nexthop's ifp): the -interface or scope, else the
+	// interface holding the gateway's prefix. Not printed: route(8)
+	// was not told it; it decides which routes leave with the interface.
+	Via string `json:"via,omitempty"`
 
 	familyGiven bool // -inet or -inet6 on the command line
 }
@@ -49,7 +54,8 @@ func (s *State) route(args []string, stdout, stderr io.Writer) int {
 	}
 	switch verb {
 	case "add":
-		if msg := s.routeProblem(r); msg != "" {
+		via, msg := s.routeVia(r)
+		if msg != "" {
 			fmt.Fprintf(stderr, "route: writing to routing socket: %s\n", msg)
 			fmt.Fprintf(stdout, "add %s %s: gateway %s fib 0: %s\n", kind(r), r.Dest, gwOf(r), msg)
 			return 1
@@ -59,6 +65,7 @@ func (s *State) route(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "add %s %s: gateway %s fib 0: route already in table\n", kind(r), r.Dest, gwOf(r))
 			return 1
 		}
+		r.Via = via
 		s.Routes = append(s.Routes, r)
 		if !quiet {
 			fmt.Fprintf(stdout, "add %s %s: gateway %s\n", kind(r), r.Dest, gwOf(r))
@@ -155,34 +162,43 @@ func parseRoute(args []string) (Route, bool) {
 	return r, len(pos) <= 2
 }
 
-// routeProblem is why the kernel would refuse the route, or "".
-func (s *State) routeProblem(r Route) string {
+// routeVia is the interface the kernel would send the route through, or
+// why it would refuse the route.
+func (s *State) routeVia(r Route) (via, problem string) {
 	if r.Iface != "" && s.Ifaces[r.Iface] == nil {
-		return "Network is unreachable"
+		return "", "Network is unreachable"
 	}
 	if r.Gateway == "" {
-		return ""
+		return r.Iface, ""
 	}
 	gw, err := netip.ParseAddr(r.Gateway)
 	if err != nil {
-		return "Network is unreachable"
+		return "", "Network is unreachable"
 	}
 	if gw.IsLinkLocalUnicast() {
 		if r.Iface == "" {
-			return "Network is unreachable"
+			return "", "Network is unreachable"
 		}
-		return ""
+		return r.Iface, ""
 	}
-	for _, i := range s.Ifaces {
+	for _, n := range s.names() {
+		i := s.Ifaces[n]
 		addrs := i.Inet
 		if gw.Is6() {
 			addrs = i.Inet6
 		}
 		for _, a := range addrs {
 			if p, err := netip.ParsePrefix(a.String()); err == nil && p.Masked().Contains(gw) && i.Up {
-				return ""
+				return n, ""
 			}
 		}
 	}
-	return "Network is unreachable"
+	return "", "Network is unreachable"
+}
+
+// flushIfRoutes is if.c if_detach_internal → rt_flushifroutes: every
+// route whose nexthop is the departing interface leaves with it (a
+// destroyed lagg takes the default route through it along).
+func (s *State) flushIfRoutes(name string) {
+	s.Routes = slices.DeleteFunc(s.Routes, func(r Route) bool { return r.Via == name || r.Iface == name })
 }
