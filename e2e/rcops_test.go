@@ -26,10 +26,11 @@ var rcOps = []struct{ name, sh string }{
 	{"dhclient restart lagg0", "service dhclient restart lagg0"},
 }
 
-// rcOpGuests are a converged DHCP guest and a static dual-stack one with
-// default routes for both families.
+// rcOpGuests are a converged DHCP guest (SYNCDHCP, as Azure's images set
+// hn0: netif itself starts dhclient on the lagg) and a static dual-stack
+// one with default routes for both families.
 var rcOpGuests = []struct{ name, rc string }{
-	{"dhcp", "ifconfig_hn0=\"DHCP\"\n"},
+	{"dhcp", "ifconfig_hn0=\"SYNCDHCP\"\n"},
 	{"static-dual", "ifconfig_hn0=\"inet 10.0.0.4/24\"\nifconfig_hn0_ipv6=\"inet6 2001:db8::4/64\"\n" +
 		"defaultrouter=\"10.0.0.1\"\nipv6_defaultrouter=\"2001:db8::1\"\n"},
 }
