@@ -196,7 +196,7 @@ func (h *Handler) laggBack(ctx context.Context, s *hn.Snapshot, name string) err
 		return err
 	}
 	h.logf("vf-attach %s: %s joined %s again; restoring the static routes (service routing static)", name, hnIf.VF, l.Name)
-	if _, err := h.Sys.Run(ctx, "service", "routing", "static"); err != nil {
+	if _, err := h.Sys.Run(ctx, live.Service, "routing", "static"); err != nil {
 		// Each route still present (lo0's, another interface's) fails
 		// with "File exists"; those that left with the lagg are back.
 		h.logf("vf-attach %s: service routing static: %v (routes still present fail so)", name, err)
