@@ -247,6 +247,11 @@ func (m *Machine) installTools(hvnetconf string) error {
 			return err
 		}
 	}
+	// The syslog exists from the start: hvnetconf's handlers append to it
+	// only when it does (live.LogFile), as they would to a syslogd.
+	if err := writeFile(filepath.Join(m.Root, fakebsd.SandboxSyslog), "", 0o644); err != nil {
+		return err
+	}
 	return writeFile(filepath.Join(m.Root, fakebsd.SandboxPrelude), prelude, 0o644)
 }
 
