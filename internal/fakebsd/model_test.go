@@ -381,3 +381,45 @@ func elapse(s *State) {
 	}
 	s.settle()
 }
+
+// A destroyed lagg takes the routes through it along (if.c
+// rt_flushifroutes), its ports stay up outside it, and hn keeps its link
+// forced down while its VF stays up: netif's stop path, kernel side.
+func TestLaggDestroyedTakesItsRoutes(t *testing.T) {
+	s := testState()
+	runAll(s, "ifconfig hn1 inet 10.0.1.4/24", "route add -net 10.9.0.0/16 10.0.1.1",
+		"ifconfig lagg0 create", "ifconfig lagg0 laggproto failover laggport hn0 laggport mce0 up",
+		"ifconfig mce0 up", "ifconfig lagg0 inet 10.0.0.4/24", "route add default 10.0.0.1",
+		"route add -inet 127.0.0.1 -iface lo0")
+	if len(s.Routes) != 3 {
+		t.Fatalf("setup: routes %v", s.Routes)
+	}
+	if code, _, stderr := runAll(s, "ifconfig lagg0 destroy"); code != 0 {
+		t.Fatalf("destroy: %s", stderr)
+	}
+	var left []string
+	for _, r := range s.Routes {
+		left = append(left, r.String())
+	}
+	if want := []string{"inet 10.9.0.0/16 gw 10.0.1.1", "inet 127.0.0.1 if lo0"}; !slices.Equal(left, want) {
+		t.Errorf("routes after lagg0 left: %q, want %q", left, want)
+	}
+	if mce, hn := s.Ifaces["mce0"], s.Ifaces["hn0"]; mce.PortOf != "" || !mce.Up || hn.PortOf != "" || s.hasLink(hn) {
+		t.Errorf("mce0 port of %q up %v; hn0 port of %q link %v: want both released, mce0 up, hn0 without link",
+			mce.PortOf, mce.Up, hn.PortOf, s.hasLink(hn))
+	}
+}
+
+// lo0 brought up again gets ::1 and fe80::1 back (in6_ifattach), after
+// network.subr ipv6_down took them off.
+func TestLoopbackAddressesComeBack(t *testing.T) {
+	s := testState()
+	runAll(s, "ifconfig lo0 inet 127.0.0.1/8", "ifconfig lo0 inet6 ::1 -alias", "ifconfig lo0 inet6 fe80::1 -alias", "ifconfig lo0 down")
+	if got := s.Ifaces["lo0"].Inet6; len(got) != 0 {
+		t.Fatalf("setup: lo0 inet6 %v", got)
+	}
+	runAll(s, "ifconfig lo0 up")
+	if got := fmt.Sprint(s.Ifaces["lo0"].Inet6); got != "[::1/128 fe80::1/64]" {
+		t.Errorf("lo0 inet6 after up: %s", got)
+	}
+}
