@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
@@ -90,6 +91,11 @@ func (h *Handler) Attach(name string, later func() error) error {
 	if err != nil || !s.LaggVF(name) && !laggArrival(s, name) {
 		return failure("vf-attach "+name, err)
 	}
+	if !s.IsVF(name) {
+		if up, err := h.vfUpOutside(s); err != nil || !up {
+			return failure("vf-attach "+name, err)
+		}
+	}
 	if err := ValidName(name); err != nil {
 		return err
 	}
@@ -151,10 +157,27 @@ func (h *Handler) vfAttach(ctx context.Context, vf string, wait func(context.Con
 // (ifconfig_laggN); the VF stays up outside it, hn keeps its link forced
 // down while the VF is up (if_hn.c hn_rxvf_change), and no VF event
 // comes: nothing but the lagg's own attach says the VF must join again.
-// Only lagg clone names (laggN, before any rename) qualify; the plan, in
-// the background, says whether it is one of hvnetconf's.
+// Only lagg clone names (laggN, before any rename) qualify, and only while
+// a VF is up (vfUpOutside); the plan, in the background, says whether it
+// is one of hvnetconf's.
 func laggArrival(s *hn.Snapshot, name string) bool {
 	return !s.Transparent && len(s.VFList) > 0 && config.IsLaggName(name)
+}
+
+// vfUpOutside says whether a VF of hw.hn.vflist is up (`ifconfig -l -u`),
+// asked only when a lagg clone arrives while a VF is attached. A VF that
+// is down is its own arrival's business (vf-attach for the VF brings it up
+// and joins it): so at boot, when netif creates the lagg before any VF
+// came up, no background child starts for the lagg; after netif's stop
+// and start the VF is still up, outside the lagg.
+func (h *Handler) vfUpOutside(s *hn.Snapshot) (bool, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), joinTimeout)
+	defer cancel()
+	out, err := h.Sys.Run(ctx, live.Ifconfig, "-l", "-u")
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(strings.Fields(string(out)), s.IsVF), nil
 }
 
 // laggBack is vf-attach for a lagg that attached again (laggArrival),

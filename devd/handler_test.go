@@ -141,25 +141,32 @@ func TestAttachDecisions(t *testing.T) {
 	for _, tt := range []struct {
 		name        string
 		transparent bool
+		vfUp        bool // mce0 up (outside any lagg) before the attach
 		later       bool
+		ran         int // commands run: the sysctl read, then `ifconfig -l -u` for a lagg
 	}{
-		{"mce0", false, true},
-		{"mce0", true, false},
-		{"hn0", false, false},
-		{"lagg0", false, true},
-		{"lagg0", true, false},
-		{"lagg0.5", false, false},
+		{"mce0", false, false, true, 1},
+		{"mce0", true, false, false, 1},
+		{"hn0", false, false, false, 1},
+		{"lagg0", false, true, true, 2},
+		{"lagg0", false, false, false, 2}, // boot: the VF's own arrival joins it
+		{"lagg0", true, true, false, 1},
+		{"lagg0.5", false, true, false, 1},
 	} {
 		f, h := newFixture(t, "lagg0", 120)
 		f.h.SetTransparent(tt.transparent)
-		f.h.Do(t)
+		if tt.vfUp {
+			f.h.Do(t, "ifconfig mce0 up")
+		} else {
+			f.h.Do(t)
+		}
 		called := false
 		if err := h.Attach(tt.name, func() error { called = true; return nil }); err != nil || called != tt.later || len(f.plans) != 0 {
-			t.Errorf("%s (transparent %v): err %v, went on %v, %d plan(s); want went on %v, no plan",
-				tt.name, tt.transparent, err, called, len(f.plans), tt.later)
+			t.Errorf("%s (transparent %v, VF up %v): err %v, went on %v, %d plan(s); want went on %v, no plan",
+				tt.name, tt.transparent, tt.vfUp, err, called, len(f.plans), tt.later)
 		}
-		if l := f.h.Log(); len(l) != 1 || !strings.HasPrefix(l[0], "sysctl ") {
-			t.Errorf("%s: ran %q, want one sysctl run", tt.name, l)
+		if l := f.h.Log(); len(l) != tt.ran || !strings.HasPrefix(l[0], "sysctl ") || tt.ran == 2 && l[1] != "ifconfig -l -u" {
+			t.Errorf("%s: ran %q, want a sysctl read%s", tt.name, l, map[bool]string{true: " and ifconfig -l -u"}[tt.ran == 2])
 		}
 	}
 }
