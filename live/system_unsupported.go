@@ -36,3 +36,5 @@ func (unsupported) SysctlInt(name string) (int, bool, error) {
 func (unsupported) Interfaces() ([]hn.NetIf, error) { return nil, Require("the interface list") }
 
 func scaled(d time.Duration) time.Duration { return d }
+
+func bootTime(System) (time.Time, error) { return time.Time{}, Require("sysctl kern.boottime") }
