@@ -59,6 +59,7 @@ func commands() []*command {
 		checkCommand(),
 		vfAttachCommand(),
 		vfUpCommand(),
+		vfDetachCommand(),
 		completionCommand(),
 	}
 }
