@@ -57,6 +57,7 @@ func commands() []*command {
 		versionCommand(),
 		applyCommand(),
 		checkCommand(),
+		statusCommand(),
 		vfAttachCommand(),
 		vfUpCommand(),
 		vfDetachCommand(),
