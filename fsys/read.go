@@ -248,3 +248,33 @@ func links(fi fs.FileInfo) uint64 {
 	}
 	return 1
 }
+
+// OpenRegular opens the regular file the booted system reaches at logical
+// for reading, for a file too big for ReadFile that is read in parts (the
+// kernel's ELF sections); a missing file is (nil, false, nil), anything
+// but a regular file with one link is refused as ReadFile refuses it.
+func (r *Root) OpenRegular(logical string) (*os.File, bool, error) {
+	rel, err := r.resolveRel(logical)
+	if err != nil {
+		return nil, false, err
+	}
+	fi, err := r.ops.Lstat(rel)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, ioErr(logical, "open", err)
+	}
+	if err := regular(logical, fi); err != nil {
+		return nil, false, err
+	}
+	f, err := r.os.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return nil, false, ioErr(logical, "open", err)
+	}
+	if fi, err := f.Stat(); err != nil || links(fi) > 1 {
+		f.Close()
+		return nil, false, readErr(logical, hardLinked(links(fi)))
+	}
+	return f, true, nil
+}
