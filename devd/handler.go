@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
@@ -116,21 +117,49 @@ func (h *Handler) Attach(name string, later func() error) error {
 	return failure("vf-attach "+name, later())
 }
 
-// arrived records name's arrival for the hn the kernel pairs it with
-// (a full read: a VF attaching is rare, and the pairing needs vfmap or
-// dev.hn.N.vf).
+// arrived records name's arrival for the hn the kernel pairs it with:
+// hw.hn.vfmap, the sysctl read with the mode (one batch on the emulated
+// host, sysctl(3) on FreeBSD). vfmap prints a renamed hn by its new name
+// (if_hn.c hn_vfmap_sysctl); dev.hn.N.vf, probed then, names its unit.
 func (h *Handler) arrived(vf string) {
 	if h.History == nil {
 		return
 	}
-	s, err := live.Snapshot(h.Sys)
+	m, _, err := h.Sys.Sysctl("hw.hn.vfmap")
 	if err != nil {
 		h.logf("%s: VF history: %v (arrival not recorded)", vf, err)
 		return
 	}
-	if hnName, ok := s.HNForVF(vf); ok {
-		h.record(vfhistory.Arrive, hnName, vf)
+	name := ""
+	for _, pair := range strings.Fields(m) {
+		if v, n, ok := strings.Cut(pair, ":"); ok && v == vf {
+			name = n
+		}
 	}
+	if _, err := hn.HNUnit(name); err != nil {
+		name = h.unitOf(vf)
+	}
+	if name == "" {
+		h.logf("%s: VF history: no hn pairs with it (arrival not recorded)", vf)
+		return
+	}
+	h.record(vfhistory.Arrive, name, vf)
+}
+
+// unitOf is the hnN whose dev.hn.N.vf names vf, "" if none does.
+func (h *Handler) unitOf(vf string) string {
+	for u, missing := 0, 0; missing < hn.UnitGap; u++ {
+		v, ok, err := h.Sys.Sysctl(fmt.Sprintf("dev.hn.%d.vf", u))
+		switch {
+		case err != nil:
+			return ""
+		case !ok:
+			missing++
+		case strings.TrimSpace(v) == vf:
+			return fmt.Sprintf("hn%d", u)
+		}
+	}
+	return ""
 }
 
 // Detach is what devd runs on every Ethernet detach (ETHERNET IFDETACH,
