@@ -88,18 +88,10 @@ type Orphan struct {
 	Family   string `json:"family"`
 }
 
-// Family is the VF driver family of an interface, by the name its driver
-// gives the ifnet (mlx5en: mce, mlx4en: mlxen, mana: mana; their
-// if_initname calls). Only for display: pairing is the kernel's
-// (dev.hn.N.vf), never the name's.
+// Family is hn.VFFamily, "unknown" for a name of no VF driver.
 func Family(name string) string {
-	switch {
-	case strings.HasPrefix(name, "mce"):
-		return "mlx5"
-	case strings.HasPrefix(name, "mlxen"):
-		return "mlx4"
-	case strings.HasPrefix(name, "mana"):
-		return "mana"
+	if f := hn.VFFamily(name); f != "" {
+		return f
 	}
 	return "unknown"
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hvnetconf/hvnetconf/hn"
 	"github.com/hvnetconf/hvnetconf/internal/finding"
 	"github.com/hvnetconf/hvnetconf/rcconf"
 )
@@ -27,15 +28,11 @@ type Driver struct {
 	Family, Module, Device string
 }
 
-// Drivers by the name prefix each driver gives its interfaces (mlx5en:
-// mce, mlx4en: mlxen, mana: mana).
-var Drivers = []struct {
-	Prefix string
-	Driver
-}{
-	{"mce", Driver{"mlx5", "mlx5en.ko", "mlx5en"}},
-	{"mlxen", Driver{"mlx4", "mlx4en.ko", "mlx4en"}},
-	{"mana", Driver{"mana", "if_mana.ko", "mana"}},
+// Drivers of the VF families (hn.VFFamily).
+var Drivers = []Driver{
+	{"mlx5", "mlx5en.ko", "mlx5en"},
+	{"mlx4", "mlx4en.ko", "mlx4en"},
+	{"mana", "if_mana.ko", "mana"},
 }
 
 // Input is what plan read from the image.
@@ -120,8 +117,8 @@ func devmatch(env *rcconf.Env, families map[string]bool) []finding.Finding {
 
 func driverOf(vf string) (Driver, bool) {
 	for _, d := range Drivers {
-		if strings.HasPrefix(vf, d.Prefix) {
-			return d.Driver, true
+		if d.Family == hn.VFFamily(vf) {
+			return d, true
 		}
 	}
 	return Driver{}, false
