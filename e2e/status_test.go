@@ -245,6 +245,11 @@ func TestStatusWithoutHN(t *testing.T) {
 	if code, failed := h.check(); code != 0 {
 		t.Errorf("check: exit %d %q", code, failed)
 	}
+	for _, cmd := range []string{"check", "render"} {
+		if r := h.run(cmd); r.code != 0 || !strings.Contains(r.stderr, "no hn(4) interface: mana0 are this guest's NICs") {
+			t.Errorf("%s: exit %d, does not say there is no hn:\n%s", cmd, r.code, r.stderr)
+		}
+	}
 	r := h.run("apply")
 	if r.code != 0 {
 		t.Errorf("apply: exit %d\n%s", r.code, r.stderr)
