@@ -70,7 +70,7 @@ func parsePCILine(line string) (PCIFunc, error) {
 	head, rest, ok := strings.Cut(line, "@")
 	sel, rest, ok2 := strings.Cut(rest, ":\t")
 	if !ok || !ok2 || !strings.HasPrefix(sel, "pci") {
-		return f, fmt.Errorf("%q is not NAME@pciD:B:S:F:", line)
+		return f, fmt.Errorf("not a pciconf -l line (NAME@pciD:B:S:F, then a tab): %q", line)
 	}
 	i := strings.LastIndexFunc(head, func(r rune) bool { return r < '0' || r > '9' }) + 1
 	unit, err := strconv.Atoi(head[i:])
