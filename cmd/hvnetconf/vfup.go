@@ -44,10 +44,11 @@ func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handl
 	cache := new(rcconf.ParseCache) // the handler's plans read the same files
 	inv.onExit(f.unlock)
 	return &devd.Handler{
-		Sys:    sys,
-		Log:    io.MultiWriter(logs...),
-		Unlock: f.unlock,
-		Later:  devd.Spawn,
+		Sys:     sys,
+		Log:     io.MultiWriter(logs...),
+		Unlock:  f.unlock,
+		Later:   devd.Spawn,
+		History: rootHistory{f.in.root},
 		Plan: func(ctx context.Context, s *hn.Snapshot, full bool) (apply.Input, error) {
 			if f.opts == nil {
 				o, release, err := f.in.lock(ctx, inv, f.lockWait, nil)
