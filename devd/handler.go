@@ -122,7 +122,9 @@ func (h *Handler) Attach(name string, later func() error) error {
 	if err := ValidName(name); err != nil {
 		return err
 	}
-	h.arrived(name)
+	if s.IsVF(name) {
+		h.arrived(name) // a lagg's arrival is no VF's
+	}
 	return failure("vf-attach "+name, later())
 }
 
@@ -307,6 +309,7 @@ func (h *Handler) laggBack(ctx context.Context, s *hn.Snapshot, name string) err
 	if err != nil {
 		return err
 	}
+	h.record(vfhistory.Join, l.HN, hnIf.VF)
 	h.logf("vf-attach %s: %s joined %s again; restoring the static routes (service routing static)", name, hnIf.VF, l.Name)
 	if _, err := h.Sys.Run(ctx, live.Service, "routing", "static"); err != nil {
 		// Each route still present (lo0's, another interface's) fails
