@@ -41,6 +41,11 @@ type Handler struct {
 	// restart`, apply.Result.Deferred). No process devd started may wait
 	// for devd: devd waits for its action, and the restart for devd.
 	Later func(argv []string) error
+	// Reverted says whether a change that was not confirmed has been
+	// reverted and its files are in force (confirm.Reverted): rc.conf
+	// then says what was reverted, so the VF joins the running lagg its
+	// hn masters, and nothing is rendered or applied. nil: never.
+	Reverted func() bool
 }
 
 // ValidName checks a name from devd before anything else uses it: devd
@@ -183,6 +188,13 @@ func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) e
 	fast, cancel := context.WithTimeout(ctx, joinTimeout)
 	defer cancel()
 	if done, err := h.joined(fast, s, hnName, vf); err != nil || done {
+		return err
+	}
+	if h.Reverted != nil && h.Reverted() {
+		ok, err := apply.JoinLive(fast, h.env(), hnName, vf, s.Interfaces)
+		if err == nil && !ok {
+			h.logf("%s: a reverted change's files are in force, and no lagg there has %s as master; %s left alone", hnName, hnName, vf)
+		}
 		return err
 	}
 	in, err := h.Plan(ctx, s, false)
