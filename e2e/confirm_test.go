@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -15,17 +14,19 @@ import (
 )
 
 // The host the tests change on probation: hn0 by DHCP in lagg0 (with
-// mce0), hn1 static and left alone by hvnetconf.toml, a route through it.
-// The change, the toml removed, makes hvnetconf take hn1 over: lagg1 is
-// created and takes hn1's address, the route moves to lagg1 (rc.d/routing
-// restarted). It verifies, and it is how an admin on 10.0.1.4 loses the
-// session. The stacked change adds a second route on top.
+// mce0), hn1 and hn2 static and left alone by hvnetconf.toml, a route
+// through hn1. The change, hn1 no longer skipped, makes hvnetconf take hn1
+// over: lagg1 is created and takes hn1's address, the route moves to lagg1
+// (rc.d/routing restarted). It verifies, and it is how an admin on
+// 10.0.1.4 loses the session. The stacked change, the toml removed, takes
+// hn2 over too (lagg2).
 const (
-	probationRC = "ifconfig_hn0=\"SYNCDHCP\"\nifconfig_hn1=\"inet 10.0.1.4/24\"\n" +
+	probationRC = "ifconfig_hn0=\"SYNCDHCP\"\nifconfig_hn1=\"inet 10.0.1.4/24\"\nifconfig_hn2=\"inet 10.0.2.4/24\"\n" +
 		"static_routes=\"lab\"\nroute_lab=\"-net 192.168.7.0/24 -interface hn1\"\nhvnetconf_enable=\"YES\"\n"
-	probationTOML = "[interface.hn1]\nskip = true\n"
-	stackedRC     = "static_routes=\"lab lab2\"\nroute_lab2=\"-net 192.168.8.0/24 -interface hn1\"\n"
-	tomlPath      = "usr/local/etc/hvnetconf.toml"
+	skipBoth = "[interface.hn1]\nskip = true\n[interface.hn2]\nskip = true\n"
+	skipHN2  = "[interface.hn2]\nskip = true\n"
+	tomlPath = "usr/local/etc/hvnetconf.toml"
+	mac2     = "00:15:5d:00:00:06"
 )
 
 // recordPath is the record of a change on probation, inside the machine.
@@ -45,7 +46,7 @@ func (h *host) snapshot() snapshot {
 	delete(files, "/etc/rc.conf")
 	var routes []string
 	for _, r := range h.State().Routes {
-		routes = append(routes, fmt.Sprintf("%+v", r))
+		routes = append(routes, r.String())
 	}
 	return snapshot{files: files, runtime: h.runtime(), routes: strings.Join(routes, "\n")}
 }
@@ -80,19 +81,6 @@ func mergedKeys(a, b map[string]string) map[string]bool {
 	return m
 }
 
-// editRC appends lines to the machine's rc.conf, as sysrc does.
-func (h *host) editRC(lines string) {
-	h.t.Helper()
-	f, err := os.OpenFile(filepath.Join(h.Root, "etc/rc.conf"), os.O_APPEND|os.O_WRONLY, 0)
-	if err == nil {
-		_, err = f.WriteString(lines)
-		f.Close()
-	}
-	if err != nil {
-		h.t.Fatal(err)
-	}
-}
-
 // record is the state of the record of a change on probation ("" for
 // none).
 func (h *host) record() string {
@@ -112,17 +100,29 @@ func (h *host) record() string {
 }
 
 // applyOnProbation applies with --confirm-within d and checks that the
-// change is in force: hn1's address on lagg1, the route through lagg1, and
-// want among the routes.
-func (h *host) applyOnProbation(d, want string) {
+// change is in force: addr on lagg, and the route through lagg1.
+func (h *host) applyOnProbation(d, lagg, addr string) {
 	h.t.Helper()
 	r := h.run("apply", "--confirm-within", d)
 	if r.code != 0 {
 		h.t.Fatalf("apply --confirm-within %s: exit %d\n%s%s", d, r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(h.iface("lagg1"), "inet 10.0.1.4/24") || h.record() != "pending" ||
-		!strings.Contains(fmt.Sprint(h.State().Routes), want) {
-		h.t.Fatalf("apply --confirm-within: lagg1 lacks 10.0.1.4, no route %s, or no pending record (%q):\n%s", want, h.record(), h.Dump())
+	if !strings.Contains(h.iface(lagg), "inet "+addr) || h.record() != "pending" ||
+		!strings.Contains(h.snapshot().routes, "inet 192.168.7.0/24 if lagg1") {
+		h.t.Fatalf("apply --confirm-within: %s lacks %s, no route through lagg1, or no pending record (%q):\n%s", lagg, addr, h.record(), h.Dump())
+	}
+}
+
+// setTOML writes hvnetconf.toml ("" removes it).
+func (h *host) setTOML(text string) {
+	h.t.Helper()
+	name := filepath.Join(h.Root, tomlPath)
+	err := os.Remove(name)
+	if text != "" {
+		err = os.WriteFile(name, []byte(text), 0o644)
+	}
+	if err != nil {
+		h.t.Fatal(err)
 	}
 }
 
@@ -164,14 +164,14 @@ func (h *host) timerRunning(root string) bool {
 }
 
 // probationHost boots the host with rc.d/hvnetconf and returns it with
-// its state before the change, then makes the change (the toml removed).
+// its state before the change, then makes the change (hn1 no longer
+// skipped).
 func probationHost(t *testing.T, tree conformance.Tree) (*host, snapshot) {
 	h := newHost(t, tree, probationRC)
 	h.AddHN("hn1", mac1)
+	h.AddHN("hn2", mac2)
 	h.installRCD()
-	if err := os.WriteFile(filepath.Join(h.Root, tomlPath), []byte(probationTOML), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	h.setTOML(skipBoth)
 	h.AttachVF("hn0", "mce0")
 	h.Boot(rcdPath)
 	h.lagg0Is([]string{"hn0", "mce0"}, "mce0")
@@ -179,9 +179,7 @@ func probationHost(t *testing.T, tree conformance.Tree) (*host, snapshot) {
 		t.Fatalf("setup: hn1 should keep its address, without a lagg:\n%s", h.Dump())
 	}
 	before := h.snapshot()
-	if err := os.Remove(filepath.Join(h.Root, tomlPath)); err != nil {
-		t.Fatal(err)
-	}
+	h.setTOML(skipHN2)
 	return h, before
 }
 
@@ -192,17 +190,7 @@ func TestConfirmTimeoutReverts(t *testing.T) {
 	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h, before := probationHost(t, tree)
-		h.applyOnProbation("2s", "192.168.7.0")
-		r := h.run("check", "--json")
-		var rep struct {
-			Confirmation *struct {
-				State string   `json:"state"`
-				Files []string `json:"files"`
-			} `json:"confirmation"`
-		}
-		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || rep.Confirmation == nil || rep.Confirmation.State != "pending" || len(rep.Confirmation.Files) == 0 {
-			t.Errorf("check --json during the window: %v %+v\n%s", err, rep.Confirmation, r.stdout)
-		}
+		h.applyOnProbation("2s", "lagg1", "10.0.1.4/24")
 		h.waitTimers()
 		h.sameAs(before, "after the timeout")
 		if got := h.record(); got != "reverted" {
@@ -223,7 +211,7 @@ func TestConfirmKeeps(t *testing.T) {
 	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h, _ := probationHost(t, tree)
-		h.applyOnProbation("4s", "192.168.7.0")
+		h.applyOnProbation("8s", "lagg1", "10.0.1.4/24")
 		applied := h.snapshot()
 		if r := h.run("diff"); !strings.Contains(r.stderr, "pending confirmation: reverted in") {
 			t.Errorf("diff during the window does not say it is pending:\n%s", r.stderr)
@@ -282,12 +270,9 @@ func TestConfirmStacked(t *testing.T) {
 	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h, before := probationHost(t, tree)
-		h.applyOnProbation("3s", "192.168.7.0")
-		h.editRC(stackedRC)
-		h.applyOnProbation("2s", "192.168.8.0")
-		if r := h.run("apply"); r.code != 75 || !strings.Contains(r.stderr, "pending confirmation") {
-			t.Errorf("a plain apply while a change is pending: exit %d, want 75\n%s", r.code, r.stderr)
-		}
+		h.applyOnProbation("5s", "lagg1", "10.0.1.4/24")
+		h.setTOML("")
+		h.applyOnProbation("2s", "lagg2", "10.0.2.4/24")
 		h.waitTimers()
 		h.sameAs(before, "after the stacked change timed out")
 	})
@@ -300,7 +285,7 @@ func TestConfirmReboot(t *testing.T) {
 	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h, before := probationHost(t, tree)
-		h.applyOnProbation("10m", "192.168.7.0")
+		h.applyOnProbation("10m", "lagg1", "10.0.1.4/24")
 		for _, when := range []string{"the first boot after", "the second boot after"} {
 			cfg := t.TempDir()
 			for _, dir := range []string{"etc", "usr/local/etc", "var/db/hvnetconf"} {
@@ -310,6 +295,7 @@ func TestConfirmReboot(t *testing.T) {
 			}
 			h = hostFrom(t, tree, cfg)
 			h.AddHN("hn1", mac1)
+			h.AddHN("hn2", mac2)
 			h.AttachVF("hn0", "mce0")
 			h.Boot(rcdPath)
 			h.sameAs(before, when+" an unconfirmed apply")
@@ -328,7 +314,20 @@ func TestConfirmVFEvent(t *testing.T) {
 	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h, before := probationHost(t, tree)
-		h.applyOnProbation("10m", "192.168.7.0")
+		h.applyOnProbation("10m", "lagg1", "10.0.1.4/24")
+		r := h.run("check", "--json")
+		var rep struct {
+			Confirmation *struct {
+				State string   `json:"state"`
+				Files []string `json:"files"`
+			} `json:"confirmation"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || rep.Confirmation == nil || rep.Confirmation.State != "pending" || len(rep.Confirmation.Files) == 0 {
+			t.Errorf("check --json during the window: %v %+v\n%s", err, rep.Confirmation, r.stdout)
+		}
+		if r := h.run("apply"); r.code != 75 || !strings.Contains(r.stderr, "pending confirmation") {
+			t.Errorf("a plain apply while a change is pending: exit %d, want 75\n%s", r.code, r.stderr)
+		}
 		h.AttachVF("hn1", "mce1")
 		h.Settle()
 		want := conformance.Lagg{Master: "hn1", Ports: []string{"hn1", "mce1"}, Active: "mce1",

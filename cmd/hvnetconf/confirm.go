@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -125,22 +126,28 @@ func (f *revertFlags) timer(ctx context.Context, inv *invocation) error {
 		if err != nil || !f.mine(rec) {
 			return err
 		}
-		left := rec.Left(time.Now())
-		if left <= 0 {
-			break
+		if left := rec.Left(time.Now()); left > 0 {
+			// Real time, also in the emulated build: a deadline is the
+			// admin's, not the kernel model's.
+			t := time.NewTimer(left)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return sysexits.Errorf(sysexits.TempFail, "revert: timer for change %d stopped: %v", f.due, context.Cause(ctx))
+			case <-t.C:
+			}
+			continue
 		}
-		// Real time, also in the emulated build: a deadline is the
-		// admin's, not the kernel model's.
-		t := time.NewTimer(left)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return sysexits.Errorf(sysexits.TempFail, "revert: timer for change %d stopped: %v", f.due, context.Cause(ctx))
-		case <-t.C:
+		if err := f.run(ctx, inv); !errors.Is(err, errNotDue) {
+			return err
 		}
 	}
-	return f.run(ctx, inv)
 }
+
+// errNotDue: under the lock, the deadline turned out later than the timer
+// read without it (the apply that started the timer restarts the clock
+// when it ends, see probation.finish).
+var errNotDue = errors.New("not due yet")
 
 // peek reads the record without the lock.
 func (f *revertFlags) peek() (*confirm.Record, error) {
@@ -175,6 +182,9 @@ func (f *revertFlags) run(ctx context.Context, inv *invocation) error {
 		return inv.unwritten(err)
 	case f.due > 0 && !f.mine(rec):
 		return nil // confirmed, reverted or superseded while waiting for the lock
+	case f.due > 0 && rec.Left(time.Now()) > 0:
+		unlock()
+		return errNotDue
 	case rec == nil || rec.State != confirm.Pending:
 		return inv.unwritten(sysexits.Errorf(sysexits.Failure, "revert: no change is pending confirmation"))
 	}
@@ -240,10 +250,11 @@ func revertRecord(ctx context.Context, env apply.Env, root *fsys.Root, rec *conf
 type probation struct {
 	root      *fsys.Root
 	prev, rec *confirm.Record
+	within    time.Duration
 }
 
 func startProbation(root *fsys.Root, dir string, prev *confirm.Record, changes []plan.Change, within time.Duration) (*probation, error) {
-	p := &probation{root: root, prev: prev, rec: confirm.Next(prev, time.Now(), within)}
+	p := &probation{root: root, prev: prev, rec: confirm.Next(prev, time.Now(), within), within: within}
 	p.rec.AddFiles(changes)
 	if err := p.rec.Save(root); err != nil {
 		return nil, err
@@ -257,13 +268,16 @@ func startProbation(root *fsys.Root, dir string, prev *confirm.Record, changes [
 
 // finish records the steps of a successful apply, or puts the record back
 // as it was when the apply failed (rolled back: nothing of it is left to
-// revert). A change that changed nothing on top of nothing pending leaves
+// revert). The clock starts again now: the admin has the whole duration
+// from the apply's end, however long it took (a DHCP lease, a loaded
+// host). A change that changed nothing on top of nothing pending leaves
 // no record: there is nothing to confirm.
 func (p *probation) finish(out *apply.Result, applied bool) error {
 	if !applied {
 		return p.undo()
 	}
 	p.rec.Steps = append(p.rec.Steps, out.Steps...)
+	p.rec.Deadline = time.Now().Add(p.within)
 	if len(p.rec.Files) == 0 && len(p.rec.Steps) == 0 {
 		return confirm.Remove(p.root)
 	}
