@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bufio"
 	"encoding/json"
 	"maps"
 	"os"
@@ -240,7 +241,7 @@ func TestConfirmSessionKilled(t *testing.T) {
 		h, before := probationHost(t, tree)
 		// A login shell of its own session runs the apply, then waits
 		// for input that never comes, as an interactive session would.
-		cmd := h.CommandContext(t.Context(), nil, "/bin/sh", "-c", "/usr/local/sbin/hvnetconf apply --confirm-within 2s; echo applied $?; exec sleep 600")
+		cmd := h.CommandContext(t.Context(), nil, "/bin/sh", "-c", "/usr/local/sbin/hvnetconf apply --confirm-within 2s >/dev/null 2>&1; echo applied $?; exec sleep 600")
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 		out, err := cmd.StdoutPipe()
 		if err != nil {
@@ -249,9 +250,8 @@ func TestConfirmSessionKilled(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		buf := make([]byte, 256)
-		n, _ := out.Read(buf)
-		if got := strings.TrimSpace(string(buf[:n])); !strings.HasPrefix(got, "applied 0") {
+		line, _ := bufio.NewReader(out).ReadString('\n')
+		if got := strings.TrimSpace(line); got != "applied 0" {
 			t.Fatalf("apply in the session: %q", got)
 		}
 		pgid := cmd.Process.Pid // the session leader's group
