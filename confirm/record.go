@@ -66,13 +66,11 @@ type File struct {
 	NewExists bool   `json:"new_exists"`
 }
 
-// Load reads the root's record; nil when there is none. A record that is
+// Load reads the root's record; nil when there is none. Only a running
+// system has one: callers do not look in an image. A record that is
 // not what this version writes is refused (exit 65), never guessed at:
 // it names files to write and commands to run.
 func Load(root *fsys.Root) (*Record, error) {
-	if root.IsImage() {
-		return nil, nil
-	}
 	data, ok, err := root.ReadState(Name)
 	if err != nil || !ok {
 		return nil, err
@@ -83,7 +81,10 @@ func Load(root *fsys.Root) (*Record, error) {
 	if err := dec.Decode(&r); err != nil {
 		return nil, bad("%v", err)
 	}
-	return &r, r.valid()
+	if err := r.valid(); err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 func bad(format string, a ...any) error {

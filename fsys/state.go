@@ -84,9 +84,6 @@ func (r *Root) RemoveState(name string) error {
 // stateRel resolves a state file's directory (a link at the name itself
 // is refused) and refuses what is not a regular file there.
 func (r *Root) stateRel(logical string) (string, error) {
-	if r.image {
-		return "", sysexits.Errorf(sysexits.Software, "%s: an image keeps no state", logical)
-	}
 	rel, err := r.resolveTarget(logical)
 	if err != nil {
 		return "", err

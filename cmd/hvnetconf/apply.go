@@ -74,7 +74,7 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	unlock := sync.OnceFunc(release)
 	inv.onExit(unlock)
 	image := o.Root.IsImage()
-	rec, err := confirm.Load(o.Root)
+	rec, err := loadRecord(o.Root)
 	if err != nil {
 		return inv.unwritten(err)
 	}

@@ -44,7 +44,7 @@ func (f *applyFlags) onePending(rec *confirm.Record) error {
 // refuseWhilePending: render writes the files a pending change's revert
 // puts back; it waits for the confirm or the revert (see onePending).
 func refuseWhilePending(root *fsys.Root) error {
-	rec, err := confirm.Load(root)
+	rec, err := loadRecord(root)
 	if err != nil || rec == nil || rec.State != confirm.Pending {
 		return err
 	}
@@ -84,6 +84,15 @@ func (f *applyFlags) atBoot(ctx context.Context, inv *invocation, root *fsys.Roo
 	return true, nil
 }
 
+// loadRecord is the root's record of a change on probation; an image
+// (or no root: a runtime-only plan) has none.
+func loadRecord(root *fsys.Root) (*confirm.Record, error) {
+	if root == nil || root.IsImage() {
+		return nil, nil
+	}
+	return confirm.Load(root)
+}
+
 // confirmation is what --json says about a change on probation (report).
 type confirmation struct {
 	State       string    `json:"state"` // pending or reverted
@@ -97,10 +106,7 @@ type confirmation struct {
 // inForce is the root's record when it says something: a pending change,
 // or a reverted one whose files are still in force; nil otherwise.
 func inForce(root *fsys.Root) (*confirm.Record, error) {
-	if root == nil {
-		return nil, nil
-	}
-	rec, err := confirm.Load(root)
+	rec, err := loadRecord(root)
 	if err != nil || rec == nil || rec.State == confirm.Pending {
 		return rec, err
 	}
