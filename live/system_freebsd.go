@@ -5,6 +5,7 @@ package live
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"time"
 
@@ -26,6 +27,9 @@ var (
 func newSystem(context.Context) System { return kernel{} }
 
 func scaled(d time.Duration) time.Duration { return d }
+
+// LogFile: on FreeBSD, syslog(3) is the log; there is no other.
+func LogFile() io.Writer { return nil }
 
 // kernel is the running FreeBSD system: sysctls through sysctl(3) (no
 // sysctl process), the interface list through the routing sysctl, as

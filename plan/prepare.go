@@ -29,7 +29,7 @@ import (
 const DefaultConfig = config.DefaultPath
 
 // prepareTimeout bounds reading and rendering in one run. A real
-// configuration takes milliseconds (see the README's timings).
+// configuration takes milliseconds (see docs/performance.md).
 const prepareTimeout = 8 * time.Second
 
 // Options name the inputs.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"time"
 
@@ -141,10 +142,12 @@ func handlerArg(args []string, valid func(string) error) (string, error) {
 }
 
 // logged sends a handler's failure (which names the handler) to syslog
-// too: devd throws stderr away.
+// too, with the exit status: devd throws stderr away, and nothing waits
+// for the detached vf-attach, so this line is all an admin (or a test)
+// learns of it.
 func logged(h *devd.Handler, err error) error {
 	if err != nil && h.Log != nil {
-		io.WriteString(h.Log, err.Error()+"\n")
+		fmt.Fprintf(h.Log, "failed (exit %d): %v\n", sysexits.Code(err), err)
 	}
 	return err
 }
