@@ -113,6 +113,9 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 		// Applied, not on probation: a reverted change's mark is done with.
 		err = confirm.Remove(o.Root)
 	}
+	// The report reads the record: before the root is let go.
+	rep, pending := newReport(f.in.root, res), new(strings.Builder)
+	printPending(pending, o.Root)
 	if err == nil && len(out.Deferred) > 0 {
 		// devd's restart waits for the handlers of every queued event,
 		// which wait for this lock: let go of it first (apply.RunDeferred).
@@ -126,13 +129,13 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 		if jerr := writeJSON(inv.stdout, struct {
 			*report
 			Apply *apply.Result `json:"apply"`
-		}{newReport(f.in.root, res), out}); jerr != nil && err == nil {
+		}{rep, out}); jerr != nil && err == nil {
 			err = jerr
 		}
 	} else {
 		f.print(inv.stdout, res, out)
 		printStale(inv.stderr, res, err == nil && !f.dryRun)
-		printPending(inv.stderr, o.Root)
+		io.WriteString(inv.stderr, pending.String())
 		f.in.printFindings(inv.stderr, res.Findings)
 	}
 	return err

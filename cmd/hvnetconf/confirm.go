@@ -138,9 +138,12 @@ func (f *revertFlags) timer(ctx context.Context, inv *invocation) error {
 			}
 			continue
 		}
-		if err := f.run(ctx, inv); !errors.Is(err, errNotDue) {
+		err = f.run(ctx, inv)
+		if !errors.Is(err, errNotDue) && (sysexits.Code(err) != sysexits.TempFail || ctx.Err() != nil) {
 			return err
 		}
+		// Not due after all, or the lock is busy (a long apply): the
+		// revert must not be given up.
 	}
 }
 
