@@ -20,6 +20,16 @@ func newSystem(ctx context.Context) System { return Programs(ctx, ExecRunner{}) 
 // scaled divides d by EnvTimeScale's number, when it is one above 1.
 func scaled(d time.Duration) time.Duration { return TimeScaled(d, os.Getenv(EnvTimeScale)) }
 
+// bootTime reads kern.boottime through sysctl(8), as the emulated host
+// offers it.
+func bootTime(sys System) (time.Time, error) {
+	v, ok, err := sys.Sysctl("kern.boottime")
+	if err != nil || !ok {
+		return time.Time{}, fmt.Errorf("kern.boottime: absent (%v)", err)
+	}
+	return parseBootTime(v)
+}
+
 // LogFile is the emulated host's syslog, where its logger(1) writes too
 // (internal/fakebsd SandboxSyslog), when the sandbox has one: the
 // sandbox runs no syslogd, and without this the detached vf-attach's

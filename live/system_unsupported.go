@@ -38,5 +38,7 @@ func (unsupported) Interfaces() ([]hn.NetIf, error) { return nil, Require("the i
 
 func scaled(d time.Duration) time.Duration { return d }
 
+func bootTime(System) (time.Time, error) { return time.Time{}, Require("sysctl kern.boottime") }
+
 // LogFile: no FreeBSD, no log besides syslog (which may be absent).
 func LogFile() io.Writer { return nil }

@@ -277,6 +277,10 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 			in.Loader[path] = data
 		}
 	}
+	image, err := imageFindings(root, in.Netif, in.Snapshot)
+	if err != nil {
+		return in, nil, err
+	}
 	names, err := serviceNames(in.Netif, root)
 	if err != nil {
 		return in, nil, err
@@ -285,7 +289,7 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	if in.Services, skipped, err = loadServices(ctx, names, load); err != nil {
 		return in, nil, err
 	}
-	return in, append(append(in.Netif.Findings(), routingOnly(in.Netif, in.Routing)...), skipped...), nil
+	return in, append(append(append(in.Netif.Findings(), routingOnly(in.Netif, in.Routing)...), skipped...), image...), nil
 }
 
 // loaderPaths are the loader files render reads besides its defaults.

@@ -59,8 +59,10 @@ func commands() []*command {
 		confirmCommand(),
 		revertCommand(),
 		checkCommand(),
+		statusCommand(),
 		vfAttachCommand(),
 		vfUpCommand(),
+		vfDetachCommand(),
 		completionCommand(),
 	}
 }

@@ -46,10 +46,11 @@ func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handl
 	cache := new(rcconf.ParseCache) // the handler's plans read the same files
 	inv.onExit(f.unlock)
 	return &devd.Handler{
-		Sys:    sys,
-		Log:    io.MultiWriter(logs...),
-		Unlock: f.unlock,
-		Later:  devd.Spawn,
+		Sys:     sys,
+		Log:     io.MultiWriter(logs...),
+		Unlock:  f.unlock,
+		Later:   devd.Spawn,
+		History: rootHistory{f.in.root},
 		Reverted: func() bool {
 			// Read without the lock: the record is replaced atomically.
 			root, err := fsys.Open(f.in.root)

@@ -86,7 +86,7 @@ var hostTools = map[string]string{
 var kernelTools = map[string]string{
 	"ifconfig": "/sbin", "sysctl": "/sbin", "route": "/sbin", "dhclient": "/sbin", "kldload": "/sbin",
 	"kldstat": "/sbin", "devctl": "/sbin", "devd": "/sbin", "sh": "/bin", "ps": "/bin", "kenv": "/bin",
-	"pwait": "/bin", "service": "/usr/sbin", "daemon": "/usr/sbin", "logger": "/usr/bin",
+	"pwait": "/bin", "service": "/usr/sbin", "daemon": "/usr/sbin", "logger": "/usr/bin", "pciconf": "/usr/sbin",
 	"install": "/usr/bin", "egrep": "/usr/bin", "limits": "/usr/bin", "rcorder": "/sbin", "sleep": "/bin",
 }
 

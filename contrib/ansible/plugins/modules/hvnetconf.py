@@ -86,7 +86,7 @@ options:
       - In check mode it changes nothing; the dry run is the same with or
         without it.
       - Not with I(files_only), nor with an image I(root) (hvnetconf
-        refuses, rc 64). Needs a hvnetconf printing C(json_version) 3 or
+        refuses, rc 64). Needs a hvnetconf printing C(json_version) 4 or
         more.
     type: str
   strict:
@@ -249,7 +249,7 @@ from ansible.module_utils.basic import AnsibleModule
 JSON_VERSION = 1
 
 # The revision that added apply --confirm-within and the confirmation object.
-CONFIRM_JSON_VERSION = 3
+CONFIRM_JSON_VERSION = 4
 
 # Exit statuses that carry a result rather than an error: diff and check
 # exit 1 when something would change or drifted.
