@@ -282,7 +282,10 @@ func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) e
 	}
 	if h.Reverted != nil && h.Reverted() {
 		ok, err := apply.JoinLive(fast, h.env(), hnName, vf, s.Interfaces)
-		if err == nil && !ok {
+		switch {
+		case err == nil && ok:
+			h.record(vfhistory.Join, hnName, vf)
+		case err == nil:
 			h.logf("%s: a reverted change's files are in force, and no lagg there has %s as master; %s left alone", hnName, hnName, vf)
 		}
 		return err
