@@ -1,7 +1,9 @@
 package rcconf
 
 import (
-	"sort"
+	"slices"
+	"strings"
+	"sync"
 
 	"github.com/hvnetconf/hvnetconf/internal/finding"
 )
@@ -21,6 +23,9 @@ type Env struct {
 	vars     map[string]Var
 	files    []string
 	findings []finding.Finding
+
+	sortOnce sync.Once
+	sorted   []Var // vars by name, made by the first Vars
 }
 
 // Get returns a variable's value and whether it is set.
@@ -37,13 +42,16 @@ func (e *Env) Lookup(name string) (Var, bool) {
 
 // Vars lists every variable the files set (never the interpreter's own
 // HOME, PWD, IFS...), sorted by name.
+// Render lists them once per service and view, so they are sorted once.
 func (e *Env) Vars() []Var {
-	out := make([]Var, 0, len(e.vars))
-	for _, v := range e.vars {
-		out = append(out, v)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
+	e.sortOnce.Do(func() {
+		e.sorted = make([]Var, 0, len(e.vars))
+		for _, v := range e.vars {
+			e.sorted = append(e.sorted, v)
+		}
+		slices.SortFunc(e.sorted, func(a, b Var) int { return strings.Compare(a.Name, b.Name) })
+	})
+	return slices.Clone(e.sorted)
 }
 
 // Findings lists what the evaluation noticed without failing: statements

@@ -52,9 +52,15 @@ func (b *builder) reportNames() {
 // vlan child's mangled name (hn0_100, network.subr get_if_var) counts as
 // its parent's.
 func (b *builder) hnInName(name string) string {
-	parts := strings.Split(name, "_")
+	var parts []string // split only for a name that may hold one
 	for _, l := range b.p.Laggs {
 		m := rcconf.MangleIfName(l.HN)
+		if !strings.Contains(name, m) {
+			continue
+		}
+		if parts == nil {
+			parts = strings.Split(name, "_")
+		}
 		if slices.Contains(parts, m) {
 			return l.HN
 		}

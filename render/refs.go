@@ -66,8 +66,11 @@ func (b *builder) rewriteRefs(svc string) {
 	}
 	s := section{Title: "interface names: every hn that is now a lagg port is replaced by its lagg"}
 	for _, v := range env.Vars() {
+		if b.namedHN(v.Value) == "" {
+			continue // most values name no hn: the cheaper test first
+		}
 		rule, ok := refRuleFor(v.Name)
-		if !ok || !slices.Contains(rule.Services, svc) || b.namedHN(v.Value) == "" {
+		if !ok || !slices.Contains(rule.Services, svc) {
 			continue
 		}
 		key := refKey{v.Name, v.Origin}
