@@ -201,5 +201,5 @@ func (ev *evaluator) readable(p string) bool {
 
 // env freezes the result.
 func (ev *evaluator) env() *Env {
-	return &Env{vars: ev.origins.vars(ev.sh.global), files: ev.files, findings: ev.finds}
+	return &Env{at: ev.origins.at, global: ev.sh.global, files: ev.files, findings: ev.finds}
 }
