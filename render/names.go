@@ -1,7 +1,6 @@
 package render
 
 import (
-	"maps"
 	"slices"
 	"strings"
 
@@ -26,10 +25,7 @@ var nameKeep = []struct{ Pattern, Why string }{
 // rendered for the lagg (moveIfVars, moveVlans, deadVars); the rest is a
 // warning with file:line, since hvnetconf does not know what reads it.
 func (b *builder) reportNames() {
-	envs := []*rcconf.Env{b.in.Netif, b.in.Routing}
-	for _, svc := range slices.Sorted(maps.Keys(b.in.Services)) {
-		envs = append(envs, b.in.Services[svc])
-	}
+	envs := b.allEnvs()
 	seen := map[refKey]bool{}
 	for _, env := range envs {
 		if env == nil {

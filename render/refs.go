@@ -95,13 +95,27 @@ func (b *builder) rewriteRefs(svc string) {
 	b.addService(svc, s)
 }
 
-// reportRefs warns about every assignment, in any file load_rc_config reads
-// for any service, that still names a managed hn after the rewrites.
-func (b *builder) reportRefs() {
+// allEnvs lists netif's, routing's and each service's configuration in
+// that order, each once: services without rc.conf.d files of their own
+// share one (rcconf.Session), and a second pass over it finds nothing the
+// first did not (what it reports is marked done or seen).
+func (b *builder) allEnvs() []*rcconf.Env {
 	envs := []*rcconf.Env{b.in.Netif, b.in.Routing}
 	for _, svc := range slices.Sorted(maps.Keys(b.in.Services)) {
 		envs = append(envs, b.in.Services[svc])
 	}
+	seen := map[*rcconf.Env]bool{nil: true}
+	return slices.DeleteFunc(envs, func(e *rcconf.Env) bool {
+		dup := seen[e]
+		seen[e] = true
+		return dup
+	})
+}
+
+// reportRefs warns about every assignment, in any file load_rc_config reads
+// for any service, that still names a managed hn after the rewrites.
+func (b *builder) reportRefs() {
+	envs := b.allEnvs()
 	for _, env := range envs {
 		if env == nil {
 			continue
