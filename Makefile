@@ -75,11 +75,11 @@ conformance:
 	$(GO) test -count=1 ./internal/conformance ./golden ./e2e
 	$(GO) test -count=1 -run TestVarsMatchLoadRCConfig ./cmd/hvnetconf
 
-# The measured comparison with the base hyperv scripts: docs/comparison.md,
-# spliced into README.md between its comparison markers.
+# The measured comparison with the base hyperv scripts: the table is
+# spliced into docs/comparison.md between its comparison markers.
 compare:
-	HVNETCONF_COMPARE=$(CURDIR)/docs/comparison.md $(GO) test -count=1 -timeout 60m -run TestConformance ./golden
-	awk 'BEGIN{skip=0} /<!-- comparison:begin -->/{print; while ((getline line < "docs/comparison.md") > 0) print line; skip=1; next} /<!-- comparison:end -->/{skip=0} !skip{print}' README.md > README.md.tmp && mv README.md.tmp README.md
+	HVNETCONF_COMPARE=$(CURDIR)/docs/comparison.table $(GO) test -count=1 -timeout 60m -run TestConformance ./golden
+	awk 'BEGIN{skip=0} /<!-- comparison:begin -->/{print; while ((getline line < "docs/comparison.table") > 0) print line; skip=1; next} /<!-- comparison:end -->/{skip=0} !skip{print}' docs/comparison.md > docs/comparison.md.tmp && mv docs/comparison.md.tmp docs/comparison.md && rm docs/comparison.table
 
 # Live access exists only in FreeBSD builds: prove they compile.
 freebsd:

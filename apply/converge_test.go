@@ -137,6 +137,23 @@ func TestVFBelowHN(t *testing.T) {
 	}
 }
 
+// TestJoinedRenamedLagg: a lagg renamed in rc.conf (ifconfig_lagg0_name)
+// is still found by what ifconfig shows, so a converged guest's vf-up
+// takes the no-plan path whatever the lagg is called.
+func TestJoinedRenamedLagg(t *testing.T) {
+	h := newFakeVFFirst(t)
+	h.Do(t, append(converged, "ifconfig lagg0 laggport mce0", "ifconfig mce0 up", "ifconfig lagg0 name wan0")...)
+	h.RunTimers()
+	for _, names := range [][]string{{"lo0", "hn0", "mce0", "wan0"}, {"em0", "wan0", "hn0", "mce0"}} {
+		if ok, err := Joined(context.Background(), Env{Runner: h}, "hn0", "mce0", names); !ok || err != nil {
+			t.Errorf("Joined over %q = %v, %v; want true", names, ok, err)
+		}
+	}
+	if ok, _ := Joined(context.Background(), Env{Runner: h}, "hn0", "mce0", []string{"lo0", "hn0", "mce0"}); ok {
+		t.Error("Joined without the lagg in the interface list = true")
+	}
+}
+
 // TestDryRunPredictsStrip: the dry run shows what FreeBSD does when hn0
 // joins with a link-local address: no step deletes the IPv6 address the
 // kernel has already removed, and the join says so.

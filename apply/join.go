@@ -60,10 +60,7 @@ func alreadyUp(env Env, hn, vf, lagg string) {
 // handlers ask this first, so that the common case (VF_UP after vf-attach
 // joined the VF) costs no render. It only reads, and logs when vf is one.
 func Joined(ctx context.Context, env Env, hn, vf string, names []string) (bool, error) {
-	for _, name := range names {
-		if !strings.HasPrefix(name, "lagg") {
-			continue
-		}
+	for _, name := range laggCandidates(hn, vf, names) {
 		li, err := show(ctx, env.Runner, name)
 		if err != nil {
 			return false, err
@@ -82,6 +79,25 @@ func Joined(ctx context.Context, env Env, hn, vf string, names []string) (bool, 
 		return true, nil
 	}
 	return false, nil
+}
+
+// laggCandidates orders the interfaces that may be hn's lagg: a lagg is
+// known by what ifconfig shows (asRendered), not by its name, since rc.conf
+// may rename it (ifconfig_lagg0_name="wan0"). Names starting with "lagg"
+// come first, as they are the usual case and cost one ifconfig; hn, its VF
+// and the loopback never are one.
+func laggCandidates(hn, vf string, names []string) []string {
+	var usual, other []string
+	for _, name := range names {
+		switch {
+		case name == hn || name == vf || strings.HasPrefix(name, "lo"):
+		case strings.HasPrefix(name, "lagg"):
+			usual = append(usual, name)
+		default:
+			other = append(other, name)
+		}
+	}
+	return append(usual, other...)
 }
 
 // asRendered says whether lagg is a failover lagg with hn as its master:

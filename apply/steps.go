@@ -131,14 +131,18 @@ func dhclientPhase(l render.Lagg, o *observed, _ bool) []Step {
 	return []Step{step(service("dhclient", "forcestop", l.HN), service("dhclient", "start", l.HN))}
 }
 
-// addrPhase deletes hnN's addresses: laggN owns them from now on.
+// addrPhase deletes hnN's addresses: laggN owns them from now on. Last
+// first, so that a rollback, which undoes in reverse, adds them back in
+// their order: the first IPv4 address of a subnet is the source FreeBSD
+// picks for it (in.c in_aifaddr_ioctl appends each to the interface's
+// list, and the subnet's route takes the first).
 func addrPhase(l render.Lagg, o *observed, _ bool) []Step {
 	inet, inet6 := routable(o.hn)
 	var out []Step
-	for _, a := range inet {
+	for _, a := range slices.Backward(inet) {
 		out = append(out, step(ifconfig(l.HN, "inet", a.Addr, "-alias"), ifconfig(l.HN, "inet", a.String(), "alias")))
 	}
-	for _, a := range inet6 {
+	for _, a := range slices.Backward(inet6) {
 		out = append(out, step(ifconfig(l.HN, "inet6", a.Addr, "-alias"), ifconfig(l.HN, "inet6", a.String(), "alias")))
 	}
 	return out

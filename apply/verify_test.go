@@ -120,6 +120,31 @@ func TestRollbackRestoresIPv6(t *testing.T) {
 	}
 }
 
+// TestRollbackKeepsAddressOrder: hn0's first IPv4 address is its primary
+// (the source FreeBSD picks for the subnet: in.c keeps addresses in the
+// order added); a rollback gives them back in that order, not reversed.
+func TestRollbackKeepsAddressOrder(t *testing.T) {
+	multi := func(t *testing.T) *fakeHost {
+		h := newFake(t)
+		h.Do(t, "ifconfig hn0 up", "ifconfig hn0 inet 10.0.0.4/24", "ifconfig hn0 inet 10.0.0.5/32 alias", "ifconfig hn0 inet 10.0.0.6/32 alias")
+		return h
+	}
+	plan := laggPlan(false, false, "inet 10.0.0.4/24", "inet 10.0.0.5/32", "inet 10.0.0.6/32")
+	ref := multi(t)
+	if _, err := Apply(context.Background(), Env{Runner: ref}, ref.input(plan), Options{NoVerify: true}); err != nil {
+		t.Fatal(err)
+	}
+	h := multi(t)
+	before := liveState(h)
+	h.FailAt(slices.Index(ref.Log(), "service netif start lagg0"))
+	if _, err := Apply(context.Background(), Env{Runner: h}, h.input(plan), Options{NoVerify: true}); err == nil {
+		t.Fatal("apply did not fail")
+	}
+	if after := liveState(h); after != before {
+		t.Errorf("runtime not restored in order:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
 // liveState is the host's dump without the logs (events, lease counts).
 func liveState(h *fakeHost) string {
 	var out []string

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
@@ -18,6 +19,7 @@ import (
 	"github.com/hvnetconf/hvnetconf/ifname"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/live"
+	"github.com/hvnetconf/hvnetconf/vfhistory"
 )
 
 // Handler is one run of a devd handler.
@@ -41,6 +43,28 @@ type Handler struct {
 	// restart`, apply.Result.Deferred). No process devd started may wait
 	// for devd: devd waits for its action, and the restart for devd.
 	Later func(argv []string) error
+	// History keeps the VF history (package vfhistory, under the root);
+	// nil keeps none. Recording is never a reason to fail: what cannot
+	// be recorded is logged.
+	History History
+}
+
+// History is the VF history as the handlers use it: what it holds, and
+// one more event.
+type History interface {
+	Read() ([]vfhistory.Event, error)
+	Append(vfhistory.Event) error
+}
+
+// record adds what happened to vf now, logging (never returning) a
+// failure: the network comes first.
+func (h *Handler) record(kind vfhistory.Kind, hnName, vf string) {
+	if h.History == nil {
+		return
+	}
+	if err := h.History.Append(vfhistory.Event{Time: time.Now(), Kind: kind, HN: hnName, VF: vf}); err != nil {
+		h.logf("%s: VF history: %v (not recorded: %s %s)", vf, err, kind, hnName)
+	}
 }
 
 // ValidName checks a name from devd before anything else uses it: devd
@@ -89,7 +113,73 @@ func (h *Handler) Attach(name string, later func() error) error {
 	if err := ValidName(name); err != nil {
 		return err
 	}
+	h.arrived(name)
 	return failure("vf-attach "+name, later())
+}
+
+// arrived records name's arrival for the hn the kernel pairs it with:
+// hw.hn.vfmap, the sysctl read with the mode (one batch on the emulated
+// host, sysctl(3) on FreeBSD). vfmap prints a renamed hn by its new name
+// (if_hn.c hn_vfmap_sysctl); dev.hn.N.vf, probed then, names its unit.
+func (h *Handler) arrived(vf string) {
+	if h.History == nil {
+		return
+	}
+	m, _, err := h.Sys.Sysctl("hw.hn.vfmap")
+	if err != nil {
+		h.logf("%s: VF history: %v (arrival not recorded)", vf, err)
+		return
+	}
+	name := ""
+	for _, pair := range strings.Fields(m) {
+		if v, n, ok := strings.Cut(pair, ":"); ok && v == vf {
+			name = n
+		}
+	}
+	if _, err := hn.HNUnit(name); err != nil {
+		name = h.unitOf(vf)
+	}
+	if name == "" {
+		h.logf("%s: VF history: no hn pairs with it (arrival not recorded)", vf)
+		return
+	}
+	h.record(vfhistory.Arrive, name, vf)
+}
+
+// unitOf is the hnN whose dev.hn.N.vf names vf, "" if none does.
+func (h *Handler) unitOf(vf string) string {
+	for u, missing := 0, 0; missing < hn.UnitGap; u++ {
+		v, ok, err := h.Sys.Sysctl(fmt.Sprintf("dev.hn.%d.vf", u))
+		switch {
+		case err != nil:
+			return ""
+		case !ok:
+			missing++
+		case strings.TrimSpace(v) == vf:
+			return fmt.Sprintf("hn%d", u)
+		}
+	}
+	return ""
+}
+
+// Detach is what devd runs on every Ethernet detach (ETHERNET IFDETACH,
+// sent by if_ethersubr.c ether_ifdetach): when the history shows the
+// interface as a VF that is here, its departure is recorded. Nothing
+// else is read or changed: hn(4) itself moves the traffic back to hnN
+// (if_hn.c hn_rxvf_change) and lagg(4) drops the port.
+func (h *Handler) Detach(name string) error {
+	if err := ValidAttachName(name); err != nil || h.History == nil {
+		return err
+	}
+	events, err := h.History.Read()
+	if err != nil {
+		h.logf("%s: VF history: %v (departure not recorded)", name, err)
+		return nil
+	}
+	if hnName, here := vfhistory.Present(events, name); here {
+		h.record(vfhistory.Depart, hnName, name)
+	}
+	return nil
 }
 
 // VFAttach is vf-attach in the background: when the plan manages any
@@ -195,6 +285,9 @@ func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) e
 		return nil
 	}
 	if err := apply.JoinVF(fast, h.env(), l, vf); !errors.Is(err, apply.ErrNotAsRendered) {
+		if err == nil {
+			h.record(vfhistory.Join, hnName, vf)
+		}
 		return err
 	}
 	h.logf("%s: its lagg is not as rendered; applying the configuration", hnName)
@@ -202,6 +295,9 @@ func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) e
 		return err
 	}
 	res, err := apply.Apply(ctx, h.env(), in, apply.Options{Retry: apply.DefaultRetry})
+	if err == nil {
+		h.record(vfhistory.Join, hnName, vf)
+	}
 	if err != nil || len(res.Deferred) == 0 {
 		return err
 	}

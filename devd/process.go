@@ -68,6 +68,8 @@ func (l *lazySyslog) Write(p []byte) (int, error) {
 		l.tried = true
 		if w, err := syslog.New(syslog.LOG_INFO|syslog.LOG_DAEMON, "hvnetconf"); err == nil {
 			l.w = w
+		} else if w := live.LogFile(); w != nil {
+			l.w = w
 		}
 	}
 	if l.w == nil {

@@ -109,8 +109,8 @@ func TestFirstbootAndLiveMigration(t *testing.T) {
 }
 
 // TestVFUpConverged runs vf-up ten times on a converged host: each must
-// succeed and change nothing. The whole-process time is logged for the
-// README (never asserted: machines are noisy).
+// succeed and change nothing. The whole-process time is logged for
+// docs/performance.md (never asserted: machines are noisy).
 func TestVFUpConverged(t *testing.T) {
 	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {

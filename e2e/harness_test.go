@@ -95,6 +95,11 @@ func hostFromVF(t *testing.T, tree conformance.Tree, cfg, vf string) *host {
 	// Only hvnetconf's own commands count for FailAt: a fault in one of
 	// its steps, not deep inside an rc script.
 	h.Update(func(s *fakebsd.State) { s.FailOnly = "hvnetconf" })
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("syslog on tree %s:\n%s", tree.Name, h.Syslog())
+		}
+	})
 	return h
 }
 

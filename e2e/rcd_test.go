@@ -119,6 +119,17 @@ func TestDayTwoRCConfEdits(t *testing.T) {
 				t.Fatalf("first boot: %s lacks %s:\n%s", lagg, addr, first.Dump())
 			}
 		}
+		// vars on the running guest reads the hn state from the kernel:
+		// the render is up to date, then, after rc.conf changed, stale,
+		// with the same note as every command that renders.
+		if r := first.run("vars", "ifconfig_hn0"); r.code != 0 || !strings.Contains(r.stderr, "network was rendered by hvnetconf from rc.conf and shadows it; it is up to date") {
+			t.Errorf("vars after the first boot: exit %d, stderr %q; want the up-to-date note", r.code, r.stderr)
+		}
+		testtool.WriteFile(t, filepath.Join(first.Root, "etc/rc.conf"), rc+"ifconfig_hn0_alias0=\"inet 10.0.0.5/32\"\n")
+		stale := "hvnetconf: note: the last render no longer matches rc.conf, hvnetconf.toml and the hn state (one changed, or a rendered file was edited), and its files shadow rc.conf: /usr/local/etc/rc.conf.d/network; run hvnetconf apply, or reboot (rc.d/hvnetconf renders again before netif)\n"
+		if r := first.run("vars", "ifconfig_hn0_alias0"); r.code != 0 || r.stdout != "ifconfig_hn0_alias0: inet 10.0.0.5/32\n" || r.stderr != stale {
+			t.Errorf("vars after editing rc.conf: exit %d, %q, %q; want 0 and %q", r.code, r.stdout, r.stderr, stale)
+		}
 		// The disk as the first machine left it, then rc.conf as
 		// `sysrc cloned_interfaces+=vlan5 ifconfig_hn0_alias0=...
 		// defaultrouter=10.0.0.254; sysrc -x ifconfig_hn1` leaves it

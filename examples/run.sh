@@ -19,5 +19,9 @@ echo "== hvnetconf render, then diff again (nothing left to do)"
 "$bin" render -R "$tmp" --state azure-state.toml
 "$bin" diff -R "$tmp" --state azure-state.toml && echo "diff: no changes"
 echo
-echo "== hvnetconf vars -s netif -v: what netif now sees for lagg0"
-"$bin" vars -R "$tmp" -s netif -v cloned_interfaces ifconfig_lagg0 ifconfig_lagg0_ipv6 ifconfig_hn0
+echo "== hvnetconf vars -s netif -v: what netif now sees for lagg0 (with the hn state, vars says whether the render is up to date)"
+"$bin" vars -R "$tmp" --state azure-state.toml -s netif -v cloned_interfaces ifconfig_lagg0 ifconfig_lagg0_ipv6 ifconfig_hn0
+echo
+echo "== after an edit of rc.conf, as sysrc ifconfig_hn1_alias1=... would make it: the render is stale"
+echo 'ifconfig_hn1_alias1="inet 10.0.1.6/32"' >> "$tmp/etc/rc.conf"
+"$bin" vars -R "$tmp" --state azure-state.toml ifconfig_hn1_alias1

@@ -24,7 +24,7 @@ func filesOnly(snap string) string {
 // tree or exactly the new one, without a journal or temporary file.
 func TestCrashAtEveryStep(t *testing.T) {
 	// Files only: a crash may leave a directory made for a new file
-	// (empty, and as FreeBSD has it anyway); the README says so.
+	// (empty, and as FreeBSD has it anyway); docs/safety.md says so.
 	oldTree := filesOnly(snapshot(t, build(t, base())))
 	newDir := build(t, base())
 	if _, err := open(t, newDir).Apply(changes()); err != nil {

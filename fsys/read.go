@@ -23,18 +23,8 @@ const MaxFileSize = 1 << 20
 // socket, a directory) is refused without opening it, so a read never
 // blocks; a file over MaxFileSize is refused without reading past the cap.
 func (r *Root) ReadFile(logical string) ([]byte, bool, error) {
-	rel, err := r.resolveRel(logical)
-	if err != nil {
-		return nil, false, err
-	}
-	fi, err := r.ops.Lstat(rel)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, ioErr(logical, "read", err)
-	}
-	if err := regular(logical, fi); err != nil {
+	rel, ok, err := r.regularAt(logical, "read")
+	if err != nil || !ok {
 		return nil, false, err
 	}
 	data, err := r.ops.ReadRegular(rel, MaxFileSize)
@@ -247,4 +237,42 @@ func links(fi fs.FileInfo) uint64 {
 		return uint64(st.Nlink)
 	}
 	return 1
+}
+
+// OpenRegular opens the regular file the booted system reaches at logical
+// for reading, for a file too big for ReadFile that is read in parts (the
+// kernel's ELF sections); a missing file is (nil, false, nil), anything
+// but a regular file with one link is refused as ReadFile refuses it.
+func (r *Root) OpenRegular(logical string) (*os.File, bool, error) {
+	rel, ok, err := r.regularAt(logical, "open")
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	f, err := r.os.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return nil, false, ioErr(logical, "open", err)
+	}
+	if fi, err := f.Stat(); err != nil || links(fi) > 1 {
+		f.Close()
+		return nil, false, readErr(logical, hardLinked(links(fi)))
+	}
+	return f, true, nil
+}
+
+// regularAt resolves logical as the booted system would and says whether
+// a regular file is there (false: nothing is); anything else there is an
+// error naming step.
+func (r *Root) regularAt(logical, step string) (string, bool, error) {
+	rel, err := r.resolveRel(logical)
+	if err != nil {
+		return "", false, err
+	}
+	fi, err := r.ops.Lstat(rel)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, ioErr(logical, step, err)
+	}
+	return rel, true, regular(logical, fi)
 }

@@ -55,6 +55,7 @@ func TestConformance(t *testing.T) {
 				t.Cleanup(func() {
 					if t.Failed() {
 						t.Logf("devd events on tree %s:\n%s", tree.Name, m.EventLog())
+						t.Logf("syslog on tree %s:\n%s", tree.Name, m.Syslog())
 					}
 				})
 				vfs := m.LoadSnapshot(snap)
@@ -64,6 +65,9 @@ func TestConformance(t *testing.T) {
 				m.AttachVFs(vfs)
 				st := m.State()
 				judge(t, tree, want.Check(st, vfMap(vfs), m.Handled()))
+				if want.Outcome != conformance.OutcomeRefused {
+					judge(t, tree, m.HandlerFailures())
+				}
 				x := m.MetricsSince(mark)
 				if want.Outcome == conformance.OutcomeLagg && x.AddressMoves != 0 {
 					t.Errorf("tree %s: %d addresses moved off an hn after boot, want none", tree.Name, x.AddressMoves)

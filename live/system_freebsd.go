@@ -5,6 +5,7 @@ package live
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"time"
 
@@ -26,6 +27,9 @@ var (
 func newSystem(context.Context) System { return kernel{} }
 
 func scaled(d time.Duration) time.Duration { return d }
+
+// LogFile: on FreeBSD, syslog(3) is the log; there is no other.
+func LogFile() io.Writer { return nil }
 
 // kernel is the running FreeBSD system: sysctls through sysctl(3) (no
 // sysctl process), the interface list through the routing sysctl, as
@@ -80,3 +84,12 @@ func (kernel) Interfaces() ([]hn.NetIf, error) {
 // ifList is the NET_RT_IFLIST routing sysctl, one size probe and one read
 // (fetchRIB tries it again when the list grew in between).
 var ifList = func() ([]byte, error) { return unix.SysctlRaw("net.routetable", 0, 0, unix.NET_RT_IFLIST, 0) }
+
+// bootTime reads kern.boottime through sysctl(3): a struct timeval.
+func bootTime(System) (time.Time, error) {
+	tv, err := unix.SysctlTimeval("kern.boottime")
+	if err != nil {
+		return time.Time{}, sysexits.Errorf(sysexits.Unavailable, "sysctl kern.boottime: %v", err)
+	}
+	return time.Unix(tv.Unix()), nil
+}

@@ -4,6 +4,7 @@ package live
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/hn"
@@ -36,3 +37,8 @@ func (unsupported) SysctlInt(name string) (int, bool, error) {
 func (unsupported) Interfaces() ([]hn.NetIf, error) { return nil, Require("the interface list") }
 
 func scaled(d time.Duration) time.Duration { return d }
+
+func bootTime(System) (time.Time, error) { return time.Time{}, Require("sysctl kern.boottime") }
+
+// LogFile: no FreeBSD, no log besides syslog (which may be absent).
+func LogFile() io.Writer { return nil }

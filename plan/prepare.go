@@ -29,7 +29,7 @@ import (
 const DefaultConfig = config.DefaultPath
 
 // prepareTimeout bounds reading and rendering in one run. A real
-// configuration takes milliseconds (see the README's timings).
+// configuration takes milliseconds (see docs/performance.md).
 const prepareTimeout = 8 * time.Second
 
 // Options name the inputs.
@@ -292,6 +292,10 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 			in.Loader[path] = data
 		}
 	}
+	image, err := imageFindings(root, in.Netif, in.Snapshot)
+	if err != nil {
+		return in, nil, err
+	}
 	names, err := serviceNames(in.Netif, root)
 	if err != nil {
 		return in, nil, err
@@ -300,7 +304,7 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	if in.Services, skipped, err = loadServices(ctx, names, load); err != nil {
 		return in, nil, err
 	}
-	return in, append(append(in.Netif.Findings(), routingOnly(in.Netif, in.Routing)...), skipped...), nil
+	return in, append(append(append(in.Netif.Findings(), routingOnly(in.Netif, in.Routing)...), skipped...), image...), nil
 }
 
 // loaderPaths are the loader files render reads besides its defaults.

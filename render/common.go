@@ -237,3 +237,23 @@ func (b *builder) loaderOverrides() {
 		}
 	}
 }
+
+// noHN says what a guest without any hn(4) gets: nothing. Its NICs are
+// VFs alone (Azure's direct MANA mode on newer sizes), rc.conf configures
+// them directly, and nothing rendered may touch them (no lagg, no
+// NOAUTO: hw.hn.vflist lists no VF without an hn).
+func (b *builder) noHN() {
+	if len(b.in.Snapshot.HN) > 0 {
+		return
+	}
+	var vfs []string
+	for _, n := range b.in.Snapshot.Interfaces {
+		if hn.VFFamily(n) != "" {
+			vfs = append(vfs, n)
+		}
+	}
+	if len(vfs) == 0 {
+		return
+	}
+	b.finding(finding.Info, rcconf.Origin{}, "no hn(4) interface: %s are this guest's NICs themselves (direct VFs, as Azure's direct MANA mode offers), configured by rc.conf alone; hvnetconf renders nothing that touches them", strings.Join(vfs, " "))
+}

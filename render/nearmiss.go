@@ -36,10 +36,10 @@ func hnNames(hn string) []string {
 // ignores them silently, and so would the render.
 func (b *builder) nearMisses() {
 	known := slices.Clone(globalNames)
-	hns := map[string]bool{}
+	hns := map[string][]string{} // hn → its numbered vlan children's tags
 	for _, h := range b.in.Snapshot.HN {
 		known = append(known, hnNames(h.Name)...)
-		hns[h.Name] = true
+		hns[h.Name] = numberedVlans(b.in.Netif, h.Name)
 	}
 	for _, v := range b.in.Netif.Vars() {
 		if v.Origin.File == "" || v.Origin.File == rcconf.DefaultsRCConf || slices.Contains(known, v.Name) || wellFormed(v.Name, hns) {
@@ -59,15 +59,28 @@ func (b *builder) nearMisses() {
 
 // wellFormed says whether name is a per-interface variable as rc reads
 // them: a known prefix and an interface name, and for an hn of the
-// snapshot, one of the suffixes network.subr knows.
-func wellFormed(name string, hns map[string]bool) bool {
+// snapshot, one of the suffixes network.subr knows, or a numbered vlan
+// child the hn's vlans_ lists (hn0.2's variables are ifconfig_hn0_2…).
+func wellFormed(name string, hns map[string][]string) bool {
 	for _, p := range perIfPrefixes {
 		rest, ok := strings.CutPrefix(name, p)
 		if !ok || rest == "" {
 			continue
 		}
-		for hn := range hns {
-			if suffix, ok := strings.CutPrefix(rest, hn+"_"); ok && p == "ifconfig_" {
+		for hn, tags := range hns {
+			suffix, ok := strings.CutPrefix(rest, hn+"_")
+			if !ok {
+				continue
+			}
+			for _, tag := range tags {
+				if suffix == tag {
+					return true // create_args_hn0_2, ifconfig_hn0_2
+				}
+				if more, ok := strings.CutPrefix(suffix, tag+"_"); ok && p == "ifconfig_" && hnSuffix.MatchString(more) {
+					return true // ifconfig_hn0_2_ipv6
+				}
+			}
+			if p == "ifconfig_" {
 				return hnSuffix.MatchString(suffix)
 			}
 		}
@@ -75,6 +88,25 @@ func wellFormed(name string, hns map[string]bool) bool {
 	}
 	return false
 }
+
+// numberedVlans are the tags in vlans_HN that network.subr childif_create
+// turns into children named HN.TAG (a tag matching [1-9][0-9]*; any other
+// word names a vlan interface of its own, whose variables carry its name).
+func numberedVlans(env *rcconf.Env, hn string) []string {
+	v, ok := env.IfVar(hn, "vlans_IF")
+	if !ok {
+		return nil
+	}
+	var tags []string
+	for _, w := range strings.Fields(v.Value) {
+		if numberedTag.MatchString(w) {
+			tags = append(tags, w)
+		}
+	}
+	return tags
+}
+
+var numberedTag = regexp.MustCompile(`^[1-9][0-9]*$`)
 
 // misplaced warns about hn variables set in an rc.conf.d file that only
 // its own service reads (load_rc_config NAME reads rc.conf.d/NAME: a

@@ -24,7 +24,7 @@ func ServiceFile(name string) string {
 // A rule without Services is reported, never rewritten: hvnetconf does not
 // know (or cannot change) every reader.
 type refRule struct {
-	Var      string         // as the README documents it
+	Var      string         // as docs/rendering.md documents it
 	match    *regexp.Regexp // on the variable name
 	Services []string       // load_rc_config names whose rc.conf.d file gets the rewrite
 	Readers  string         // the FreeBSD script (and function) that reads it

@@ -130,6 +130,7 @@ func Render(in Input) (*Plan, error) {
 		b.transparent()
 	}
 	b.common()
+	b.noHN()
 	if err := b.files(); err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/hvnetconf/hvnetconf/accel"
 	"github.com/hvnetconf/hvnetconf/apply"
 	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
@@ -42,6 +43,11 @@ func checkCommand() *command {
 			if err != nil {
 				return err
 			}
+			if liveState {
+				if o.Snapshot, err = live.Snapshot(sys); err != nil {
+					return err
+				}
+			}
 			res, err := prepare(ctx, o, sys)
 			var failed []drift
 			var conflict *plan.ConflictError
@@ -70,7 +76,13 @@ func checkCommand() *command {
 				for _, m := range more {
 					failed = append(failed, drift{line: m})
 				}
-				compared += ", and the running laggs are as planned"
+				if err == nil {
+					more, err = silentFallback(ctx, sys, o, res)
+					for _, m := range more {
+						failed = append(failed, drift{line: m})
+					}
+				}
+				compared += ", the running laggs are as planned, and every VF present carries the traffic"
 			}
 			if err != nil {
 				return err
@@ -189,4 +201,16 @@ func checkGolden(res *plan.Result, dir string) ([]drift, error) {
 		out = append(out, drift{fmt.Sprintf("%s: in %s but no longer rendered", p, dir), unified(c)})
 	}
 	return out, nil
+}
+
+// silentFallback is the running system's drift that no file shows: a VF
+// present but carrying no traffic in lagg mode, a VF function with no
+// driver, a mode in force that differs from the loader files (package
+// accel, as status shows it).
+func silentFallback(ctx context.Context, sys live.System, o plan.Options, res *plan.Result) ([]string, error) {
+	a, _, err := gather(ctx, sys, o.Root, o.Snapshot, res.Plan)
+	if err != nil {
+		return nil, err
+	}
+	return accel.Assess(a).Drift, nil
 }

@@ -57,8 +57,10 @@ func commands() []*command {
 		versionCommand(),
 		applyCommand(),
 		checkCommand(),
+		statusCommand(),
 		vfAttachCommand(),
 		vfUpCommand(),
+		vfDetachCommand(),
 		completionCommand(),
 	}
 }

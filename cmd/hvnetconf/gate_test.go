@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hvnetconf/hvnetconf/internal/testtool"
 )
 
 // TestCheckGoldenComparesDiskToo: check --golden compares the files on disk
@@ -166,8 +168,29 @@ func TestStaleRenderIsSaid(t *testing.T) {
 	if want := "hvnetconf: note: /usr/local/etc/rc.conf.d/network was rendered by hvnetconf from rc.conf and shadows it"; !strings.HasPrefix(stderr, want) {
 		t.Errorf("vars: stderr %q; want %q", stderr, want)
 	}
+	upToDate := "hvnetconf: note: /usr/local/etc/rc.conf.d/network was rendered by hvnetconf from rc.conf and shadows it; it is up to date (after changing rc.conf, run hvnetconf apply, or reboot: rc.d/hvnetconf renders again before netif)\n"
+	if stdout, stderr, code := hvnetconf(t, "vars", "-R", root, "--state", exampleState, "ifconfig_hn1"); code != 0 || stdout == "" || stderr != upToDate {
+		t.Errorf("vars --state after render: exit %d, %q, %q; want 0 and %q", code, stdout, stderr, upToDate)
+	}
 	appendRCAt(t, filepath.Join(root, "etc/rc.conf"), "ifconfig_hn1_alias1=\"inet 10.0.1.6/32\"\n")
 	shadow := "hvnetconf: note: the last render no longer matches rc.conf, hvnetconf.toml and the hn state (one changed, or a rendered file was edited), and its files shadow rc.conf: /usr/local/etc/rc.conf.d/network; run hvnetconf apply, or reboot (rc.d/hvnetconf renders again before netif)\n"
+	// vars says it too, given the hn state (an image's is never this
+	// host's), whether the value asked for comes from the rendered file or
+	// from the rc.conf line the render has not seen.
+	for _, name := range []string{"ifconfig_hn1", "ifconfig_hn1_alias1"} {
+		stdout, stderr, code := hvnetconf(t, "vars", "-R", root, "--state", exampleState, name)
+		if code != 0 || !strings.HasPrefix(stdout, name+": ") || stderr != shadow {
+			t.Errorf("vars --state %s: exit %d, %q, %q; want 0 and %q", name, code, stdout, stderr, shadow)
+		}
+	}
+	if _, stderr, _ := hvnetconf(t, "vars", "-R", root, "ifconfig_hn1"); !strings.Contains(stderr, "hvnetconf diff shows whether it is out of date") {
+		t.Errorf("vars without the hn state: stderr %q; want the note that diff tells", stderr)
+	}
+	bad := filepath.Join(t.TempDir(), "state.toml")
+	testtool.WriteFile(t, bad, "vflist = 1\n")
+	if stdout, stderr, code := hvnetconf(t, "vars", "-R", root, "--state", bad, "ifconfig_hn1"); code != 65 || stdout != "" || !strings.HasPrefix(stderr, "hvnetconf: "+bad+":1") {
+		t.Errorf("vars with a bad --state: exit %d, %q, %q; want 65 naming %s:1", code, stdout, stderr, bad)
+	}
 	for _, cmd := range []string{"diff", "check"} {
 		_, stderr, code := hvnetconf(t, cmd, "-R", root, "--state", exampleState, "-q")
 		if code != 1 || stderr != shadow {
@@ -177,6 +200,12 @@ func TestStaleRenderIsSaid(t *testing.T) {
 	stdout, stderr, code := hvnetconf(t, "render", "-R", root, "--state", exampleState, "-q")
 	if want := "hvnetconf: note: the last render no longer matched rc.conf, hvnetconf.toml and the hn state; rendered again: /usr/local/etc/rc.conf.d/network\n"; code != 0 || stderr != want {
 		t.Errorf("render: exit %d, %q, %q; want 0 and %q", code, stdout, stderr, want)
+	}
+	if _, stderr, code := hvnetconf(t, "vars", "-R", root, "--state", exampleState, "ifconfig_hn1_alias1"); code != 0 || stderr != upToDate {
+		t.Errorf("vars after the render again: exit %d, stderr %q; want 0 and %q", code, stderr, upToDate)
+	}
+	if _, stderr, code := hvnetconf(t, "vars", "-R", root, "--state", exampleState, "hostname"); code != 0 || stderr != "" {
+		t.Errorf("vars hostname: exit %d, stderr %q; want 0 and no note (rc.conf's value, the render up to date)", code, stderr)
 	}
 }
 

@@ -118,6 +118,26 @@ func TestQuietRisksAreWarnings(t *testing.T) {
 	}
 }
 
+// TestNumberedVlanChildrenAreRead: vlans_hn0="2 3" makes children hn0.2
+// and hn0.3 (network.subr childif_create), whose variables are
+// ifconfig_hn0_2…: no near-miss warning for them, only for a tag no
+// vlans_ lists.
+func TestNumberedVlanChildrenAreRead(t *testing.T) {
+	root := exampleRoot(t)
+	appendRCAt(t, filepath.Join(root, "etc/rc.conf"), "vlans_hn1=\"2 3 guest\"\nifconfig_hn1_2=\"inet 192.168.2.1/24\"\nifconfig_hn1_3_ipv6=\"inet6 2001:db8:3::1/64\"\nifconfig_hn1_4=\"inet 192.168.4.1/24\"\n")
+	_, stderr, _ := hvnetconf(t, "diff", "-R", root, "--state", exampleState, "-q")
+	var unread []string
+	for _, l := range strings.SplitAfter(stderr, "\n") {
+		if strings.Contains(l, "is not a variable any rc script reads") {
+			unread = append(unread, l)
+		}
+	}
+	want := "hvnetconf: /etc/rc.conf:15: warning: ifconfig_hn1_4 is not a variable any rc script reads; did you mean ifconfig_hn1?\n"
+	if len(unread) != 1 || unread[0] != want {
+		t.Errorf("diff -q: near misses %q, want only %q", unread, want)
+	}
+}
+
 // TestMistypedAssignments: sh runs NAME ="v" and NAME= "v" as commands;
 // the refusal says what was meant.
 func TestMistypedAssignments(t *testing.T) {

@@ -17,7 +17,7 @@ import (
 )
 
 // report is the stable JSON object printed by render, diff and check with
-// --json (documented in README.md, "JSON output", and by the JSON Schema
+// --json (documented in docs/rendering.md, "--json", and by the JSON Schema
 // docs/hvnetconf.schema.json). Fields are only added, never renamed or
 // removed; each addition raises version.JSON.
 type report struct {

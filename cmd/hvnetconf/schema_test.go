@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/hvnetconf/hvnetconf/internal/testtool"
-	"github.com/hvnetconf/hvnetconf/internal/version"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -94,6 +91,11 @@ func TestOutputsMatchSchema(t *testing.T) {
 	// Rendered files are UTF-8 (rcconf refuses other bytes in its
 	// inputs), so new_content_base64 is described but never printed.
 	unseen := map[string]bool{"argv": true, "undo": true, "restored": true, "new_content_base64": true, "effect": true}
+	// status reads the running system only: the e2e status tests
+	// (e2e/status_test.go) validate what it prints.
+	for _, name := range statusOnly {
+		unseen[name] = true
+	}
 	var schema any
 	if err := json.Unmarshal(readFile(t, schemaFile), &schema); err != nil {
 		t.Fatal(err)
@@ -154,62 +156,13 @@ func readFile(t *testing.T, path string) []byte {
 	return data
 }
 
-// compileSchema compiles each definition of the schema file; closed adds
-// unevaluatedProperties: false to every object schema but the shared
-// report, whose users (diff, render, apply, check) close it themselves.
+// compileSchema compiles each definition of the schema file (testtool.CompileSchema).
 func compileSchema(t *testing.T, closed bool) map[string]*jsonschema.Schema {
 	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(readFile(t, schemaFile)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, _ := doc.(map[string]any)["$id"].(string)
-	if want := ":" + strconv.Itoa(version.JSON); !strings.HasSuffix(id, want) {
-		t.Fatalf("%s: $id %q does not end in %q (version.JSON): raise both together", schemaFile, id, want)
-	}
-	if closed {
-		closeObjects(doc, true)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource(id, doc); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]*jsonschema.Schema{}
-	for _, def := range []string{"diff", "render", "apply", "check", "version"} {
-		if out[def], err = c.Compile(id + "#/$defs/" + def); err != nil {
-			t.Fatalf("%s: %v", def, err)
-		}
-	}
-	if _, err := c.Compile(id); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return testtool.CompileSchema(t, schemaFile, closed)
 }
 
-func closeObjects(v any, top bool) {
-	switch v := v.(type) {
-	case map[string]any:
-		_, props := v["properties"]
-		_, ref := v["$ref"]
-		if props || ref {
-			v["unevaluatedProperties"] = false
-		}
-		for k, sub := range v {
-			if top && k == "$defs" {
-				defs := sub.(map[string]any)
-				for name, d := range defs {
-					closeObjects(d, false)
-					if name == "report" {
-						delete(d.(map[string]any), "unevaluatedProperties")
-					}
-				}
-				continue
-			}
-			closeObjects(sub, false)
-		}
-	case []any:
-		for _, sub := range v {
-			closeObjects(sub, false)
-		}
-	}
-}
+// statusOnly are the properties only status --json prints.
+var statusOnly = []string{"boot_time", "orphans", "direct_vfs", "drift", "accelerated", "notes", "running", "next_boot",
+	"next_boot_from", "family", "attached", "up", "port", "active", "verdict", "history", "arrivals", "departures",
+	"events", "last_join_seconds", "without_vf_seconds", "time", "event", "selector", "vendor", "device", "lagg"}

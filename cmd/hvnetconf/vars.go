@@ -9,10 +9,13 @@ import (
 	"strings"
 
 	"github.com/hvnetconf/hvnetconf/fsys"
+	"github.com/hvnetconf/hvnetconf/hn"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/internal/termsafe"
+	"github.com/hvnetconf/hvnetconf/live"
 	"github.com/hvnetconf/hvnetconf/plan"
 	"github.com/hvnetconf/hvnetconf/rcconf"
+	"github.com/hvnetconf/hvnetconf/render"
 	"github.com/spf13/pflag"
 )
 
@@ -25,6 +28,8 @@ type varsArgs struct {
 	origin    bool // -v
 	all       bool // -a
 	lenient   bool
+	config    string // -c, only to tell whether the last render is stale
+	state     string // --state, likewise
 }
 
 func varsCommand() *command {
@@ -41,6 +46,8 @@ func varsCommand() *command {
 			fs.BoolVarP(&a.origin, "verbose", "v", false, "prefix each line with the FILE:LINE the value comes from")
 			fs.BoolVarP(&a.all, "all", "a", false, "list every variable that is set")
 			fs.BoolVar(&a.lenient, "lenient", false, "skip statements hvnetconf refuses to evaluate (reported as findings)")
+			fs.StringVarP(&a.config, "config", "c", "", "policy `FILE`, to tell whether the last render is out of date (default ROOT"+plan.DefaultConfig+")")
+			fs.StringVar(&a.state, "state", "", "hn snapshot `FILE`, to tell whether the last render is out of date (default: the live kernel, on the running system)")
 		},
 		run: func(ctx context.Context, inv *invocation) error { return runVars(ctx, a, inv) },
 	}
@@ -72,6 +79,11 @@ func runVars(ctx context.Context, a *varsArgs, inv *invocation) error {
 	if err != nil {
 		return err
 	}
+	// Before anything is printed: a bad --state or -c is the run's error.
+	res, known, err := lastRender(ctx, root, a)
+	if err != nil {
+		return err
+	}
 	for _, f := range env.Findings() {
 		fmt.Fprintln(inv.stderr, "hvnetconf: "+f.String())
 	}
@@ -96,13 +108,81 @@ func runVars(ctx context.Context, a *varsArgs, inv *invocation) error {
 			shadow[v.Origin.File] = true
 		}
 	}
-	for _, f := range slices.Sorted(maps.Keys(shadow)) {
-		fmt.Fprintf(inv.stderr, "hvnetconf: note: %s was rendered by hvnetconf from rc.conf and shadows it: after changing rc.conf, hvnetconf diff shows whether it is out of date and hvnetconf apply (or the next boot) renders it again\n", termsafe.Path(f))
+	if known && stale(res) {
+		// The same line as every command that renders: whichever value
+		// was asked for, netif will not see what rc.conf now says.
+		printStale(inv.stderr, res, false)
+	} else {
+		for _, f := range slices.Sorted(maps.Keys(shadow)) {
+			if known {
+				fmt.Fprintf(inv.stderr, "hvnetconf: note: %s was rendered by hvnetconf from rc.conf and shadows it; it is up to date (after changing rc.conf, run hvnetconf apply, or reboot: rc.d/hvnetconf renders again before netif)\n", termsafe.Path(f))
+				continue
+			}
+			fmt.Fprintf(inv.stderr, "hvnetconf: note: %s was rendered by hvnetconf from rc.conf and shadows it: after changing rc.conf, hvnetconf diff shows whether it is out of date and hvnetconf apply (or the next boot) renders it again\n", termsafe.Path(f))
+		}
 	}
 	if unknown > 0 {
 		return exitSilently(sysexits.Failure)
 	}
 	return nil
+}
+
+// lastRender renders the plan, as diff would, to tell whether the files of
+// the last render still match rc.conf (known). Only when the root holds a
+// rendered file and the hn state is at hand: --state, or the running
+// kernel when -R is this running system on FreeBSD; an image without
+// --state, or a build without live access, leaves it unknown (the note
+// then says how to find out). vars takes no lock (see runVars): a render
+// under way may make a file read as stale, never the other way round for
+// long, and nothing is written. A run refused for the render's own reasons
+// (error findings, a foreign file at a target) leaves it unknown too: vars
+// shows values, diff says why the render is refused. A bad --state or -c,
+// which the admin named for this, is an error as elsewhere.
+func lastRender(ctx context.Context, root *fsys.Root, a *varsArgs) (*plan.Result, bool, error) {
+	o := plan.Options{Root: root, ConfigPath: a.config, StatePath: a.state, Lenient: a.lenient}
+	if a.state != "" {
+		if _, err := hn.ReadFile(a.state); err != nil {
+			return nil, false, err
+		}
+	}
+	if a.config != "" {
+		if _, err := plan.LoadConfig(o); err != nil {
+			return nil, false, err
+		}
+	}
+	rendered := false
+	for _, path := range render.Targets {
+		rendered = rendered || owned(root, path)
+	}
+	if !rendered {
+		return nil, false, nil
+	}
+	if a.state == "" {
+		if root.IsImage() || live.Require("vars") != nil {
+			return nil, false, nil
+		}
+		s, err := live.Snapshot(live.New(ctx))
+		if err != nil {
+			return nil, false, nil
+		}
+		o.Snapshot = s
+	}
+	res, err := plan.Prepare(ctx, o)
+	if err != nil {
+		return nil, false, nil
+	}
+	return res, true, nil
+}
+
+// stale says whether a file the last render wrote would now be written
+// differently or removed (printStale's test).
+func stale(res *plan.Result) bool {
+	for _, c := range res.Changes {
+		if c.OldExists {
+			return true
+		}
+	}
+	return false
 }
 
 // owned says whether logical is a file hvnetconf wrote (its header).

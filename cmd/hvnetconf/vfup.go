@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"time"
 
@@ -43,10 +44,11 @@ func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handl
 	cache := new(rcconf.ParseCache) // the handler's plans read the same files
 	inv.onExit(f.unlock)
 	return &devd.Handler{
-		Sys:    sys,
-		Log:    io.MultiWriter(logs...),
-		Unlock: f.unlock,
-		Later:  devd.Spawn,
+		Sys:     sys,
+		Log:     io.MultiWriter(logs...),
+		Unlock:  f.unlock,
+		Later:   devd.Spawn,
+		History: rootHistory{f.in.root},
 		Plan: func(ctx context.Context, s *hn.Snapshot, full bool) (apply.Input, error) {
 			if f.opts == nil {
 				o, release, err := f.in.lock(ctx, inv, f.lockWait, nil)
@@ -129,10 +131,12 @@ func handlerArg(args []string, valid func(string) error) (string, error) {
 }
 
 // logged sends a handler's failure (which names the handler) to syslog
-// too: devd throws stderr away.
+// too, with the exit status: devd throws stderr away, and nothing waits
+// for the detached vf-attach, so this line is all an admin (or a test)
+// learns of it.
 func logged(h *devd.Handler, err error) error {
 	if err != nil && h.Log != nil {
-		io.WriteString(h.Log, err.Error()+"\n")
+		fmt.Fprintf(h.Log, "failed (exit %d): %v\n", sysexits.Code(err), err)
 	}
 	return err
 }

@@ -312,24 +312,30 @@ func argumentSpec(t *testing.T) []string {
 	return names
 }
 
-// TestReadmePlaybook: the scale-set playbook of the README's "Fleets"
-// section is one ansible-playbook accepts, with this module.
+// TestReadmePlaybook: the playbooks of the README's "Fleets" section (the
+// short example) and of docs/ansible.md (the scale set) are ones
+// ansible-playbook accepts, with this module.
 func TestReadmePlaybook(t *testing.T) {
 	playbook := testtool.Need(t, "ansible-playbook")
 	t.Parallel()
-	readme := readFile(t, repo+"/README.md")
-	_, fleets, _ := strings.Cut(readme, "\n## Fleets")
-	_, yaml, ok := strings.Cut(fleets, "```yaml\n")
-	yaml, _, _ = strings.Cut(yaml, "```\n")
-	if !ok || !strings.Contains(yaml, "hvnetconf:") {
-		t.Fatal(`README.md: no yaml block with the hvnetconf module in "## Fleets"`)
-	}
-	path := filepath.Join(t.TempDir(), "vmss-network.yml")
-	testtool.WriteFile(t, path, yaml)
-	cmd := exec.Command(playbook, "--syntax-check", "-i", "localhost,", path)
-	cmd.Env = ansibleEnv(t, t.TempDir())
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Errorf("ansible-playbook --syntax-check of the README's playbook: %v\n%s", err, out)
+	for _, doc := range []struct{ file, section string }{
+		{"README.md", "\n## Fleets"},
+		{"docs/ansible.md", "\n## Fleets"},
+	} {
+		text := readFile(t, repo+"/"+doc.file)
+		_, fleets, _ := strings.Cut(text, doc.section)
+		_, yaml, ok := strings.Cut(fleets, "```yaml\n")
+		yaml, _, _ = strings.Cut(yaml, "```\n")
+		if !ok || !strings.Contains(yaml, "hvnetconf:") {
+			t.Fatalf(`%s: no yaml block with the hvnetconf module in "## Fleets"`, doc.file)
+		}
+		path := filepath.Join(t.TempDir(), "vmss-network.yml")
+		testtool.WriteFile(t, path, yaml)
+		cmd := exec.Command(playbook, "--syntax-check", "-i", "localhost,", path)
+		cmd.Env = ansibleEnv(t, t.TempDir())
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("ansible-playbook --syntax-check of the playbook in %s: %v\n%s", doc.file, err, out)
+		}
 	}
 }
 

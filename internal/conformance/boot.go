@@ -161,6 +161,29 @@ func (m *Machine) devdDone() int {
 	return n
 }
 
+// Syslog is what the sandbox's programs logged (logger(1), and the
+// hvnetconf handlers: live.LogFile), oldest first.
+func (m *Machine) Syslog() string {
+	b, _ := os.ReadFile(filepath.Join(m.Root, fakebsd.SandboxSyslog))
+	return string(b)
+}
+
+// HandlerFailures are the hvnetconf handlers' failures in the syslog
+// (cmd/hvnetconf logged): the detached vf-attach's exit status reaches
+// no one else, so a VF it failed to join would otherwise show only as a
+// lagg without that port.
+func (m *Machine) HandlerFailures() []string {
+	var out []string
+	for _, l := range strings.Split(m.Syslog(), "\n") {
+		if handlerFailure.MatchString(l) {
+			out = append(out, "syslog: "+l)
+		}
+	}
+	return out
+}
+
+var handlerFailure = regexp.MustCompile(`^hvnetconf\[[0-9]+\]: failed \(exit [0-9]+\): `)
+
 // Handled is one devd event and the action its winning rule ran (File ""
 // when no rule matched), as the emulated devd records it.
 type Handled = fakebsd.DevdHandled

@@ -86,7 +86,7 @@ var hostTools = map[string]string{
 var kernelTools = map[string]string{
 	"ifconfig": "/sbin", "sysctl": "/sbin", "route": "/sbin", "dhclient": "/sbin", "kldload": "/sbin",
 	"kldstat": "/sbin", "devctl": "/sbin", "devd": "/sbin", "sh": "/bin", "ps": "/bin", "kenv": "/bin",
-	"pwait": "/bin", "service": "/usr/sbin", "daemon": "/usr/sbin", "logger": "/usr/bin",
+	"pwait": "/bin", "service": "/usr/sbin", "daemon": "/usr/sbin", "logger": "/usr/bin", "pciconf": "/usr/sbin",
 	"install": "/usr/bin", "egrep": "/usr/bin", "limits": "/usr/bin", "rcorder": "/sbin", "sleep": "/bin",
 }
 
@@ -247,6 +247,11 @@ func (m *Machine) installTools(hvnetconf string) error {
 			return err
 		}
 	}
+	// The syslog exists from the start: hvnetconf's handlers append to it
+	// only when it does (live.LogFile), as they would to a syslogd.
+	if err := writeFile(filepath.Join(m.Root, fakebsd.SandboxSyslog), "", 0o644); err != nil {
+		return err
+	}
 	return writeFile(filepath.Join(m.Root, fakebsd.SandboxPrelude), prelude, 0o644)
 }
 
@@ -302,8 +307,10 @@ func (m *Machine) stop() {
 	m.init.Process.Kill()
 	m.init.Wait()
 	for k := 0; k < 250 && m.initPid > 0; k++ {
-		// Gone, or a zombie nobody here reaps (it holds no mount and no
-		// file): either way the root can go.
+		// Gone, or a zombie (it holds no mount and no file): either way
+		// the root can go. The test cannot reap it: its parent was
+		// unshare, so it now belongs to the host's PID 1, which on some
+		// machines (containers whose PID 1 is no init) never reaps.
 		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", m.initPid))
 		if err != nil {
 			return

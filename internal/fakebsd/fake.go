@@ -34,7 +34,9 @@ func NewAt(tb testing.TB, statePath, root string) *Host {
 	if err := os.MkdirAll(filepath.Dir(statePath), 0o755); err != nil {
 		tb.Fatal(err)
 	}
-	b, _ := json.Marshal(newState())
+	st := newState()
+	st.Boot = now().Unix()
+	b, _ := json.Marshal(st)
 	for _, err := range []error{os.WriteFile(h.StatePath, b, 0o644), os.MkdirAll(h.Root, 0o755)} {
 		if err != nil {
 			tb.Fatal(err)

@@ -313,6 +313,9 @@ func TestKernelPrograms(t *testing.T) {
 		{"list down, ether", []string{"ifconfig -d -l ether"}, 0, "hn0 hn1 mce0\n", "", nil},
 		{"-n is accepted", []string{"ifconfig -n hn1 up"}, 0, "", "", nil},
 		{"unknown route verb", []string{"route monitor"}, 1, "", "route: fakebsd: unsupported command: route monitor\n", []string{"unknown route monitor"}},
+		{"pciconf -l: the VF's function, mlx5_core attached", []string{"pciconf -l"}, 0,
+			"mlx5_core0@pci1:0:2:0:\tclass=0x020000 rev=0x00 hdr=0x00 vendor=0x15b3 device=0x1016 subvendor=0x15b3 subdevice=0x0000\n", "", nil},
+		{"pciconf without -l", []string{"pciconf -r pci0:0:0:0 0"}, 1, "", "pciconf: fakebsd: unsupported command: pciconf -r pci0:0:0:0 0\n", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -380,4 +383,17 @@ func elapse(s *State) {
 		s.Timers[k].At = 0
 	}
 	s.settle()
+}
+
+// A function the host offers with no driver is none<N>, numbered apart
+// from the attached ones (pciconf.c list_devs), after the VFs' own.
+func TestPciconfDriverless(t *testing.T) {
+	s := testState()
+	s.PCI = append(s.PCI, PCIFunc{Driver: "none", Vendor: 0x1414, Device: 0xba}, PCIFunc{Driver: "none", Vendor: 0x15b3, Device: 0x101a})
+	code, stdout, _ := runAll(s, "pciconf -l")
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[1], "none0@pci2:0:2:0:\tclass=0x020000 ") ||
+		!strings.Contains(lines[1], "vendor=0x1414 device=0x00ba") || !strings.HasPrefix(lines[2], "none1@pci3:0:2:0:") {
+		t.Errorf("exit %d:\n%s", code, stdout)
+	}
 }

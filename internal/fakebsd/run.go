@@ -28,6 +28,7 @@ var kernelPrograms = map[string]func(s *State, args []string, stdout, stderr io.
 	"kldstat":  (*State).kldstat,
 	"kldload":  (*State).kldload,
 	"devctl":   (*State).devctl,
+	"pciconf":  (*State).pciconf,
 }
 
 // Run is the multi-call entry point of cmd/fakebsd: it dispatches on the

@@ -49,6 +49,8 @@ type State struct {
 	Timers      []Timer           `json:"timers,omitempty"`     // the kernel's pending asynchronous work (taskqueues, carrier)
 	TimeScale   float64           `json:"time_scale,omitempty"` // timers run this many times faster (FAKEBSD_TIME_SCALE)
 	PauseAt     int               `json:"pause_at,omitempty"`   // the PauseAt-th command from now (FailOnly's caller) waits for the test (Host.PauseAt)
+	PCI         []PCIFunc         `json:"pci,omitempty"`        // PCI functions besides the VFs' own (pciconf -l)
+	Boot        int64             `json:"boot,omitempty"`       // kern.boottime, Unix seconds: when the host was created
 	paused      bool              // this run of a command is the one PauseAt chose
 }
 

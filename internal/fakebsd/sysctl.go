@@ -23,6 +23,7 @@ func (s *State) sysctls() map[string]string {
 	if s.Major() == 12 {
 		m["kern.osreldate"] = "1201000"
 	}
+	m["kern.boottime"] = s.bootTime()
 	if !s.Kernel.NoVFTransparent {
 		m["hw.hn.vf_transparent"] = strconv.Itoa(b2i(s.Transparent))
 	}
