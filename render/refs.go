@@ -24,6 +24,7 @@ type refState struct {
 	done  map[refKey]bool
 	needs map[string][]string       // lagg -> clones created with it as vlandev
 	words map[string]*regexp.Regexp // hn -> its whole-word matcher
+	named map[string]string         // value -> namedHN's answer: the same values recur in every service's Env
 }
 
 // references accounts for every rc variable whose value names a managed hn,
@@ -34,7 +35,8 @@ func (b *builder) references() {
 	if len(b.p.Laggs) == 0 {
 		return
 	}
-	b.refs = refState{done: map[refKey]bool{}, needs: map[string][]string{}, words: map[string]*regexp.Regexp{}}
+	b.refs = refState{done: map[refKey]bool{}, needs: map[string][]string{}, words: map[string]*regexp.Regexp{},
+		named: map[string]string{}}
 	for _, l := range b.p.Laggs {
 		b.refs.words[l.HN] = ifWord(l.HN)
 	}
@@ -150,12 +152,18 @@ func ifWord(hn string) *regexp.Regexp {
 
 // namedHN returns the first managed hn the value names, or "".
 func (b *builder) namedHN(value string) string {
+	if hn, ok := b.refs.named[value]; ok {
+		return hn
+	}
+	hn := ""
 	for _, l := range b.p.Laggs {
 		if strings.Contains(value, l.HN) && b.refs.words[l.HN].MatchString(value) {
-			return l.HN
+			hn = l.HN
+			break
 		}
 	}
-	return ""
+	b.refs.named[value] = hn
+	return hn
 }
 
 func (b *builder) laggOf(hn string) string {
