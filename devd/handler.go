@@ -50,6 +50,11 @@ type Handler struct {
 	// nil keeps none. Recording is never a reason to fail: what cannot
 	// be recorded is logged.
 	History History
+	// Reverted says whether a change that was not confirmed has been
+	// reverted and its files are in force (confirm.Reverted): rc.conf
+	// then says what was reverted, so the VF joins the running lagg its
+	// hn masters, and nothing is rendered or applied. nil: never.
+	Reverted func() bool
 }
 
 // History is the VF history as the handlers use it: what it holds, and
@@ -282,6 +287,9 @@ func (h *Handler) vfUpOutside(s *hn.Snapshot) (bool, error) {
 // it, or an apply is rolling back), is left alone: only an admin's apply
 // decides to change more than the VF's membership.
 func (h *Handler) laggBack(ctx context.Context, s *hn.Snapshot, name string) error {
+	if h.Reverted != nil && h.Reverted() {
+		return h.laggBackReverted(ctx, s, name)
+	}
 	in, err := h.Plan(ctx, s, false) // under the lock again, from the state as it is now
 	if err != nil {
 		return err
@@ -315,6 +323,36 @@ func (h *Handler) laggBack(ctx context.Context, s *hn.Snapshot, name string) err
 		// Each route still present (lo0's, another interface's) fails
 		// with "File exists"; those that left with the lagg are back.
 		h.logf("vf-attach %s: service routing static: %v (routes still present fail so)", name, err)
+	}
+	return nil
+}
+
+// laggBackReverted is laggBack while a reverted change's files are in
+// force (Reverted): the plan is not the configuration then, so each hn's
+// VF joins the running failover lagg that hn masters, if there is one
+// (apply.JoinLive, as join does), and the static routes come back.
+func (h *Handler) laggBackReverted(ctx context.Context, s *hn.Snapshot, name string) error {
+	fast, cancel := context.WithTimeout(ctx, joinTimeout)
+	defer cancel()
+	joined := false
+	for _, i := range s.HN {
+		if i.VF == "" {
+			continue
+		}
+		ok, err := apply.JoinLive(fast, h.env(), i.Name, i.VF, s.Interfaces)
+		if err != nil {
+			return err
+		}
+		if ok {
+			h.record(vfhistory.Join, i.Name, i.VF)
+			joined = true
+		}
+	}
+	if joined {
+		h.logf("vf-attach %s: a reverted change's files are in force; VFs joined the laggs their hn master; restoring the static routes (service routing static)", name)
+		if _, err := h.Sys.Run(ctx, live.Service, "routing", "static"); err != nil {
+			h.logf("vf-attach %s: service routing static: %v (routes still present fail so)", name, err)
+		}
 	}
 	return nil
 }
@@ -379,6 +417,16 @@ func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) e
 	fast, cancel := context.WithTimeout(ctx, joinTimeout)
 	defer cancel()
 	if done, err := h.joined(fast, s, hnName, vf); err != nil || done {
+		return err
+	}
+	if h.Reverted != nil && h.Reverted() {
+		ok, err := apply.JoinLive(fast, h.env(), hnName, vf, s.Interfaces)
+		switch {
+		case err == nil && ok:
+			h.record(vfhistory.Join, hnName, vf)
+		case err == nil:
+			h.logf("%s: a reverted change's files are in force, and no lagg there has %s as master; %s left alone", hnName, hnName, vf)
+		}
 		return err
 	}
 	in, err := h.Plan(ctx, s, false)

@@ -24,6 +24,7 @@ type refState struct {
 	done  map[refKey]bool
 	needs map[string][]string       // lagg -> clones created with it as vlandev
 	words map[string]*regexp.Regexp // hn -> its whole-word matcher
+	named map[string]string         // value -> namedHN's answer: the same values recur in every service's Env
 }
 
 // references accounts for every rc variable whose value names a managed hn,
@@ -34,7 +35,8 @@ func (b *builder) references() {
 	if len(b.p.Laggs) == 0 {
 		return
 	}
-	b.refs = refState{done: map[refKey]bool{}, needs: map[string][]string{}, words: map[string]*regexp.Regexp{}}
+	b.refs = refState{done: map[refKey]bool{}, needs: map[string][]string{}, words: map[string]*regexp.Regexp{},
+		named: map[string]string{}}
 	for _, l := range b.p.Laggs {
 		b.refs.words[l.HN] = ifWord(l.HN)
 	}
@@ -66,8 +68,11 @@ func (b *builder) rewriteRefs(svc string) {
 	}
 	s := section{Title: "interface names: every hn that is now a lagg port is replaced by its lagg"}
 	for _, v := range env.Vars() {
+		if b.namedHN(v.Value) == "" {
+			continue // most values name no hn: the cheaper test first
+		}
 		rule, ok := refRuleFor(v.Name)
-		if !ok || !slices.Contains(rule.Services, svc) || b.namedHN(v.Value) == "" {
+		if !ok || !slices.Contains(rule.Services, svc) {
 			continue
 		}
 		key := refKey{v.Name, v.Origin}
@@ -92,13 +97,27 @@ func (b *builder) rewriteRefs(svc string) {
 	b.addService(svc, s)
 }
 
-// reportRefs warns about every assignment, in any file load_rc_config reads
-// for any service, that still names a managed hn after the rewrites.
-func (b *builder) reportRefs() {
+// allEnvs lists netif's, routing's and each service's configuration in
+// that order, each once: services without rc.conf.d files of their own
+// share one (rcconf.Session), and a second pass over it finds nothing the
+// first did not (what it reports is marked done or seen).
+func (b *builder) allEnvs() []*rcconf.Env {
 	envs := []*rcconf.Env{b.in.Netif, b.in.Routing}
 	for _, svc := range slices.Sorted(maps.Keys(b.in.Services)) {
 		envs = append(envs, b.in.Services[svc])
 	}
+	seen := map[*rcconf.Env]bool{nil: true}
+	return slices.DeleteFunc(envs, func(e *rcconf.Env) bool {
+		dup := seen[e]
+		seen[e] = true
+		return dup
+	})
+}
+
+// reportRefs warns about every assignment, in any file load_rc_config reads
+// for any service, that still names a managed hn after the rewrites.
+func (b *builder) reportRefs() {
+	envs := b.allEnvs()
 	for _, env := range envs {
 		if env == nil {
 			continue
@@ -133,12 +152,18 @@ func ifWord(hn string) *regexp.Regexp {
 
 // namedHN returns the first managed hn the value names, or "".
 func (b *builder) namedHN(value string) string {
+	if hn, ok := b.refs.named[value]; ok {
+		return hn
+	}
+	hn := ""
 	for _, l := range b.p.Laggs {
 		if strings.Contains(value, l.HN) && b.refs.words[l.HN].MatchString(value) {
-			return l.HN
+			hn = l.HN
+			break
 		}
 	}
-	return ""
+	b.refs.named[value] = hn
+	return hn
 }
 
 func (b *builder) laggOf(hn string) string {
