@@ -223,7 +223,7 @@ func (h *Handler) vfAttach(ctx context.Context, vf string, wait func(context.Con
 		h.logf("vf-attach %s: hvnetconf manages no lagg (%s); left alone", vf, in.Plan.Mode.Reason)
 		return nil
 	}
-	if _, ok := managedLagg(in.Plan, vf); !ok && !s.IsVF(vf) {
+	if _, ok := managedLagg(in.Plan, vf); !ok && !s.IsVF(vf) && !h.reverted() {
 		h.logf("vf-attach %s: not a lagg hvnetconf manages; left alone", vf)
 		return nil
 	}
@@ -287,7 +287,7 @@ func (h *Handler) vfUpOutside(s *hn.Snapshot) (bool, error) {
 // it, or an apply is rolling back), is left alone: only an admin's apply
 // decides to change more than the VF's membership.
 func (h *Handler) laggBack(ctx context.Context, s *hn.Snapshot, name string) error {
-	if h.Reverted != nil && h.Reverted() {
+	if h.reverted() {
 		return h.laggBackReverted(ctx, s, name)
 	}
 	in, err := h.Plan(ctx, s, false) // under the lock again, from the state as it is now
@@ -326,6 +326,9 @@ func (h *Handler) laggBack(ctx context.Context, s *hn.Snapshot, name string) err
 	}
 	return nil
 }
+
+// reverted: a reverted change's files are in force (Reverted).
+func (h *Handler) reverted() bool { return h.Reverted != nil && h.Reverted() }
 
 // laggBackReverted is laggBack while a reverted change's files are in
 // force (Reverted): the plan is not the configuration then, so each hn's

@@ -389,3 +389,19 @@ func TestVFUpAfterARevert(t *testing.T) {
 		t.Errorf("commands %q, plans %v, log %q: want nothing done, and said", c, f.plans, f.log.String())
 	}
 }
+
+// During a reverted change the plan is not what is in force: a lagg that
+// attached again gets its hn's VF through the running lagg hn0 masters
+// (lagg3 here, not the plan's lagg0), with no plan after the wait.
+func TestVFAttachLaggBackAfterARevert(t *testing.T) {
+	f, h := newFixture(t, "lagg0", 2)
+	h.Reverted = func() bool { return true }
+	f.h.Do(t, "ifconfig mce0 up", "ifconfig lagg3 create", "ifconfig lagg3 laggproto failover laggport hn0", "ifconfig hn0 up")
+	wait := func(context.Context, time.Duration) error { return nil }
+	if err := h.VFAttach(context.Background(), "lagg3", wait); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.h.Changes(); !slices.Contains(c, "ifconfig lagg3 laggport mce0") || !slices.Contains(c, "service routing static") || len(f.plans) > 1 {
+		t.Errorf("ran %q, plans %v: want mce0 joined to lagg3, routing static, no plan after the wait", c, f.plans)
+	}
+}
