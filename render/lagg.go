@@ -214,11 +214,11 @@ func afterLaggport(l3 []string) []string {
 
 // staticAddrs lists the addresses in L3 words (inet A/len, inet A netmask M,
 // inet6 A/len), for verification after apply.
-func staticAddrs(words []string) []string {
-	var out []string
+func staticAddrs(words []string) []StaticAddr {
+	var out []StaticAddr
 	for i := 0; i+1 < len(words); i++ {
 		if words[i] == "inet" || words[i] == "inet6" {
-			out = append(out, words[i]+" "+words[i+1])
+			out = append(out, NewStaticAddr(words[i], words[i+1]))
 		}
 	}
 	return out

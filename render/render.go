@@ -59,13 +59,13 @@ type Lagg struct {
 	Name string `json:"name"`
 	// Clone is the laggN created and then renamed to Name (ifconfig_laggN_name;
 	// see chosen); "" when the lagg is created as Name.
-	Clone  string   `json:"clone,omitempty"`
-	HN     string   `json:"hn"`
-	VF     string   `json:"vf,omitempty"` // attached now, per the snapshot
-	MTU    int      `json:"mtu,omitempty"`
-	DHCP   bool     `json:"dhcp"`
-	Config string   `json:"ifconfig"` // the rendered ifconfig_laggN
-	Static []string `json:"static,omitempty"`
+	Clone  string       `json:"clone,omitempty"`
+	HN     string       `json:"hn"`
+	VF     string       `json:"vf,omitempty"` // attached now, per the snapshot
+	MTU    int          `json:"mtu,omitempty"`
+	DHCP   bool         `json:"dhcp"`
+	Config string       `json:"ifconfig"` // the rendered ifconfig_laggN
+	Static []StaticAddr `json:"static,omitempty"`
 }
 
 // Expectation is a value the self-check requires a service to see.
