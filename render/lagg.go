@@ -51,14 +51,21 @@ func (b *builder) lagg() {
 		used[name] = h.Name
 		b.laggFor(h, name, v, c)
 	}
-	b.references()
+	// Every lagg and its routes are rendered: now the references to each
+	// managed hn, which skip what routes() rendered already.
+	refs := b.references()
+	for _, svc := range RefServices() {
+		b.add(svc, refs.renames[svc])
+	}
+	b.reportRefs(refs.renamed)
+	b.reportNames() // after the renames: a name they render is handled
 	b.unknownHN()
 	b.vfNoAuto("VFs: they join their lagg through the devd rules, never through rc.conf")
 	b.defaultReachesVFs()
 	if len(b.laggs) == 0 {
 		return
 	}
-	b.clonedInterfaces()
+	b.clonedInterfaces(refs.needs)
 	b.vfDelay()
 }
 
@@ -187,8 +194,8 @@ func (b *builder) laggFor(h hn.Iface, name string, v rcconf.Var, c chosen) {
 		// now: they stay; hnN's own lines were never applied.
 		s.Assigns = append(s.Assigns, b.deadVars(h, c)...)
 	}
-	b.addNetwork(s)
-	b.routes(h.Name, name)
+	b.add("network", s)
+	b.add("routing", b.routes(h.Name, name))
 	b.laggs = append(b.laggs, c.Clone)
 	b.p.Laggs = append(b.p.Laggs, Lagg{Name: name, Clone: cloneIf(c), HN: h.Name, VF: h.VF, MTU: mtu, DHCP: kw.DHCP, Config: laggValue, Static: static})
 }

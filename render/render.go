@@ -24,7 +24,7 @@ const (
 
 // Targets lists every path hvnetconf may own; an owned one the plan does not
 // write any more is removed.
-var Targets = append([]string{LoaderFile, DevdFile, NetworkFile, RoutingFile}, refTargets()...)
+var Targets = append([]string{LoaderFile, DevdFile}, rcTargets()...)
 
 // Binary is where the devd rules find hvnetconf (the port's install path).
 var Binary = "/usr/local/sbin/hvnetconf"
