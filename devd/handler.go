@@ -47,6 +47,11 @@ type Handler struct {
 	// nil keeps none. Recording is never a reason to fail: what cannot
 	// be recorded is logged.
 	History History
+	// Reverted says whether a change that was not confirmed has been
+	// reverted and its files are in force (confirm.Reverted): rc.conf
+	// then says what was reverted, so the VF joins the running lagg its
+	// hn masters, and nothing is rendered or applied. nil: never.
+	Reverted func() bool
 }
 
 // History is the VF history as the handlers use it: what it holds, and
@@ -273,6 +278,16 @@ func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) e
 	fast, cancel := context.WithTimeout(ctx, joinTimeout)
 	defer cancel()
 	if done, err := h.joined(fast, s, hnName, vf); err != nil || done {
+		return err
+	}
+	if h.Reverted != nil && h.Reverted() {
+		ok, err := apply.JoinLive(fast, h.env(), hnName, vf, s.Interfaces)
+		switch {
+		case err == nil && ok:
+			h.record(vfhistory.Join, hnName, vf)
+		case err == nil:
+			h.logf("%s: a reverted change's files are in force, and no lagg there has %s as master; %s left alone", hnName, hnName, vf)
+		}
 		return err
 	}
 	in, err := h.Plan(ctx, s, false)

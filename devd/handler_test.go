@@ -322,3 +322,29 @@ func TestAttachOtherInterfaces(t *testing.T) {
 		}
 	}
 }
+
+// After a revert (Reverted), the plan, rendered from inputs that still
+// say the reverted change, is not the configuration in force: the VF
+// joins the running failover lagg its hn masters (lagg3 here, not the
+// plan's lagg0), and when there is none nothing is rendered or applied.
+func TestVFUpAfterARevert(t *testing.T) {
+	f, h := newFixture(t, "lagg0", 2)
+	h.Reverted = func() bool { return true }
+	f.h.Do(t, "ifconfig lagg3 create", "ifconfig lagg3 laggproto failover laggport hn0", "ifconfig hn0 up")
+	if err := h.VFUp(context.Background(), "hn0"); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.h.Changes(); !slices.Contains(c, "ifconfig lagg3 laggport mce0") || slices.Contains(c, "write files") || len(f.plans) != 0 {
+		t.Errorf("commands %q, plans %v: want mce0 joined to lagg3, nothing rendered", c, f.plans)
+	}
+
+	f, h = newFixture(t, "lagg0", 2)
+	h.Reverted = func() bool { return true }
+	f.h.Do(t)
+	if err := h.VFUp(context.Background(), "hn0"); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.h.Changes(); len(c) != 0 || len(f.plans) != 0 || !strings.Contains(f.log.String(), "left alone") {
+		t.Errorf("commands %q, plans %v, log %q: want nothing done, and said", c, f.plans, f.log.String())
+	}
+}

@@ -100,7 +100,10 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 	if cache == nil {
 		cache = new(rcconf.ParseCache)
 	}
-	in, findings, err := loadInputs(ctx, o, root, disk, cache)
+	// And every evaluation starts with defaults/rc.conf and rc_conf_files:
+	// evaluate that once, each service continuing from its own copy.
+	ev := evaluations{cache: cache, session: new(rcconf.Session)}
+	in, findings, err := loadInputs(ctx, o, root, disk, ev)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +120,7 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 	if o.RuntimeOnly {
 		return &Result{Root: root, Plan: plan, Findings: findings, partial: true}, nil
 	}
-	if err := selfCheck(ctx, o, plan, ownMask(disk), cache); err != nil {
+	if err := selfCheck(ctx, o, plan, ownMask(disk), ev); err != nil {
 		return nil, err
 	}
 	res := &Result{Root: root, Plan: plan, Findings: findings}
@@ -226,7 +229,19 @@ func ownMask(disk map[string]diskFile) map[string][]byte {
 	return mask
 }
 
-func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string]diskFile, cache *rcconf.ParseCache) (render.Input, []finding.Finding, error) {
+// evaluations is what the rc.conf evaluations of one run share.
+type evaluations struct {
+	cache   *rcconf.ParseCache
+	session *rcconf.Session
+}
+
+// load is load_rc_config of services, under overlay.
+func (e evaluations) load(ctx context.Context, o Options, services []string, overlay map[string][]byte) (*rcconf.Env, error) {
+	return rcconf.Load(ctx, rcconf.Options{Files: o.Root, Services: services, Overlay: overlay, Lenient: o.Lenient,
+		Cache: e.cache, Session: e.session})
+}
+
+func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string]diskFile, ev evaluations) (render.Input, []finding.Finding, error) {
 	var in render.Input
 	var err error
 	if in.Config, err = LoadConfig(o); err != nil {
@@ -250,7 +265,7 @@ func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string
 	}
 	mask := ownMask(disk)
 	load := func(services []string) (*rcconf.Env, error) {
-		return rcconf.Load(ctx, rcconf.Options{Files: o.Root, Services: services, Overlay: mask, Lenient: o.Lenient, Cache: cache})
+		return ev.load(ctx, o, services, mask)
 	}
 	if in.Netif, err = load(rcconf.ServiceNetif); err != nil {
 		return in, nil, err

@@ -13,7 +13,7 @@ import (
 // consuming service loads it (netif, dhclient, routing) and fails if any
 // rendered value does not take effect, naming the file that wins instead.
 // Nothing is written before this passes.
-func selfCheck(ctx context.Context, o Options, plan *render.Plan, owned map[string][]byte, cache *rcconf.ParseCache) error {
+func selfCheck(ctx context.Context, o Options, plan *render.Plan, owned map[string][]byte, ev evaluations) error {
 	overlay := map[string][]byte{}
 	for path := range owned {
 		overlay[path] = nil // owned files the plan drops are gone afterwards
@@ -27,8 +27,7 @@ func selfCheck(ctx context.Context, o Options, plan *render.Plan, owned map[stri
 		env, ok := envs[key]
 		if !ok {
 			var err error
-			env, err = rcconf.Load(ctx, rcconf.Options{Files: o.Root, Services: e.Services, Overlay: overlay, Lenient: o.Lenient,
-				Cache: cache})
+			env, err = ev.load(ctx, o, e.Services, overlay)
 			if err != nil {
 				return err
 			}

@@ -83,6 +83,10 @@ type Options struct {
 	// Cache, when set, keeps the files parsed and checked for the other
 	// Loads that share it (see ParseCache); nil parses for this Load alone.
 	Cache *ParseCache
+	// Session, when set, shares load_rc_config's common start and path
+	// resolution with the other Loads of the run (see Session); nil
+	// evaluates everything for this Load alone.
+	Session *Session
 }
 
 // Var is one variable as the evaluated shell ends up with it.

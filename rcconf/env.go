@@ -1,9 +1,12 @@
 package rcconf
 
 import (
-	"sort"
+	"slices"
+	"strings"
+	"sync"
 
 	"github.com/hvnetconf/hvnetconf/internal/finding"
+	"mvdan.cc/sh/v3/expand"
 )
 
 // Service name lists as FreeBSD's rc.d scripts pass them to load_rc_config
@@ -16,34 +19,52 @@ var (
 )
 
 // Env is the evaluated configuration: the variables the files set, with
-// their origins.
+// their origins. It reads them from the finished evaluation's shell, which
+// nothing runs in any more, when asked: the self-check looks up a few
+// names of about a thousand.
 type Env struct {
-	vars     map[string]Var
+	at       map[string]Origin // the variables with an origin
+	global   expand.Environ    // their values
 	files    []string
 	findings []finding.Finding
+
+	sortOnce sync.Once
+	sorted   []Var // by name, made by the first Vars
 }
 
 // Get returns a variable's value and whether it is set.
 func (e *Env) Get(name string) (string, bool) {
-	v, ok := e.vars[name]
+	v, ok := e.Lookup(name)
 	return v.Value, ok
 }
 
 // Lookup returns a variable with its origin.
 func (e *Env) Lookup(name string) (Var, bool) {
-	v, ok := e.vars[name]
-	return v, ok
+	at, ok := e.at[name]
+	if !ok {
+		return Var{}, false
+	}
+	vr := e.global.Get(name)
+	if !vr.IsSet() {
+		return Var{}, false
+	}
+	return Var{Name: name, Value: strings.ReplaceAll(vr.String(), crMark, "\r"), Origin: at}, true
 }
 
 // Vars lists every variable the files set (never the interpreter's own
-// HOME, PWD, IFS...), sorted by name.
+// HOME, PWD, IFS...), sorted by name. The list is shared by every caller
+// (render lists each Env many times): it must not be changed.
 func (e *Env) Vars() []Var {
-	out := make([]Var, 0, len(e.vars))
-	for _, v := range e.vars {
-		out = append(out, v)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
+	e.sortOnce.Do(func() {
+		e.sorted = make([]Var, 0, len(e.at))
+		for name := range e.at {
+			if v, ok := e.Lookup(name); ok {
+				e.sorted = append(e.sorted, v)
+			}
+		}
+		slices.SortFunc(e.sorted, func(a, b Var) int { return strings.Compare(a.Name, b.Name) })
+	})
+	return e.sorted
 }
 
 // Findings lists what the evaluation noticed without failing: statements

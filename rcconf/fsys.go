@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -29,15 +30,101 @@ const maxFileSize = fsys.MaxFileSize
 type rootFS struct {
 	root    *fsys.Root
 	overlay map[string][]byte
+	session *Session  // resolves each path once (nil: every time)
+	log     *[]access // when set, every access and its answer (Session.begin)
 }
 
 // resolve is the overlay key for logical: its path on the booted system.
 func (f *rootFS) resolve(logical string) (string, error) {
-	p, err := f.root.Resolve(path.Clean("/" + logical))
-	if err != nil {
-		return "", pathCause(err)
+	clean := path.Clean("/" + logical)
+	return f.session.resolve(clean, func() (string, error) {
+		p, err := f.root.Resolve(clean)
+		if err != nil {
+			return "", pathCause(err)
+		}
+		return p, nil
+	})
+}
+
+// Accesses, by what the shell and load_rc_config may learn from each.
+const (
+	opStat    = "stat"
+	opRead    = "read"
+	opReadDir = "readdir"
+)
+
+// stat, readFile and readDir are the accesses, logged when f.log is set.
+func (f *rootFS) stat(logical string) (fs.FileInfo, error) {
+	info, err := f.statFile(logical)
+	if f.log != nil {
+		*f.log = append(*f.log, access{opStat, logical, f.logKey(logical), statAnswer(info, err)})
 	}
-	return p, nil
+	return info, err
+}
+
+func (f *rootFS) readFile(logical string) ([]byte, error) {
+	data, err := f.read(logical)
+	if f.log != nil {
+		*f.log = append(*f.log, access{opRead, logical, f.logKey(logical), readAnswer(data, err)})
+	}
+	return data, err
+}
+
+func (f *rootFS) readDir(logical string) ([]fs.DirEntry, error) {
+	entries, err := f.list(logical)
+	if f.log != nil {
+		*f.log = append(*f.log, access{opReadDir, logical, f.logKey(logical), dirAnswer(entries, err)})
+	}
+	return entries, err
+}
+
+// logKey is the path an access of logical answers from (overlay keys are
+// resolved paths), or "/" when logical does not resolve: then every
+// overlay difference asks it again.
+func (f *rootFS) logKey(logical string) string {
+	p, err := f.resolve(logical)
+	if err != nil {
+		return "/"
+	}
+	return p
+}
+
+// answer is what access op of logical answers now, in the form logged.
+func (f *rootFS) answer(op, logical string) []byte {
+	switch op {
+	case opStat:
+		return statAnswer(f.statFile(logical))
+	case opRead:
+		return readAnswer(f.read(logical))
+	}
+	return dirAnswer(f.list(logical))
+}
+
+// statAnswer holds everything test(1) may ask of a file (-nt compares
+// times).
+func statAnswer(info fs.FileInfo, err error) []byte {
+	if err != nil {
+		return []byte("error " + err.Error())
+	}
+	return fmt.Appendf(nil, "%s %d %v %d %v", info.Name(), info.Size(), info.Mode(), info.ModTime().UnixNano(), info.IsDir())
+}
+
+func readAnswer(data []byte, err error) []byte {
+	if err != nil {
+		return []byte("error " + err.Error())
+	}
+	return append([]byte("data "), data...)
+}
+
+func dirAnswer(entries []fs.DirEntry, err error) []byte {
+	if err != nil {
+		return []byte("error " + err.Error())
+	}
+	var b []byte
+	for _, e := range entries {
+		b = fmt.Appendf(b, "%s %v\n", e.Name(), e.Type())
+	}
+	return b
 }
 
 // overlayDir reports whether some overlay file lives below dir, which makes
@@ -52,8 +139,8 @@ func (f *rootFS) overlayDir(dir string) bool {
 	return false
 }
 
-// stat follows symlinks, like test -f and test -d.
-func (f *rootFS) stat(logical string) (fs.FileInfo, error) {
+// statFile follows symlinks, like test -f and test -d.
+func (f *rootFS) statFile(logical string) (fs.FileInfo, error) {
 	p, err := f.resolve(logical)
 	if err != nil {
 		return nil, &fs.PathError{Op: "stat", Path: logical, Err: err}
@@ -74,9 +161,9 @@ func (f *rootFS) stat(logical string) (fs.FileInfo, error) {
 	return info, nil
 }
 
-// readFile returns a regular file's content, refusing directories, other
+// read returns a regular file's content, refusing directories, other
 // non-regular files and anything larger than maxFileSize.
-func (f *rootFS) readFile(logical string) ([]byte, error) {
+func (f *rootFS) read(logical string) ([]byte, error) {
 	p, err := f.resolve(logical)
 	if err != nil {
 		return nil, err
@@ -104,9 +191,9 @@ func (f *rootFS) readFile(logical string) ([]byte, error) {
 	return data, nil
 }
 
-// readDir lists a directory, disk entries merged with the overlay, sorted
+// list lists a directory, disk entries merged with the overlay, sorted
 // by name as sh sorts a glob.
-func (f *rootFS) readDir(logical string) ([]fs.DirEntry, error) {
+func (f *rootFS) list(logical string) ([]fs.DirEntry, error) {
 	p, err := f.resolve(logical)
 	if err != nil {
 		return nil, &fs.PathError{Op: "readdir", Path: logical, Err: err}

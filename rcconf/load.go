@@ -7,6 +7,7 @@ import (
 
 	"github.com/hvnetconf/hvnetconf/internal/finding"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
+	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -40,20 +41,13 @@ func Load(ctx context.Context, opts Options) (*Env, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
-	files := &rootFS{root: root}
+	files := &rootFS{root: root, session: opts.Session}
 	overlay, err := files.resolveOverlay(opts.Overlay)
 	if err != nil {
 		return nil, err
 	}
 	files.overlay = overlay
-	ev, err := newEvaluator(ctx, opts, files)
-	if err != nil {
-		return nil, err
-	}
-	if err := ev.loadRCConfig(); err != nil {
-		return nil, err
-	}
-	return ev.env(), nil
+	return opts.Session.load(ctx, opts, files)
 }
 
 // resolveOverlay keys the overlay by the paths the booted system reaches
@@ -83,8 +77,9 @@ func newEvaluator(ctx context.Context, opts Options, files *rootFS) (*evaluator,
 	return ev, nil
 }
 
-// loadRCConfig follows rc.subr's load_rc_config.
-func (ev *evaluator) loadRCConfig() error {
+// loadStart follows rc.subr's load_rc_config up to the rc.conf.d files
+// of the services (Load reads those): the part every service shares.
+func (ev *evaluator) loadStart() error {
 	if ev.readable(defaultsRCConf) {
 		if err := ev.dotIfNonEmpty(defaultsRCConf); err != nil {
 			return err
@@ -94,11 +89,6 @@ func (ev *evaluator) loadRCConfig() error {
 		}
 	} else if ev.readable(etcRCConf) {
 		if err := ev.dotIfNonEmpty(etcRCConf); err != nil {
-			return err
-		}
-	}
-	for _, name := range ev.opts.Services {
-		if err := ev.loadService(name); err != nil {
 			return err
 		}
 	}
@@ -125,58 +115,83 @@ func (ev *evaluator) sourceRCConfs() error {
 	return nil
 }
 
+// loadServices reads the rc.conf.d files of each service in turn, and
+// freezes the result.
+func (ev *evaluator) loadServices(services []string) (*Env, error) {
+	for _, name := range services {
+		if err := ev.loadService(name); err != nil {
+			return nil, err
+		}
+	}
+	return ev.env(), nil
+}
+
 // loadService reads rc.conf.d/NAME from /etc and each ${local_startup%/rc.d}.
 func (ev *evaluator) loadService(name string) error {
-	dirs := []string{"/etc"}
-	if vr := ev.sh.global.Get("local_startup"); vr.IsSet() {
-		dirs = append(dirs, strings.Fields(vr.String())...)
-	}
-	for _, d := range dirs {
-		p := strings.TrimSuffix(d, "/rc.d") + "/rc.conf.d/" + name
-		info, err := ev.fs.stat(p)
-		switch {
-		case err != nil:
-			continue
-		case info.Mode().IsRegular():
-			if err := ev.dotIfNonEmpty(p); err != nil {
-				return err
-			}
-		case info.IsDir():
-			if err := ev.loadServiceDir(p); err != nil {
-				return err
-			}
+	for _, p := range serviceFiles(ev.sh.global, ev.fs, name) {
+		if err := ev.dotIfNonEmpty(p); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// loadServiceDir sources every regular file matching DIR/* in order.
-func (ev *evaluator) loadServiceDir(dir string) error {
-	entries, err := ev.fs.readDir(dir)
+// serviceFiles lists, in order, the files load_rc_config NAME tries once
+// rc.conf is read, with the variables in global: for each DIR of /etc and
+// ${local_startup%/rc.d}, DIR/rc.conf.d/NAME if it is a regular file,
+// else every regular file matching DIR/rc.conf.d/NAME/* in glob order.
+func serviceFiles(global expand.Environ, files *rootFS, name string) []string {
+	dirs := []string{"/etc"}
+	if vr := global.Get("local_startup"); vr.IsSet() {
+		dirs = append(dirs, strings.Fields(vr.String())...)
+	}
+	var out []string
+	for _, d := range dirs {
+		p := strings.TrimSuffix(d, "/rc.d") + "/rc.conf.d/" + name
+		info, err := files.stat(p)
+		switch {
+		case err != nil:
+			continue
+		case info.Mode().IsRegular():
+			out = append(out, p)
+		case info.IsDir():
+			out = append(out, serviceDir(files, p)...)
+		}
+	}
+	return out
+}
+
+// serviceDir lists the regular files matching DIR/* in order.
+func serviceDir(files *rootFS, dir string) []string {
+	entries, err := files.readDir(dir)
 	if err != nil {
 		return nil // sh's glob would match nothing
 	}
+	var out []string
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), ".") {
 			continue // * does not match dot files
 		}
 		p := dir + "/" + e.Name()
-		if info, err := ev.fs.stat(p); err == nil && info.Mode().IsRegular() {
-			if err := ev.dotIfNonEmpty(p); err != nil {
-				return err
-			}
+		if info, err := files.stat(p); err == nil && info.Mode().IsRegular() {
+			out = append(out, p)
 		}
 	}
-	return nil
+	return out
 }
 
 // dotIfNonEmpty is rc.subr's dot: [ -f FILE -a -s FILE ] && . FILE.
 func (ev *evaluator) dotIfNonEmpty(p string) error {
-	info, err := ev.fs.stat(p)
-	if err != nil || !info.Mode().IsRegular() || info.Size() == 0 {
+	if !nonEmpty(ev.fs, p) {
 		return nil
 	}
 	return ev.source(p, false)
+}
+
+// nonEmpty is [ -f FILE -a -s FILE ].
+func nonEmpty(files *rootFS, p string) bool {
+	info, err := files.stat(p)
+	return err == nil && info.Mode().IsRegular() && info.Size() > 0
 }
 
 func (ev *evaluator) readable(p string) bool {
@@ -186,5 +201,5 @@ func (ev *evaluator) readable(p string) bool {
 
 // env freezes the result.
 func (ev *evaluator) env() *Env {
-	return &Env{vars: ev.origins.vars(ev.sh.global), files: ev.files, findings: ev.finds}
+	return &Env{at: ev.origins.at, global: ev.sh.global, files: ev.files, findings: ev.finds}
 }

@@ -132,8 +132,8 @@ func (e *Env) Aliases(ifname string) []Var {
 		v Var
 	}
 	var ns []numbered
-	for name, v := range e.vars {
-		rest, ok := strings.CutPrefix(name, prefix)
+	for _, v := range e.Vars() {
+		rest, ok := strings.CutPrefix(v.Name, prefix)
 		if !ok || rest == "" || rest[0] < '0' || rest[0] > '9' {
 			continue
 		}

@@ -1,8 +1,6 @@
 package rcconf
 
 import (
-	"strings"
-
 	"mvdan.cc/sh/v3/expand"
 )
 
@@ -64,15 +62,4 @@ func (o *origins) update(global expand.Environ, at Origin) {
 			delete(o.at, name)
 		}
 	}
-}
-
-// vars are the variables with an origin, as set in global now.
-func (o *origins) vars(global expand.Environ) map[string]Var {
-	out := map[string]Var{}
-	for name, at := range o.at {
-		if vr := global.Get(name); vr.IsSet() {
-			out[name] = Var{Name: name, Value: strings.ReplaceAll(vr.String(), crMark, "\r"), Origin: at}
-		}
-	}
-	return out
 }

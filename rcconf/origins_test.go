@@ -45,12 +45,15 @@ func TestOriginsRecord(t *testing.T) {
 		t.Errorf("longest %d, want 9", o.longest)
 	}
 	// Only what is still set counts, with its value now.
-	got := o.vars(expand.ListEnviron("a=67", "b=x"))
-	want := map[string]Var{"a": {Name: "a", Value: "67", Origin: Origin{File: "/etc/rc.conf", Line: 3}}}
-	if !reflect.DeepEqual(got, want) {
+	env := &Env{at: o.at, global: expand.ListEnviron("a=67", "b=x")}
+	want := []Var{{Name: "a", Value: "67", Origin: Origin{File: "/etc/rc.conf", Line: 3}}}
+	if got := env.Vars(); !reflect.DeepEqual(got, want) {
 		t.Errorf("vars %v, want %v", got, want)
 	}
-	if got := o.vars(expand.ListEnviron()); len(got) != 0 {
+	if _, ok := env.Lookup("b"); ok {
+		t.Errorf("b has no origin, yet Lookup finds it")
+	}
+	if got := (&Env{at: o.at, global: expand.ListEnviron()}).Vars(); len(got) != 0 {
 		t.Errorf("vars with a unset: %v", got)
 	}
 }

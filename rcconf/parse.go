@@ -102,8 +102,11 @@ func isWordByte(c byte) bool {
 
 // keywordAt is the length of the opener word src starts with, or 0.
 func keywordAt(src []byte) int {
+	if len(src) < 2 || !isWordByte(src[0]) {
+		return 0 // every opener word has two letters or more
+	}
 	for _, w := range openerWords {
-		if bytes.HasPrefix(src, []byte(w)) && (len(src) == len(w) || !isWordByte(src[len(w)])) {
+		if len(src) >= len(w) && string(src[:len(w)]) == w && (len(src) == len(w) || !isWordByte(src[len(w)])) {
 			return len(w)
 		}
 	}

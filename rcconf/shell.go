@@ -73,12 +73,54 @@ func (sh *shell) start(files *rootFS, m meter, call interp.CallHandlerFunc) erro
 	return nil
 }
 
+// fork sets sh up as a copy of from's interpreter (variables, functions,
+// options, positional parameters, $?), wired to sh itself, files and m
+// like start; from is not changed.
+func (sh *shell) fork(from *shell, files *rootFS, m meter, call interp.CallHandlerFunc) error {
+	sh.files = handlers{fs: files}
+	r := from.r.Subshell()
+	for _, opt := range []interp.RunnerOption{
+		interp.StdIO(nil, io.Discard, &sh.stderr),
+		interp.CallHandler(sh.calls(call)),
+		// A copy keeps the handlers it was made with, from's: the
+		// middlewares of ExecHandlers are chained only in the first
+		// Reset, which a copy never runs, so only this option rewires it.
+		interp.ExecHandler(sh.exec), //lint:ignore SA1019 see above
+		interp.OpenHandler(sh.files.open),
+		interp.StatHandler(sh.files.stat),
+		interp.AccessHandler(sh.files.access),
+		interp.ReadDirHandler2(sh.readDir),
+	} {
+		if err := opt(r); err != nil {
+			return sysexits.New(sysexits.Software, err)
+		}
+	}
+	sh.r = r
+	// The probe, uncounted (from's evaluation counted its own), keeping
+	// $? for the next statement as from left it.
+	if err := r.Run(sh.ctx, &syntax.Stmt{Cmd: &syntax.CallExpr{Args: []*syntax.Word{litWord(cmdProbe)}}}); err != nil && sh.global == nil {
+		return sysexits.Errorf(sysexits.Software, "rcconf: cannot copy the interpreter: %v", err)
+	}
+	if sh.global == nil {
+		return sysexits.Errorf(sysexits.Software, "rcconf: cannot copy the interpreter")
+	}
+	sh.meter = m
+	return nil
+}
+
 // calls counts every command, the probe too, and answers the probe itself;
 // once the evaluation has failed, every command gets that error.
 func (sh *shell) calls(call interp.CallHandlerFunc) interp.CallHandlerFunc {
 	return func(ctx context.Context, args []string) ([]string, error) {
 		if sh.fatal != nil {
 			return nil, sh.fatal
+		}
+		if sh.meter == nil { // fork's probe
+			if args[0] == cmdProbe && internal(ctx) {
+				sh.global = interp.HandlerCtx(ctx).Env
+				return statusArgs(ctx, false), nil
+			}
+			return call(ctx, args) // the status function statusArgs may call
 		}
 		if err := sh.stop(sh.meter.command(args)); err != nil {
 			return nil, err

@@ -33,6 +33,7 @@ type builder struct {
 	laggs  []string                  // lagg names to add to cloned_interfaces
 	owners map[string]rcconf.Var     // see portOwners
 	words  map[string]*regexp.Regexp // managed hn -> its whole-word matcher (namedHN)
+	named  map[string]string         // value -> namedHN's answer: the same values recur in every service's Env
 }
 
 func newBuilder(in Input, p *Plan) *builder { return &builder{in: in, p: p} }

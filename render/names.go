@@ -1,7 +1,6 @@
 package render
 
 import (
-	"maps"
 	"slices"
 	"strings"
 
@@ -26,10 +25,10 @@ var nameKeep = []struct{ Pattern, Why string }{
 // rendered for the lagg (moveIfVars, moveVlans, deadVars); the rest is a
 // warning with file:line, since hvnetconf does not know what reads it.
 func (b *builder) reportNames() {
-	envs := []*rcconf.Env{b.in.Netif, b.in.Routing}
-	for _, svc := range slices.Sorted(maps.Keys(b.in.Services)) {
-		envs = append(envs, b.in.Services[svc])
+	if len(b.p.Laggs) == 0 {
+		return // no hn is a port
 	}
+	envs := b.allEnvs()
 	seen := map[refKey]bool{}
 	for _, env := range envs {
 		if env == nil {
@@ -52,9 +51,15 @@ func (b *builder) reportNames() {
 // vlan child's mangled name (hn0_100, network.subr get_if_var) counts as
 // its parent's.
 func (b *builder) hnInName(name string) string {
-	parts := strings.Split(name, "_")
+	var parts []string // split only for a name that may hold one
 	for _, l := range b.p.Laggs {
 		m := rcconf.MangleIfName(l.HN)
+		if !strings.Contains(name, m) {
+			continue
+		}
+		if parts == nil {
+			parts = strings.Split(name, "_")
+		}
 		if slices.Contains(parts, m) {
 			return l.HN
 		}

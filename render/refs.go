@@ -50,8 +50,11 @@ func (b *builder) rewriteRefs(svc string, r *refs) {
 	}
 	s := section{Title: "interface names: every hn that is now a lagg port is replaced by its lagg"}
 	for _, v := range env.Vars() {
+		if b.namedHN(v.Value) == "" {
+			continue // most values name no hn: the cheaper test first
+		}
 		rule, ok := refRuleFor(v.Name)
-		if !ok || !slices.Contains(rule.Services, svc) || b.namedHN(v.Value) == "" {
+		if !ok || !slices.Contains(rule.Services, svc) {
 			continue
 		}
 		key := refKey{v.Name, v.Origin}
@@ -76,15 +79,32 @@ func (b *builder) rewriteRefs(svc string, r *refs) {
 	r.renames[svc] = s
 }
 
-// reportRefs warns, once, about every assignment, in any file
-// load_rc_config reads for any service, that still names a managed hn after
-// the renames.
-func (b *builder) reportRefs(renamed map[refKey]bool) {
-	reported := map[refKey]bool{}
+// allEnvs lists netif's, routing's and each service's configuration in
+// that order, each once: services without rc.conf.d files of their own
+// share one (rcconf.Session), and a second pass over it finds nothing the
+// first did not (what it reports is marked reported or seen).
+func (b *builder) allEnvs() []*rcconf.Env {
 	envs := []*rcconf.Env{b.in.Netif, b.in.Routing}
 	for _, svc := range slices.Sorted(maps.Keys(b.in.Services)) {
 		envs = append(envs, b.in.Services[svc])
 	}
+	seen := map[*rcconf.Env]bool{nil: true}
+	return slices.DeleteFunc(envs, func(e *rcconf.Env) bool {
+		dup := seen[e]
+		seen[e] = true
+		return dup
+	})
+}
+
+// reportRefs warns, once, about every assignment, in any file
+// load_rc_config reads for any service, that still names a managed hn after
+// the renames.
+func (b *builder) reportRefs(renamed map[refKey]bool) {
+	if len(b.p.Laggs) == 0 {
+		return // no hn is a port
+	}
+	reported := map[refKey]bool{}
+	envs := b.allEnvs()
 	for _, env := range envs {
 		if env == nil {
 			continue
@@ -119,12 +139,21 @@ func ifWord(hn string) *regexp.Regexp {
 
 // namedHN returns the first managed hn the value names, or "".
 func (b *builder) namedHN(value string) string {
+	if hn, ok := b.named[value]; ok {
+		return hn
+	}
+	hn := ""
 	for _, l := range b.p.Laggs {
 		if strings.Contains(value, l.HN) && b.word(l.HN).MatchString(value) {
-			return l.HN
+			hn = l.HN
+			break
 		}
 	}
-	return ""
+	if b.named == nil {
+		b.named = map[string]string{}
+	}
+	b.named[value] = hn
+	return hn
 }
 
 // word is hn's ifWord, compiled once per render.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
+	"github.com/hvnetconf/hvnetconf/confirm"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/live"
 	"github.com/hvnetconf/hvnetconf/plan"
@@ -19,6 +20,8 @@ type applyFlags struct {
 	in                       inputFlags
 	dryRun, filesOnly, noVer bool
 	lockWait                 time.Duration
+	confirmWithin            time.Duration // apply on probation (confirm.go)
+	boot                     bool          // rc.d/hvnetconf at boot (atBoot)
 }
 
 func applyCommand() *command {
@@ -34,6 +37,8 @@ func applyCommand() *command {
 			fs.BoolVar(&f.filesOnly, "files-only", false, "write the files and stop (firstboot, image builds)")
 			fs.BoolVar(&f.noVer, "no-verify", false, "do not verify the runtime afterwards")
 			fs.DurationVar(&f.lockWait, "lock-wait", lockWait, "wait at most `DURATION` for another hvnetconf (then exit 75)")
+			fs.DurationVar(&f.confirmWithin, "confirm-within", 0, "revert files and runtime unless hvnetconf confirm runs within `DURATION` (1s to 24h)")
+			fs.BoolVar(&f.boot, "boot", false, "as rc.d/hvnetconf runs it before netif: files only; a change pending confirmation is reverted, a reverted one kept")
 		},
 		run: func(ctx context.Context, inv *invocation) error {
 			if len(inv.args) > 0 {
@@ -45,10 +50,19 @@ func applyCommand() *command {
 }
 
 func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
+	if err := f.usable(); err != nil {
+		return inv.unwritten(err)
+	}
+	f.filesOnly = f.filesOnly || f.boot
 	// An image is files only: nothing on the host building it changes.
 	// Decided on the root that is then locked, before it is, so that a
 	// refused run touches nothing at all.
 	o, release, err := f.in.lock(ctx, inv, f.lockWait, func(image bool) error {
+		if f.confirmWithin > 0 {
+			if err := refuseImageRoot("apply --confirm-within", f.in.root)(image); err != nil {
+				return err
+			}
+		}
 		if !f.filesOnly && !image {
 			return live.Require("apply")
 		}
@@ -60,10 +74,28 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	unlock := sync.OnceFunc(release)
 	inv.onExit(unlock)
 	image := o.Root.IsImage()
+	rec, err := loadRecord(o.Root)
+	if err != nil {
+		return inv.unwritten(err)
+	}
+	if f.boot {
+		if done, err := f.atBoot(ctx, inv, o.Root, rec); done || err != nil {
+			return err
+		}
+	}
 	sys := live.New(ctx)
 	res, err := prepare(ctx, o, sys)
 	if err != nil {
 		return inv.unwritten(f.in.refused(inv, err))
+	}
+	if err := f.onePending(rec); err != nil {
+		return inv.unwritten(err)
+	}
+	var p *probation
+	if f.confirmWithin > 0 {
+		if p, err = startProbation(o.Root, f.in.root, rec, res.Changes, f.confirmWithin); err != nil {
+			return inv.unwritten(err)
+		}
 	}
 	var log io.Writer = inv.stderr
 	if f.in.quiet || f.in.json {
@@ -72,6 +104,18 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	env := apply.Env{Runner: sys, Log: log}
 	out, err := apply.Apply(ctx, env, applyInput(res),
 		apply.Options{DryRun: f.dryRun, FilesOnly: f.filesOnly || image, NoVerify: f.noVer, Retry: apply.DefaultRetry})
+	switch {
+	case p != nil:
+		if perr := p.finish(out, err == nil); perr != nil && err == nil {
+			err = perr
+		}
+	case err == nil && !f.dryRun && rec != nil:
+		// Applied, not on probation: a reverted change's mark is done with.
+		err = confirm.Remove(o.Root)
+	}
+	// The report reads the record: before the root is let go.
+	rep, pending := newReport(f.in.root, res), new(strings.Builder)
+	printPending(pending, o.Root)
 	if err == nil && len(out.Deferred) > 0 {
 		// devd's restart waits for the handlers of every queued event,
 		// which wait for this lock: let go of it first (apply.RunDeferred).
@@ -85,12 +129,13 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 		if jerr := writeJSON(inv.stdout, struct {
 			*report
 			Apply *apply.Result `json:"apply"`
-		}{newReport(f.in.root, res), out}); jerr != nil && err == nil {
+		}{rep, out}); jerr != nil && err == nil {
 			err = jerr
 		}
 	} else {
 		f.print(inv.stdout, res, out)
 		printStale(inv.stderr, res, err == nil && !f.dryRun)
+		io.WriteString(inv.stderr, pending.String())
 		f.in.printFindings(inv.stderr, res.Findings)
 	}
 	return err

@@ -102,6 +102,7 @@ func checkCommand() *command {
 					fmt.Fprintln(inv.stdout, "ok: "+compared)
 				}
 				printStale(inv.stderr, res, false)
+				printPending(inv.stderr, res.Root)
 				in.printFindings(inv.stderr, res.Findings)
 			}
 			if err != nil || len(failed) == 0 {

@@ -56,6 +56,8 @@ func commands() []*command {
 		snapshotCommand(),
 		versionCommand(),
 		applyCommand(),
+		confirmCommand(),
+		revertCommand(),
 		checkCommand(),
 		statusCommand(),
 		vfAttachCommand(),

@@ -30,6 +30,7 @@ func diffCommand() *command {
 					}
 				}
 				printStale(inv.stderr, res, false)
+				printPending(inv.stderr, res.Root)
 				in.printFindings(inv.stderr, res.Findings)
 			}
 			if err != nil || len(res.Changes) == 0 {

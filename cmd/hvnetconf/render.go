@@ -39,7 +39,7 @@ func renderCommand() *command {
 			var removed []string
 			if out != "" {
 				removed, err = writeTree(ctx, inv, in.root, out, res.Plan.Files)
-			} else {
+			} else if err = refuseWhilePending(res.Root); err == nil {
 				_, err = res.Write()
 			}
 			if err != nil {

@@ -28,6 +28,9 @@ type report struct {
 	Files    []fileReport      `json:"files"`
 	Laggs    []render.Lagg     `json:"laggs"`
 	Findings []finding.Finding `json:"findings"`
+	// A change applied with --confirm-within: pending, or reverted and
+	// in force (confirm.go); absent otherwise.
+	Confirmation *confirmation `json:"confirmation,omitempty"`
 }
 
 type fileReport struct {
@@ -76,6 +79,7 @@ func newReport(root string, res *plan.Result) *report {
 		}
 	}
 	r.Changed = len(res.Changes) > 0
+	r.Confirmation = confirmationOf(res.Root)
 	return r
 }
 

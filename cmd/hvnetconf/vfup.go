@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
+	"github.com/hvnetconf/hvnetconf/confirm"
 	"github.com/hvnetconf/hvnetconf/devd"
+	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/hn"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/live"
@@ -49,6 +51,16 @@ func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handl
 		Unlock:  f.unlock,
 		Later:   devd.Spawn,
 		History: rootHistory{f.in.root},
+		Reverted: func() bool {
+			// Read without the lock: the record is replaced atomically.
+			root, err := fsys.Open(f.in.root)
+			if err != nil {
+				return false
+			}
+			defer root.Close()
+			rec, err := inForce(root)
+			return err == nil && rec != nil && rec.State == confirm.Reverted
+		},
 		Plan: func(ctx context.Context, s *hn.Snapshot, full bool) (apply.Input, error) {
 			if f.opts == nil {
 				o, release, err := f.in.lock(ctx, inv, f.lockWait, nil)

@@ -124,7 +124,7 @@ func TestModule(t *testing.T) {
 		t.Errorf("after the render task hvnetconf diff exits %d, want 0", code)
 	}
 	want := map[string]bool{"render": true, "render_again": false, "preview_again": false, "checked": false,
-		"drifted": true, "apply_preview": true, "apply": true, "apply_again": false}
+		"drifted": true, "apply_preview": true, "apply": true, "apply_again": false, "confirm_preview": true}
 	for task, changed := range want {
 		if r := res[task]; r.Changed != changed || r.Failed {
 			t.Errorf("%s: changed=%v failed=%v (%s), want changed=%v", task, r.Changed, r.Failed, r.Msg, changed)
@@ -167,6 +167,9 @@ func checkFailures(t *testing.T, res map[string]result, out, old, rootStrict str
 		{"strict", "hvnetconf: 3 error or warning finding(s) (--strict) above (nothing was written)", 65},
 		{"no_snapshot", "hvnetconf: state_file " + filepath.Dir(filepath.Dir(old)) + "/nonexistent.toml: no such file (write it with hvnetconf snapshot on a VM of that size)", 66},
 		{"image_no_snapshot", "hvnetconf: root " + rootStrict + " is an image, not this running system: give its hn snapshot as state_file (hvnetconf snapshot on a VM of that size)", 64},
+		// confirm_within reaches hvnetconf, which refuses it for an image.
+		{"confirm_image", "hvnetconf: apply --confirm-within: -R " + rootStrict + " is an image; only the running system has changes pending confirmation (nothing was written)", 64},
+		{"confirm_files_only", "hvnetconf: confirm_within goes with state=applied, without files_only", 0},
 		{"old", old + " is too old for this module, which needs json_version 1 or later: `version --json` exited 64 (hvnetconf version: unknown flag: --json)", 64},
 	}
 	for _, f := range failures {

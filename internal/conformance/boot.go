@@ -261,7 +261,7 @@ func (m *Machine) busy() []string {
 			continue
 		}
 		cmd, _ := fakebsd.ProcCommand(proc, pid)
-		if cmd == "" || slices.Contains(fakebsd.DaemonNames, strings.Fields(cmd + " x")[0]) {
+		if cmd == "" || fakebsd.IsDaemon(cmd) {
 			continue
 		}
 		wchan, _ := os.ReadFile(proc + "/" + pid + "/wchan")

@@ -158,7 +158,7 @@ func quiet() bool {
 			continue
 		}
 		cmd, ok := ProcCommand("/proc", e.Name())
-		if !ok || slices.Contains(DaemonNames, strings.Fields(cmd + " x")[0]) {
+		if !ok || IsDaemon(cmd) {
 			continue
 		}
 		return false
@@ -169,6 +169,19 @@ func quiet() bool {
 // DaemonNames are how the emulated daemons show in ps(1): processes that
 // may outlive the command that started them.
 var DaemonNames = []string{"dhclient:", "devd:"}
+
+// IsDaemon says whether a process (its command line as ProcCommand gives
+// it) may outlive the command that started it: an emulated daemon, or
+// hvnetconf's revert timer (apply --confirm-within), which sleeps in a
+// session of its own until its deadline. Neither is work that devd's next
+// event, or a test waiting for the sandbox to settle, waits for; the
+// commands the timer runs when it wakes are.
+func IsDaemon(cmd string) bool {
+	if slices.Contains(DaemonNames, strings.Fields(cmd + " x")[0]) {
+		return true
+	}
+	return strings.HasPrefix(cmd, "/usr/local/sbin/hvnetconf revert ") && strings.Contains(cmd, " --due ")
+}
 
 func parentOf(pid int) int {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))

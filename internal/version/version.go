@@ -19,7 +19,7 @@ var (
 // Ansible module) can tell whether this build prints what it reads.
 // Version strings cannot say that: "dev" and git describe output do not
 // order.
-const JSON = 3
+const JSON = 4
 
 // String is the one-line identity printed by `hvnetconf version`.
 func String() string {

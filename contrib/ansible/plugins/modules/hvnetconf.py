@@ -74,6 +74,21 @@ options:
         --files-only)), leaving the running system alone.
     type: bool
     default: false
+  confirm_within:
+    description:
+      - With I(state=applied), apply on probation (C(apply --confirm-within));
+        unless C(hvnetconf confirm) runs on the host within this duration
+        (C(30s), C(2m), from 1s to 24h, counted from the end of the apply),
+        hvnetconf puts the files and the running system back as they were,
+        also when the connection that ran the task is lost. A later task
+        that can still reach the host confirms it; see the examples and
+        hvnetconf(8), section Confirming a change.
+      - In check mode it changes nothing; the dry run is the same with or
+        without it.
+      - Not with I(files_only), nor with an image I(root) (hvnetconf
+        refuses, rc 64). Needs a hvnetconf printing C(json_version) 4 or
+        more.
+    type: str
   strict:
     description:
       - Fail the task on a finding of severity C(warning) too, not only
@@ -120,6 +135,20 @@ EXAMPLES = r"""
   hvnetconf:
     state: applied
   register: net
+
+- name: Apply on probation; reverted in 5 minutes unless confirmed
+  hvnetconf:
+    state: applied
+    confirm_within: 5m
+  register: net
+
+- name: Still reachable after the change (a fresh connection)
+  ansible.builtin.wait_for_connection:
+    timeout: 60
+
+- name: Keep it
+  ansible.builtin.command: hvnetconf confirm
+  when: net.confirmation is defined
 
 - name: Image build, offline, from a snapshot taken on a VM of that size
   hvnetconf:
@@ -187,6 +216,15 @@ note:
   description: With I(state=applied), what hvnetconf says about the run, e.g. that only files changed.
   returned: state is applied and hvnetconf has something to say
   type: str
+confirmation:
+  description:
+    - A change applied with I(confirm_within) that is pending confirmation
+      (C(state), C(started), C(deadline), C(seconds_left), C(files)), or one
+      reverted whose files are still in force (C(state=reverted)); see
+      hvnetconf(8), section Confirming a change.
+  returned: a change is pending confirmation or reverted
+  type: dict
+  sample: {state: pending, started: "2026-12-07T03:00:00Z", deadline: "2026-12-07T03:05:12Z", seconds_left: 297, files: [/usr/local/etc/rc.conf.d/network]}
 ok:
   description: With I(state=checked), true when nothing drifted.
   returned: state is checked
@@ -209,6 +247,9 @@ from ansible.module_utils.basic import AnsibleModule
 # The revision of hvnetconf's --json output this module reads
 # (json_version of `hvnetconf version --json`; the $id of the schema).
 JSON_VERSION = 1
+
+# The revision that added apply --confirm-within and the confirmation object.
+CONFIRM_JSON_VERSION = 4
 
 # Exit statuses that carry a result rather than an error: diff and check
 # exit 1 when something would change or drifted.
@@ -293,6 +334,8 @@ def command(binary, params, check_mode):
         argv.append("--files-only")
     if check_mode:
         argv.append("--dry-run")
+    elif params["confirm_within"]:
+        argv += ["--confirm-within", params["confirm_within"]]
     return argv
 
 
@@ -349,6 +392,8 @@ def summary(report):
         result["commands"] = [s["argv"] for s in apply.get("steps", [])]
         if apply.get("note"):
             result["note"] = apply["note"]
+    if report.get("confirmation"):
+        result["confirmation"] = report["confirmation"]
     if "ok" in report:
         result["ok"] = report["ok"]
         result["drift"] = report.get("failed", [])
@@ -371,15 +416,21 @@ def main():
             config=dict(type="path"),
             files_only=dict(type="bool", default=False),
             strict=dict(type="bool", default=False),
+            confirm_within=dict(type="str"),
             binary=dict(type="path"),
         ),
         supports_check_mode=True,
     )
     if module.params["files_only"] and module.params["state"] != "applied":
         module.fail_json(msg="hvnetconf: files_only goes with state=applied")
+    if module.params["confirm_within"] and (module.params["state"] != "applied" or module.params["files_only"]):
+        module.fail_json(msg="hvnetconf: confirm_within goes with state=applied, without files_only")
     require_snapshot(module)
     binary = find_binary(module)
     info = require_version(module, binary)
+    if module.params["confirm_within"] and int(info["json_version"]) < CONFIRM_JSON_VERSION:
+        module.fail_json(msg="hvnetconf: %s is too old for confirm_within, which needs json_version %d or later"
+                             % (binary, CONFIRM_JSON_VERSION))
     argv = command(binary, module.params, module.check_mode)
     rc, out, err = run(module, argv)
     report = None

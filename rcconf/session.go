@@ -1,0 +1,214 @@
+package rcconf
+
+import (
+	"bytes"
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"mvdan.cc/sh/v3/expand"
+)
+
+// Session is what the Loads of one run share. Every load_rc_config
+// starts the same way: /etc/defaults/rc.conf, then its source_rc_confs
+// (rc.conf, rc.conf.local...), and only then the rc.conf.d files of its
+// services (rc.subr load_rc_config). A run evaluates that start about ten
+// times (netif, routing, each service with an rc.conf.d file, the
+// self-check's views); with a Session it is evaluated once, and each Load
+// continues from its own copy of the state it left: the shell's variables
+// and functions, origins, limit counters, files read and findings. A Load
+// that has no rc.conf.d file to read gets the start's result itself. So a
+// Load gives the same values, origins, findings and errors with a Session
+// as without, and each limit still counts all of its own Load's work.
+//
+// A kept start is used only when every file access it made (stat, read,
+// directory listing, through the Load's overlay) gives the same answer
+// for the Load at hand: an overlay that replaces a file the start read
+// (the self-check's, say, when rc.conf sources an rc.conf.d file) makes
+// that Load evaluate the start itself.
+//
+// A Session also resolves each logical path under the root once. Use one
+// per run, over a root that does not change meanwhile: plan.Prepare makes
+// one for its evaluations. The zero value is ready for use; a Session is
+// safe for concurrent use.
+type Session struct {
+	mu     sync.Mutex // held through begin, which resolves paths
+	starts []*start
+
+	resolveMu sync.Mutex
+	resolved  map[string]resolved
+}
+
+// maxStarts bounds the starts a Session keeps: a run has two overlays
+// (the user's files, and the self-check's rendered tree).
+const maxStarts = 4
+
+// resolved is one path's resolution under the root.
+type resolved struct {
+	path string
+	err  error
+}
+
+// start is the state after load_rc_config's common start, and what it
+// depended on.
+type start struct {
+	opts     Options // Files and Lenient matter
+	overlay  map[string][]byte
+	ev       *evaluator // never run again: Loads run copies (fork)
+	accesses []access
+	env      *Env // ev's result, for the Loads that read nothing more
+}
+
+// access is one file access of the common start: the path it reached
+// under the root, and its answer.
+type access struct {
+	op, logical, resolved string
+	answer                []byte
+}
+
+// resolve is resolve through the Session's cache (nil: none).
+func (s *Session) resolve(key string, do func() (string, error)) (string, error) {
+	if s == nil {
+		return do()
+	}
+	s.resolveMu.Lock()
+	defer s.resolveMu.Unlock()
+	if r, ok := s.resolved[key]; ok {
+		return r.path, r.err
+	}
+	p, err := do()
+	if s.resolved == nil {
+		s.resolved = map[string]resolved{}
+	}
+	s.resolved[key] = resolved{p, err}
+	return p, err
+}
+
+// load runs load_rc_config for opts over files: the common start (kept
+// or evaluated), then the rc.conf.d files of the services.
+func (s *Session) load(ctx context.Context, opts Options, files *rootFS) (*Env, error) {
+	if s == nil {
+		ev, err := newEvaluator(ctx, opts, files)
+		if err != nil {
+			return nil, err
+		}
+		if err := ev.loadStart(); err != nil {
+			return nil, err
+		}
+		return ev.loadServices(opts.Services)
+	}
+	st, err := s.begin(ctx, opts, files)
+	if err != nil {
+		return nil, err
+	}
+	if !sourcesAny(st.ev.sh.global, files, opts.Services) {
+		return st.env, nil // nothing more to read: the start's result
+	}
+	ev, err := st.ev.fork(ctx, opts, files)
+	if err != nil {
+		return nil, err
+	}
+	return ev.loadServices(opts.Services)
+}
+
+// begin returns the common start for opts over files: a kept one that
+// still holds, or a new evaluation, kept when it succeeds. A failed start
+// is only its error, not kept: the next Load meets it again.
+func (s *Session) begin(ctx context.Context, opts Options, files *rootFS) (*start, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, st := range s.starts {
+		if st.opts.Files == opts.Files && st.opts.Lenient == opts.Lenient && st.holds(files) {
+			return st, nil
+		}
+	}
+	ev, err := newEvaluator(ctx, opts, files)
+	if err != nil {
+		return nil, err
+	}
+	var log []access
+	files.log = &log
+	err = ev.loadStart()
+	files.log = nil
+	if err != nil {
+		return nil, err
+	}
+	if len(s.starts) == maxStarts {
+		s.starts = s.starts[1:]
+	}
+	st := &start{opts: opts, overlay: files.overlay, ev: ev, accesses: log, env: ev.env()}
+	s.starts = append(s.starts, st)
+	return st, nil
+}
+
+// holds reports whether every access of the start answers the same
+// through files. The root does not change during a Session, so only the
+// overlays can make a difference, and an access answers from the overlay
+// entries at its path and below it (rootFS): one with no differing entry
+// there answers the same; any other is asked again.
+func (st *start) holds(files *rootFS) bool {
+	var differ []string
+	for p, data := range files.overlay {
+		if old, ok := st.overlay[p]; !ok || (old == nil) != (data == nil) || !bytes.Equal(old, data) {
+			differ = append(differ, p)
+		}
+	}
+	for p := range st.overlay {
+		if _, ok := files.overlay[p]; !ok {
+			differ = append(differ, p)
+		}
+	}
+	for _, a := range st.accesses {
+		if touches(differ, a.resolved) && !bytes.Equal(files.answer(a.op, a.logical), a.answer) {
+			return false
+		}
+	}
+	return true
+}
+
+// touches reports whether one of paths is p or lies below it.
+func touches(paths []string, p string) bool {
+	below := strings.TrimSuffix(p, "/") + "/"
+	for _, q := range paths {
+		if q == p || strings.HasPrefix(q, below) {
+			return true
+		}
+	}
+	return false
+}
+
+// sourcesAny reports whether load_rc_config would source a file for one
+// of services (loadService) with the variables in global. Until it
+// sources one nothing changes, so the first answer is exact.
+func sourcesAny(global expand.Environ, files *rootFS, services []string) bool {
+	for _, name := range services {
+		for _, p := range serviceFiles(global, files, name) {
+			if nonEmpty(files, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fork copies the evaluator for another Load (ctx, opts, files), which
+// continues from where this one stands; this one is not changed by it.
+func (ev *evaluator) fork(ctx context.Context, opts Options, files *rootFS) (*evaluator, error) {
+	sh := &shell{ctx: ctx}
+	lim := *ev.lim
+	lim.at = &sh.stack
+	lim.bodies = slices.Clone(ev.lim.bodies)
+	cp := &evaluator{
+		opts: opts, fs: files, sh: sh, lim: &lim,
+		origins: &origins{known: maps.Clone(ev.origins.known), at: maps.Clone(ev.origins.at), longest: ev.origins.longest},
+		funcs:   maps.Clone(ev.funcs),
+		files:   slices.Clone(ev.files),
+		finds:   slices.Clone(ev.finds),
+	}
+	if err := sh.fork(ev.sh, files, cp.lim, cp.call); err != nil {
+		return nil, err
+	}
+	return cp, nil
+}
