@@ -1,6 +1,7 @@
 package apply
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
@@ -41,7 +42,11 @@ func (h *fakeHost) input(plan *render.Plan, changed ...string) Input {
 
 // laggPlan is lagg mode with one lagg0 over hn0 (and mce0 when vf).
 func laggPlan(vf bool, dhcp bool, static ...string) *render.Plan {
-	l := render.Lagg{Name: "lagg0", HN: "hn0", DHCP: dhcp, Static: static}
+	l := render.Lagg{Name: "lagg0", HN: "hn0", DHCP: dhcp}
+	for _, s := range static {
+		fam, word, _ := strings.Cut(s, " ")
+		l.Static = append(l.Static, render.NewStaticAddr(fam, word))
+	}
 	if vf {
 		l.VF = "mce0"
 	}

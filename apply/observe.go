@@ -122,27 +122,25 @@ func isLinkLocal(addr string) bool {
 	return err == nil && ip.IsLinkLocalUnicast()
 }
 
-// hasAddr says whether i carries addr (mask ignored: the rendered value
-// may give it as /len or netmask, ifconfig prints it as hex).
-func hasAddr(i *live.Interface, addr string) bool {
+// hasAddr says whether i carries s (mask ignored: the rendered value may
+// give it as /len or netmask, ifconfig prints it as hex). An address netip
+// cannot read (a host name ifconfig resolved) is compared as written: an
+// address ifconfig prints that netip cannot read either is the one way the
+// two can be equal (render/static.go says why such words are kept).
+func hasAddr(i *live.Interface, s render.StaticAddr) bool {
 	if i == nil {
 		return false
 	}
 	for _, a := range append(append([]live.Addr{}, i.Inet...), i.Inet6...) {
-		if sameIP(a.Addr, addr) {
+		if ip, err := netip.ParseAddr(a.Addr); err == nil && s.Addr.IsValid() {
+			if ip == s.Addr {
+				return true
+			}
+		} else if a.Addr == s.Host() {
 			return true
 		}
 	}
 	return false
-}
-
-func sameIP(a, b string) bool {
-	x, err1 := netip.ParseAddr(a)
-	y, err2 := netip.ParseAddr(b)
-	if err1 != nil || err2 != nil {
-		return a == b
-	}
-	return x == y
 }
 
 // routable lists the addresses that belong to the network configuration:

@@ -153,12 +153,10 @@ func addrPhase(l render.Lagg, o *observed, _ bool) []Step {
 // destroying the lagg when this run created it, else by taking back what
 // netif added.
 func netifPhase(l render.Lagg, o *observed, created bool) []Step {
-	var missing []string
+	var missing []render.StaticAddr
 	for _, s := range l.Static {
-		fam, addr, _ := strings.Cut(s, " ")
-		addr, _, _ = strings.Cut(addr, "/")
-		if !hasAddr(o.lagg, addr) {
-			missing = append(missing, fam, addr)
+		if !hasAddr(o.lagg, s) {
+			missing = append(missing, s)
 		}
 	}
 	if len(missing) == 0 && (!l.DHCP || o.dhcpLagg) {
@@ -167,8 +165,8 @@ func netifPhase(l render.Lagg, o *observed, created bool) []Step {
 	s := step(service("netif", "start", l.Name))
 	s.Partial = true
 	if !created {
-		for i := 0; i < len(missing); i += 2 {
-			s.Undo = append(s.Undo, ifconfig(l.Name, missing[i], missing[i+1], "-alias"))
+		for _, a := range missing {
+			s.Undo = append(s.Undo, ifconfig(l.Name, a.Family, a.Host(), "-alias"))
 		}
 		if l.DHCP && !o.dhcpLagg {
 			s.Undo = append(s.Undo, service("dhclient", "forcestop", l.Name))

@@ -86,10 +86,8 @@ func expectLagg(l render.Lagg, o *observed) []string {
 		fail("%s: VF %s is not a port (ports: %s)", l.Name, l.VF, list(have))
 	}
 	for _, s := range l.Static {
-		_, addr, _ := strings.Cut(s, " ")
-		addr, _, _ = strings.Cut(addr, "/")
-		if !hasAddr(o.lagg, addr) {
-			fail("%s: does not have address %s", l.Name, addr)
+		if !hasAddr(o.lagg, s) {
+			fail("%s: does not have address %s", l.Name, s.Host())
 		}
 	}
 	if l.DHCP && !o.dhcpLagg {

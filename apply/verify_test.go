@@ -33,6 +33,11 @@ func TestVerifyNamesEachExpectation(t *testing.T) {
 			[]string{"lagg0: VF mce0 is not a port (ports: hn0)"}},
 		{"static address missing", nil, false, laggPlan(false, false, "inet 10.0.0.4/24", "inet 10.0.0.5/24"),
 			[]string{"lagg0: does not have address 10.0.0.5"}},
+		{"inet6 compared by value", []string{"ifconfig lagg0 inet6 2001:db8::4/64"}, false, laggPlan(false, false, "inet 10.0.0.4/24", "inet6 2001:DB8::0004/64"), nil},
+		// a host name ifconfig would resolve is never seen as carried;
+		// an address is compared by value and named as written
+		{"host name and missing inet6", nil, false, laggPlan(false, false, "inet 10.0.0.4/24", "inet gw.example", "inet6 2001:DB8::0004/64"),
+			[]string{"lagg0: does not have address gw.example", "lagg0: does not have address 2001:DB8::0004"}},
 		{"dhclient and address left on hn0", []string{"service dhclient start hn0"}, false, laggPlan(false, true),
 			[]string{"lagg0: dhclient is not running", "hn0: has address 10.0.0.4/24 (it belongs on lagg0)", "hn0: dhclient is running (it belongs on lagg0)"}},
 	}

@@ -3,6 +3,7 @@ package render
 import (
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -25,15 +26,14 @@ type section struct {
 
 // builder accumulates a plan; each rule adds assignments and findings.
 type builder struct {
-	in       Input
-	p        *Plan
-	network  []section
-	routing  []section
-	loader   []assign
-	laggs    []string              // lagg names to add to cloned_interfaces
-	owners   map[string]rcconf.Var // see portOwners
-	refs     refState              // see references
-	services map[string][]section  // rc.conf.d files of other services
+	in     Input
+	p      *Plan
+	rc     map[string][]section // each rc.conf.d file's sections, by service (rcFiles; add)
+	loader []assign
+	laggs  []string                  // lagg names to add to cloned_interfaces
+	owners map[string]rcconf.Var     // see portOwners
+	words  map[string]*regexp.Regexp // managed hn -> its whole-word matcher (namedHN)
+	named  map[string]string         // value -> namedHN's answer: the same values recur in every service's Env
 }
 
 func newBuilder(in Input, p *Plan) *builder { return &builder{in: in, p: p} }
@@ -46,34 +46,6 @@ func (b *builder) finding(sev finding.Severity, o rcconf.Origin, format string, 
 
 // from is the origin comment of a value taken from rc.conf.
 func from(v rcconf.Var) string { return fmt.Sprintf("from %s %s", v.Origin, v.Name) }
-
-// addNetwork adds a section to the network file; every assignment in it
-// must win for netif and dhclient, the services that read it (rc.subr load_rc_config: rc.conf first, then rc.conf.d/NAME).
-func (b *builder) addNetwork(s section) {
-	if len(s.Assigns) == 0 {
-		return
-	}
-	b.network = append(b.network, s)
-	for _, a := range s.Assigns {
-		b.expect(NetworkFile, a, rcconf.ServiceNetif, rcconf.ServiceDhclient)
-	}
-}
-
-func (b *builder) addRouting(s section) {
-	if len(s.Assigns) == 0 {
-		return
-	}
-	b.routing = append(b.routing, s)
-	for _, a := range s.Assigns {
-		b.expect(RoutingFile, a, rcconf.ServiceRouting)
-	}
-}
-
-func (b *builder) expect(file string, a assign, views ...[]string) {
-	for _, services := range views {
-		b.p.Expect = append(b.p.Expect, Expectation{Services: services, Name: a.Name, Value: a.Value, File: file})
-	}
-}
 
 // fields splits a value the way sh splits an unquoted expansion with the
 // default IFS, which is how network.subr consumes ifconfig_IF.

@@ -54,7 +54,7 @@ func (b *builder) vfNoAuto(why string) {
 			s.Assigns = append(s.Assigns, assign{Name: v.Name, Value: "", Comments: []string{"cancels " + from(v)}})
 		}
 	}
-	b.addNetwork(s)
+	b.add("network", s)
 }
 
 // vfOrigin says which kernel fact makes vf a VF, for its origin comment.
@@ -83,7 +83,7 @@ func (b *builder) defaultReachesVFs() {
 // clonedInterfaces renders the merged, static cloned_interfaces: rc.conf.d
 // files are sourced several times per boot, so "${cloned_interfaces} lagg0"
 // would grow with every pass.
-func (b *builder) clonedInterfaces() {
+func (b *builder) clonedInterfaces(needs map[string][]string) {
 	v, _ := b.in.Netif.Lookup("cloned_interfaces")
 	words := fields(v.Value)
 	have := map[string]bool{}
@@ -93,7 +93,7 @@ func (b *builder) clonedInterfaces() {
 	var added []string
 	for _, l := range b.laggs {
 		if !have[l] {
-			words = b.cloneOrder(words, l)
+			words = cloneOrder(words, l, needs[l])
 			added = append(added, l)
 		}
 	}
@@ -104,7 +104,7 @@ func (b *builder) clonedInterfaces() {
 	if len(added) > 0 {
 		comment += ", plus " + strings.Join(added, " ")
 	}
-	b.addNetwork(section{Title: "clones created by netif", Assigns: []assign{
+	b.add("network", section{Title: "clones created by netif", Assigns: []assign{
 		{Name: "cloned_interfaces", Value: strings.Join(words, " "), Comments: []string{comment}},
 	}})
 }
@@ -136,7 +136,7 @@ func (b *builder) vfDelay() {
 		change = "to change it: vf_delay in " + configName(c) + " (it wins over rc.conf), then hvnetconf apply"
 	}
 	b.p.VFDelay = delay
-	b.addNetwork(section{Title: "seconds vf-attach waits before bringing a new VF up", Assigns: []assign{
+	b.add("network", section{Title: "seconds vf-attach waits before bringing a new VF up", Assigns: []assign{
 		{Name: "hyperv_vf_delay", Value: strconv.Itoa(delay), Comments: []string{comment, change}},
 	}})
 }

@@ -30,10 +30,6 @@ func (b *builder) files() error {
 		b.p.Files = append(b.p.Files, File{Path: path, Data: buf.Bytes()})
 		return nil
 	}
-	type rcFile struct {
-		Header   header
-		Sections []section
-	}
 	var err error
 	if len(b.loader) > 0 {
 		note := header{Notes: []string{"Loader tunables take effect at the next boot."}}
@@ -49,16 +45,13 @@ func (b *builder) files() error {
 			Binary   string
 		}{h, b.in.Config.DevdPriority, Binary})
 	}
-	if err == nil && len(b.network) > 0 {
-		note := header{Notes: []string{"Sourced by netif and dhclient after rc.conf (rc.subr load_rc_config network)."}}
-		err = add(NetworkFile, "rcconf", rcFile{note, b.network})
-	}
-	if err == nil && len(b.routing) > 0 {
-		note := header{Notes: []string{"Sourced by rc.d/routing after rc.conf (load_rc_config routing)."}}
-		err = add(RoutingFile, "rcconf", rcFile{note, b.routing})
-	}
-	if err == nil {
-		err = b.serviceFiles(add, h)
+	for _, svc := range rcOrder() {
+		if secs := b.rc[svc]; err == nil && len(secs) > 0 {
+			err = add(rcFiles[svc].Path, "rcconf", struct {
+				Header   header
+				Sections []section
+			}{header{Notes: []string{rcFiles[svc].Note}}, secs})
+		}
 	}
 	return err
 }

@@ -51,14 +51,21 @@ func (b *builder) lagg() {
 		used[name] = h.Name
 		b.laggFor(h, name, v, c)
 	}
-	b.references()
+	// Every lagg and its routes are rendered: now the references to each
+	// managed hn, which skip what routes() rendered already.
+	refs := b.references()
+	for _, svc := range RefServices() {
+		b.add(svc, refs.renames[svc])
+	}
+	b.reportRefs(refs.renamed)
+	b.reportNames() // after the renames: a name they render is handled
 	b.unknownHN()
 	b.vfNoAuto("VFs: they join their lagg through the devd rules, never through rc.conf")
 	b.defaultReachesVFs()
 	if len(b.laggs) == 0 {
 		return
 	}
-	b.clonedInterfaces()
+	b.clonedInterfaces(refs.needs)
 	b.vfDelay()
 }
 
@@ -187,8 +194,8 @@ func (b *builder) laggFor(h hn.Iface, name string, v rcconf.Var, c chosen) {
 		// now: they stay; hnN's own lines were never applied.
 		s.Assigns = append(s.Assigns, b.deadVars(h, c)...)
 	}
-	b.addNetwork(s)
-	b.routes(h.Name, name)
+	b.add("network", s)
+	b.add("routing", b.routes(h.Name, name))
 	b.laggs = append(b.laggs, c.Clone)
 	b.p.Laggs = append(b.p.Laggs, Lagg{Name: name, Clone: cloneIf(c), HN: h.Name, VF: h.VF, MTU: mtu, DHCP: kw.DHCP, Config: laggValue, Static: static})
 }
@@ -214,11 +221,11 @@ func afterLaggport(l3 []string) []string {
 
 // staticAddrs lists the addresses in L3 words (inet A/len, inet A netmask M,
 // inet6 A/len), for verification after apply.
-func staticAddrs(words []string) []string {
-	var out []string
+func staticAddrs(words []string) []StaticAddr {
+	var out []StaticAddr
 	for i := 0; i+1 < len(words); i++ {
 		if words[i] == "inet" || words[i] == "inet6" {
-			out = append(out, words[i]+" "+words[i+1])
+			out = append(out, NewStaticAddr(words[i], words[i+1]))
 		}
 	}
 	return out

@@ -25,6 +25,9 @@ var nameKeep = []struct{ Pattern, Why string }{
 // rendered for the lagg (moveIfVars, moveVlans, deadVars); the rest is a
 // warning with file:line, since hvnetconf does not know what reads it.
 func (b *builder) reportNames() {
+	if len(b.p.Laggs) == 0 {
+		return // no hn is a port
+	}
 	envs := b.allEnvs()
 	seen := map[refKey]bool{}
 	for _, env := range envs {

@@ -6,19 +6,6 @@ import (
 	"strings"
 )
 
-// ServiceFile is the rc.conf.d file that load_rc_config NAME reads last
-// (rc.subr load_rc_config: /etc/rc.conf.d/NAME, then
-// ${local_startup%/rc.d}/rc.conf.d/NAME for each local_startup directory).
-func ServiceFile(name string) string {
-	switch name {
-	case "network":
-		return NetworkFile
-	case "routing":
-		return RoutingFile
-	}
-	return "/usr/local/etc/rc.conf.d/" + name
-}
-
 // refRule is one row of the reference table: rc variables whose value names
 // interfaces, which service reads each, and how hnN becomes laggN in it.
 // A rule without Services is reported, never rewritten: hvnetconf does not
@@ -136,25 +123,3 @@ func renameAfter(keyword string) func(value, hn, lagg string) (string, bool) {
 }
 
 func joinWords(w []string) string { return strings.Join(w, " ") }
-
-// serviceReaders names, for the header of each rendered rc.conf.d file, the
-// scripts whose load_rc_config reads it.
-var serviceReaders = map[string]string{
-	"natd":   "rc.d/natd (load_rc_config natd)",
-	"ipfw":   "rc.d/ipfw and rc.firewall (load_rc_config ipfw)",
-	"dhcpd":  "the isc-dhcpd port's rc.d script (load_rc_config dhcpd)",
-	"dhcpd6": "the isc-dhcpd port's rc.d script run as isc-dhcpd6 (load_rc_config dhcpd6)",
-	"rtadvd": "rc.d/rtadvd (load_rc_config rtadvd)",
-}
-
-// refTargets are the rc.conf.d files of the services reference rules write
-// besides network and routing, in Targets order.
-func refTargets() []string {
-	var out []string
-	for _, s := range RefServices() {
-		if s != "network" && s != "routing" {
-			out = append(out, ServiceFile(s))
-		}
-	}
-	return out
-}

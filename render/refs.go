@@ -1,7 +1,6 @@
 package render
 
 import (
-	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -18,51 +17,34 @@ type refKey struct {
 	origin rcconf.Origin
 }
 
-// refState is what the reference pass learns: assignments fully renamed,
-// and the clones whose creation needs a lagg to exist first.
-type refState struct {
-	done  map[refKey]bool
-	needs map[string][]string       // lagg -> clones created with it as vlandev
-	words map[string]*regexp.Regexp // hn -> its whole-word matcher
-	named map[string]string         // value -> namedHN's answer: the same values recur in every service's Env
+// refs is what the reference pass decides.
+type refs struct {
+	renames map[string]section  // service -> the renamed variables for its rc.conf.d file
+	renamed map[refKey]bool     // assignments whose rendered value names no managed hn any more
+	needs   map[string][]string // lagg -> clones created with it as vlandev
 }
 
-// references accounts for every rc variable whose value names a managed hn,
-// after every lagg is decided: renamed where refRules knows every reader,
-// otherwise reported with file:line. Nothing may keep pointing at a port
-// that no longer carries traffic.
-func (b *builder) references() {
+// references renames hnN to its lagg in every rc variable whose value names
+// a managed hn, where refRules knows every reader. It runs once every lagg
+// is decided and the routes are rendered (laggFor: routes), and leaves a
+// variable already rendered into a service's file as it is; what it cannot
+// rename, reportRefs reports with file:line. Nothing may keep pointing at a
+// port that no longer carries traffic.
+func (b *builder) references() refs {
+	r := refs{renames: map[string]section{}, renamed: map[refKey]bool{}, needs: map[string][]string{}}
 	if len(b.p.Laggs) == 0 {
-		return
-	}
-	b.refs = refState{done: map[refKey]bool{}, needs: map[string][]string{}, words: map[string]*regexp.Regexp{},
-		named: map[string]string{}}
-	for _, l := range b.p.Laggs {
-		b.refs.words[l.HN] = ifWord(l.HN)
+		return r
 	}
 	for _, svc := range RefServices() {
-		b.rewriteRefs(svc)
+		b.rewriteRefs(svc, &r)
 	}
-	b.reportRefs()
-	b.reportNames()
+	return r
 }
 
-// serviceEnv is the configuration load_rc_config svc sees; nil when the
-// plan did not load it.
-func (b *builder) serviceEnv(svc string) *rcconf.Env {
-	switch svc {
-	case "network":
-		return b.in.Netif
-	case "routing":
-		return b.in.Routing
-	}
-	return b.in.Services[svc]
-}
-
-// rewriteRefs renders, into svc's rc.conf.d file, every variable svc reads
+// rewriteRefs decides, for svc's rc.conf.d file, every variable svc reads
 // (per refRules) with each managed hn renamed to its lagg.
-func (b *builder) rewriteRefs(svc string) {
-	env := b.serviceEnv(svc)
+func (b *builder) rewriteRefs(svc string, r *refs) {
+	env := rcFiles[svc].Env(b.in)
 	if env == nil {
 		return
 	}
@@ -77,14 +59,14 @@ func (b *builder) rewriteRefs(svc string) {
 		}
 		key := refKey{v.Name, v.Origin}
 		if cur, ok := b.rendered(svc, v.Name); ok {
-			b.refs.done[key] = b.namedHN(cur) == "" // routes() got there first
+			r.renamed[key] = b.namedHN(cur) == "" // routes() got there first
 			continue
 		}
 		value := v.Value
 		for _, l := range b.p.Laggs {
 			nv, changed := rule.rewrite(value, l.HN, l.Name)
 			if changed && strings.HasPrefix(v.Name, "create_args_") {
-				b.refs.needs[l.Name] = append(b.refs.needs[l.Name], strings.TrimPrefix(v.Name, "create_args_"))
+				r.needs[l.Name] = append(r.needs[l.Name], strings.TrimPrefix(v.Name, "create_args_"))
 			}
 			value = nv
 		}
@@ -92,15 +74,15 @@ func (b *builder) rewriteRefs(svc string) {
 			continue
 		}
 		s.Assigns = append(s.Assigns, assign{Name: v.Name, Value: value, Comments: []string{from(v)}})
-		b.refs.done[key] = b.namedHN(value) == ""
+		r.renamed[key] = b.namedHN(value) == ""
 	}
-	b.addService(svc, s)
+	r.renames[svc] = s
 }
 
 // allEnvs lists netif's, routing's and each service's configuration in
 // that order, each once: services without rc.conf.d files of their own
 // share one (rcconf.Session), and a second pass over it finds nothing the
-// first did not (what it reports is marked done or seen).
+// first did not (what it reports is marked reported or seen).
 func (b *builder) allEnvs() []*rcconf.Env {
 	envs := []*rcconf.Env{b.in.Netif, b.in.Routing}
 	for _, svc := range slices.Sorted(maps.Keys(b.in.Services)) {
@@ -114,9 +96,14 @@ func (b *builder) allEnvs() []*rcconf.Env {
 	})
 }
 
-// reportRefs warns about every assignment, in any file load_rc_config reads
-// for any service, that still names a managed hn after the rewrites.
-func (b *builder) reportRefs() {
+// reportRefs warns, once, about every assignment, in any file
+// load_rc_config reads for any service, that still names a managed hn after
+// the renames.
+func (b *builder) reportRefs(renamed map[refKey]bool) {
+	if len(b.p.Laggs) == 0 {
+		return // no hn is a port
+	}
+	reported := map[refKey]bool{}
 	envs := b.allEnvs()
 	for _, env := range envs {
 		if env == nil {
@@ -125,10 +112,10 @@ func (b *builder) reportRefs() {
 		for _, v := range env.Vars() {
 			key := refKey{v.Name, v.Origin}
 			hn := b.namedHN(v.Value)
-			if hn == "" || b.refs.done[key] {
+			if hn == "" || renamed[key] || reported[key] {
 				continue
 			}
-			b.refs.done[key] = true // once, whichever service sees it
+			reported[key] = true // once, whichever service sees it
 			rule, known := refRuleFor(v.Name)
 			l := b.laggOf(hn)
 			switch {
@@ -152,18 +139,32 @@ func ifWord(hn string) *regexp.Regexp {
 
 // namedHN returns the first managed hn the value names, or "".
 func (b *builder) namedHN(value string) string {
-	if hn, ok := b.refs.named[value]; ok {
+	if hn, ok := b.named[value]; ok {
 		return hn
 	}
 	hn := ""
 	for _, l := range b.p.Laggs {
-		if strings.Contains(value, l.HN) && b.refs.words[l.HN].MatchString(value) {
+		if strings.Contains(value, l.HN) && b.word(l.HN).MatchString(value) {
 			hn = l.HN
 			break
 		}
 	}
-	b.refs.named[value] = hn
+	if b.named == nil {
+		b.named = map[string]string{}
+	}
+	b.named[value] = hn
 	return hn
+}
+
+// word is hn's ifWord, compiled once per render.
+func (b *builder) word(hn string) *regexp.Regexp {
+	if b.words[hn] == nil {
+		if b.words == nil {
+			b.words = map[string]*regexp.Regexp{}
+		}
+		b.words[hn] = ifWord(hn)
+	}
+	return b.words[hn]
 }
 
 func (b *builder) laggOf(hn string) string {
@@ -175,75 +176,13 @@ func (b *builder) laggOf(hn string) string {
 	return ""
 }
 
-// rendered returns the value this render already gives name in svc's file.
-func (b *builder) rendered(svc, name string) (string, bool) {
-	var secs []section
-	switch svc {
-	case "network":
-		secs = b.network
-	case "routing":
-		secs = b.routing
-	default:
-		secs = b.services[svc]
-	}
-	for _, s := range secs {
-		for _, a := range s.Assigns {
-			if a.Name == name {
-				return a.Value, true
-			}
-		}
-	}
-	return "", false
-}
-
-// addService adds a section to svc's rc.conf.d file; the self-check then
-// requires load_rc_config svc to see every value in it.
-func (b *builder) addService(svc string, s section) {
-	switch {
-	case len(s.Assigns) == 0:
-		return
-	case svc == "network":
-		b.addNetwork(s)
-		return
-	case svc == "routing":
-		b.addRouting(s)
-		return
-	}
-	if b.services == nil {
-		b.services = map[string][]section{}
-	}
-	b.services[svc] = append(b.services[svc], s)
-	for _, a := range s.Assigns {
-		b.expect(ServiceFile(svc), a, []string{svc})
-	}
-}
-
-// serviceFiles renders the rc.conf.d files of other services, in Targets
-// order.
-func (b *builder) serviceFiles(add func(path, name string, data any) error, h header) error {
-	type rcFile struct {
-		Header   header
-		Sections []section
-	}
-	for _, svc := range RefServices() {
-		secs := b.services[svc]
-		if len(secs) == 0 {
-			continue
-		}
-		note := header{Notes: []string{fmt.Sprintf("Sourced by %s after rc.conf.", serviceReaders[svc])}}
-		if err := add(ServiceFile(svc), "rcconf", rcFile{note, secs}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// cloneOrder puts each added lagg before the first clone created on top of
-// it: network.subr clone_up creates cloned_interfaces in order, and
-// "ifconfig vlan0 create vlandev lagg0" fails while lagg0 does not exist.
-func (b *builder) cloneOrder(words []string, lagg string) []string {
+// cloneOrder puts the added lagg before the first clone created on top of
+// it (needs, from the references): network.subr clone_up creates
+// cloned_interfaces in order, and "ifconfig vlan0 create vlandev lagg0"
+// fails while lagg0 does not exist.
+func cloneOrder(words []string, lagg string, needs []string) []string {
 	for i, w := range words {
-		if slices.Contains(b.refs.needs[lagg], strings.SplitN(w, ":", 2)[0]) {
+		if slices.Contains(needs, strings.SplitN(w, ":", 2)[0]) {
 			return slices.Insert(words, i, lagg)
 		}
 	}

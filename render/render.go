@@ -24,7 +24,7 @@ const (
 
 // Targets lists every path hvnetconf may own; an owned one the plan does not
 // write any more is removed.
-var Targets = append([]string{LoaderFile, DevdFile, NetworkFile, RoutingFile}, refTargets()...)
+var Targets = append([]string{LoaderFile, DevdFile}, rcTargets()...)
 
 // Binary is where the devd rules find hvnetconf (the port's install path).
 var Binary = "/usr/local/sbin/hvnetconf"
@@ -59,13 +59,13 @@ type Lagg struct {
 	Name string `json:"name"`
 	// Clone is the laggN created and then renamed to Name (ifconfig_laggN_name;
 	// see chosen); "" when the lagg is created as Name.
-	Clone  string   `json:"clone,omitempty"`
-	HN     string   `json:"hn"`
-	VF     string   `json:"vf,omitempty"` // attached now, per the snapshot
-	MTU    int      `json:"mtu,omitempty"`
-	DHCP   bool     `json:"dhcp"`
-	Config string   `json:"ifconfig"` // the rendered ifconfig_laggN
-	Static []string `json:"static,omitempty"`
+	Clone  string       `json:"clone,omitempty"`
+	HN     string       `json:"hn"`
+	VF     string       `json:"vf,omitempty"` // attached now, per the snapshot
+	MTU    int          `json:"mtu,omitempty"`
+	DHCP   bool         `json:"dhcp"`
+	Config string       `json:"ifconfig"` // the rendered ifconfig_laggN
+	Static []StaticAddr `json:"static,omitempty"`
 }
 
 // Expectation is a value the self-check requires a service to see.

@@ -7,13 +7,14 @@ import (
 	"github.com/hvnetconf/hvnetconf/rcconf"
 )
 
-// routes rewrites route variables scoped to hnIf (an "-interface hn0"
-// argument or a "%hn0" zone) so that they name the lagg instead: once hn is a
-// lagg port, routes through it would bypass the failover.
-func (b *builder) routes(hnIf, lagg string) {
+// routes returns the routing file's section for one lagg: route variables
+// scoped to hnIf (an "-interface hn0" argument or a "%hn0" zone) rewritten
+// to name the lagg instead: once hn is a lagg port, routes through it would
+// bypass the failover. Empty when nothing names hnIf.
+func (b *builder) routes(hnIf, lagg string) section {
 	env := b.in.Routing
 	if env == nil {
-		return // not loaded: a runtime-only plan has no files to write
+		return section{} // not loaded: a runtime-only plan has no files to write
 	}
 	var s section
 	s.Title = fmt.Sprintf("routes scoped to %s now go through %s", hnIf, lagg)
@@ -38,7 +39,7 @@ func (b *builder) routes(hnIf, lagg string) {
 			}
 		}
 	}
-	b.addRouting(s)
+	return s
 }
 
 // rescope replaces hnIf where it names an interface: a whole word after
