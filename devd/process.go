@@ -45,6 +45,10 @@ func Spawn(argv []string) error {
 // default) and lets go of it.
 func start(cmd *exec.Cmd) error {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if f := live.DetachedStderr(); f != nil {
+		defer f.Close()
+		cmd.Stderr = f
+	}
 	if err := cmd.Start(); err != nil {
 		return sysexits.Errorf(sysexits.Software, "start %s: %v", cmd.Args[0], err)
 	}

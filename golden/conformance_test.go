@@ -56,6 +56,7 @@ func TestConformance(t *testing.T) {
 					if t.Failed() {
 						t.Logf("devd events on tree %s:\n%s", tree.Name, m.EventLog())
 						t.Logf("syslog on tree %s:\n%s", tree.Name, m.Syslog())
+						t.Logf("harness log on tree %s:\n%s", tree.Name, strings.Join(m.Log, "\n"))
 					}
 				})
 				vfs := m.LoadSnapshot(snap)

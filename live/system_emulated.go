@@ -43,6 +43,18 @@ func LogFile() io.Writer {
 	return &taggedLog{f: f, tag: fmt.Sprintf("hvnetconf[%d]: ", os.Getpid())}
 }
 
+// DetachedStderr is the emulated host's syslog as a detached handler's
+// stderr, when the sandbox has one: a Go panic or runtime error there
+// would otherwise vanish into /dev/null and leave only a VF out of its
+// lagg to show for it. nil outside a sandbox.
+func DetachedStderr() *os.File {
+	f, err := os.OpenFile("/.fakebsd/syslog", os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return nil
+	}
+	return f
+}
+
 // taggedLog prefixes each write with the syslog tag, as syslogd would.
 type taggedLog struct {
 	f   *os.File

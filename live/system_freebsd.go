@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/hn"
@@ -30,6 +31,9 @@ func scaled(d time.Duration) time.Duration { return d }
 
 // LogFile: on FreeBSD, syslog(3) is the log; there is no other.
 func LogFile() io.Writer { return nil }
+
+// DetachedStderr: a detached handler's stderr stays on /dev/null.
+func DetachedStderr() *os.File { return nil }
 
 // kernel is the running FreeBSD system: sysctls through sysctl(3) (no
 // sysctl process), the interface list through the routing sysctl, as

@@ -5,6 +5,7 @@ package live
 import (
 	"context"
 	"io"
+	"os"
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/hn"
@@ -42,3 +43,6 @@ func bootTime(System) (time.Time, error) { return time.Time{}, Require("sysctl k
 
 // LogFile: no FreeBSD, no log besides syslog (which may be absent).
 func LogFile() io.Writer { return nil }
+
+// DetachedStderr: a detached handler's stderr stays on /dev/null.
+func DetachedStderr() *os.File { return nil }
