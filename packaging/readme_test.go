@@ -19,3 +19,22 @@ func TestReadmeShowsCirrus(t *testing.T) {
 		t.Errorf("docs/development.md's .cirrus.yml differs from the file:\n%s\nwant:\n%s", block, want)
 	}
 }
+
+// TestReadmeIsTheUsersPage: the README stays the user's page (issue 18:
+// under 350 lines, internals in docs/), starts with the two commands that
+// set up a fresh machine, and every docs/ page it links exists.
+func TestReadmeIsTheUsersPage(t *testing.T) {
+	readme := string(read(t, "../README.md"))
+	if n := strings.Count(readme, "\n"); n >= 350 {
+		t.Errorf("README.md has %d lines; the user's page stays under 350 (move internals to docs/)", n)
+	}
+	_, block, _ := strings.Cut(readme, "```sh\n")
+	lines := strings.SplitN(block, "\n", 3)
+	if len(lines) < 2 || !strings.HasPrefix(lines[0], "make run") || !strings.HasPrefix(lines[1], "make test") {
+		t.Errorf("README.md's first code block must start with make run and make test, got %q", lines)
+	}
+	for _, part := range strings.Split(readme, "](docs/")[1:] {
+		name, _, _ := strings.Cut(part, ")")
+		read(t, "../docs/"+name)
+	}
+}
