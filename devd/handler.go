@@ -31,13 +31,15 @@ type Handler struct {
 	// Log is syslog (devd throws stderr away): every line names the
 	// interfaces involved.
 	Log io.Writer
-	// Plan renders from the hn state s (the handler's own read: the plan
-	// decides from what the handler saw) under the root's lock, which it
-	// takes if the handler does not hold it; it is held until Unlock or
-	// the command's end. full=false is the fast path: the plan's runtime
-	// part only (plan.Options.RuntimeOnly); full=true also prepares the
-	// files, for a whole Apply.
-	Plan func(ctx context.Context, s *hn.Snapshot, full bool) (apply.Input, error)
+	// Runtime renders the fast path's plan, its runtime part only
+	// (plan.PrepareRuntime), from the hn state s (the handler's own read:
+	// the plan decides from what the handler saw) under the root's lock,
+	// which it takes if the handler does not hold it; it is held until
+	// Unlock or the command's end.
+	Runtime func(ctx context.Context, s *hn.Snapshot) (*render.Plan, error)
+	// Plan is Runtime's full render (plan.Prepare), files included, for a
+	// whole Apply; under the same lock.
+	Plan func(ctx context.Context, s *hn.Snapshot) (apply.Input, error)
 	// Unlock lets go of the lock Plan took: vf-attach holds none while it
 	// waits, so that an apply (or devd's next handler) is not held up.
 	Unlock func()
@@ -215,22 +217,22 @@ func (h *Handler) vfAttach(ctx context.Context, vf string, wait func(context.Con
 	if err != nil || s == nil {
 		return err
 	}
-	in, err := h.Plan(ctx, s, false)
+	p, err := h.Runtime(ctx, s)
 	if err != nil {
 		return err
 	}
-	if len(in.Plan.Runtime()) == 0 {
-		h.logf("vf-attach %s: hvnetconf manages no lagg (%s); left alone", vf, in.Plan.Mode.Reason)
+	if len(p.Runtime()) == 0 {
+		h.logf("vf-attach %s: hvnetconf manages no lagg (%s); left alone", vf, p.Mode.Reason)
 		return nil
 	}
-	if _, ok := managedLagg(in.Plan, vf); !ok && !s.IsVF(vf) && !h.reverted() {
+	if _, ok := managedLagg(p, vf); !ok && !s.IsVF(vf) && !h.reverted() {
 		h.logf("vf-attach %s: not a lagg hvnetconf manages; left alone", vf)
 		return nil
 	}
 	if h.Unlock != nil {
 		h.Unlock()
 	}
-	if err := wait(ctx, time.Duration(in.Plan.VFDelay)*time.Second); err != nil {
+	if err := wait(ctx, time.Duration(p.VFDelay)*time.Second); err != nil {
 		return err
 	}
 	if s, err = h.laggMode(); err != nil || s == nil {
@@ -290,11 +292,11 @@ func (h *Handler) laggBack(ctx context.Context, s *hn.Snapshot, name string) err
 	if h.reverted() {
 		return h.laggBackReverted(ctx, s, name)
 	}
-	in, err := h.Plan(ctx, s, false) // under the lock again, from the state as it is now
+	p, err := h.Runtime(ctx, s) // under the lock again, from the state as it is now
 	if err != nil {
 		return err
 	}
-	l, ok := managedLagg(in.Plan, name)
+	l, ok := managedLagg(p, name)
 	if !ok {
 		h.logf("vf-attach %s: not a lagg hvnetconf manages; left alone", name)
 		return nil
@@ -432,13 +434,13 @@ func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) e
 		}
 		return err
 	}
-	in, err := h.Plan(ctx, s, false)
+	p, err := h.Runtime(ctx, s)
 	if err != nil {
 		return err
 	}
-	l, ok := in.Plan.RuntimeLagg(hnName)
+	l, ok := p.RuntimeLagg(hnName)
 	if !ok {
-		h.logf("%s: not managed by hvnetconf (%s); left alone", hnName, in.Plan.Mode.Reason)
+		h.logf("%s: not managed by hvnetconf (%s); left alone", hnName, p.Mode.Reason)
 		return nil
 	}
 	if err := apply.JoinVF(fast, h.env(), l, vf); !errors.Is(err, apply.ErrNotAsRendered) {
@@ -448,7 +450,8 @@ func (h *Handler) join(ctx context.Context, s *hn.Snapshot, hnName, vf string) e
 		return err
 	}
 	h.logf("%s: its lagg is not as rendered; applying the configuration", hnName)
-	if in, err = h.Plan(ctx, s, true); err != nil {
+	in, err := h.Plan(ctx, s)
+	if err != nil {
 		return err
 	}
 	res, err := apply.Apply(ctx, h.env(), in, apply.Options{Retry: apply.DefaultRetry})

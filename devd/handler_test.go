@@ -46,8 +46,12 @@ func newFixture(t *testing.T, lagg string, delay int) (*fixture, *Handler) {
 			f.lockedAtLater = f.unlocks < 0
 			return nil
 		},
-		Plan: func(_ context.Context, _ *hn.Snapshot, full bool) (apply.Input, error) {
-			f.plans = append(f.plans, full)
+		Runtime: func(context.Context, *hn.Snapshot) (*render.Plan, error) {
+			f.plans = append(f.plans, false)
+			return plan, nil
+		},
+		Plan: func(context.Context, *hn.Snapshot) (apply.Input, error) {
+			f.plans = append(f.plans, true)
 			return apply.Input{Plan: plan, Changed: f.changed, Write: func() (func() error, error) {
 				f.h.Mark("write files")
 				return func() error { return nil }, nil

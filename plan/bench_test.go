@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/hvnetconf/hvnetconf/internal/testtool"
+	"github.com/hvnetconf/hvnetconf/render"
 )
 
 // benchRoot writes a root with n hn, each with static IPv4, IPv6 and an
@@ -71,12 +72,29 @@ func benchPrepare(b *testing.B, runtimeOnly bool) {
 			root := testtool.OpenRoot(b, dir)
 			b.ReportAllocs()
 			for b.Loop() {
-				res, err := Prepare(context.Background(), Options{Root: root, StatePath: state, RuntimeOnly: runtimeOnly})
+				s, err := ReadState(state, false)
 				if err != nil {
 					b.Fatal(err)
 				}
-				if len(res.Plan.Laggs) != n {
-					b.Fatalf("%d laggs, want %d", len(res.Plan.Laggs), n)
+				var p *render.Plan
+				if runtimeOnly {
+					var res *Runtime
+					res, err = PrepareRuntime(context.Background(), RuntimeOptions{Root: root, Snapshot: s})
+					if res != nil {
+						p = res.Plan
+					}
+				} else {
+					var res *Result
+					res, err = Prepare(context.Background(), Options{Root: root, Snapshot: s})
+					if res != nil {
+						p = res.Plan
+					}
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(p.Laggs) != n {
+					b.Fatalf("%d laggs, want %d", len(p.Laggs), n)
 				}
 			}
 		})

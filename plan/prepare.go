@@ -32,24 +32,27 @@ const DefaultConfig = config.DefaultPath
 // configuration takes milliseconds (see docs/performance.md).
 const prepareTimeout = 8 * time.Second
 
-// Options name the inputs.
+// Options name the inputs of a full render (Prepare).
 type Options struct {
 	Root       *fsys.Root   // opened (and locked) by the caller
 	ConfigPath string       // a host path; "" = ROOT/usr/local/etc/hvnetconf.toml if it exists
-	StatePath  string       // a TOML snapshot; "" = Snapshot
-	Snapshot   *hn.Snapshot // the hn state read from the running system (live.Snapshot)
+	Snapshot   *hn.Snapshot // the hn state: ReadState(--state FILE) or live.Snapshot
 	Lenient    bool         // skip refused rc.conf statements, as findings
-	AllowEmpty bool         // accept a StatePath snapshot without hn (it removes every rendered file)
 	Strict     bool         // a warning finding stops the run as an error one does (--strict)
-	// RuntimeOnly is the devd handlers' fast path: only what the plan's
-	// runtime part (Plan.Runtime, VFDelay) depends on is read. The other
-	// services' configurations (reference accounting) and the self-check
-	// are skipped, so the files of such a run may differ from a full one
-	// and are never written (Write refuses).
-	RuntimeOnly bool
 	// Cache keeps parsed files for several runs of one process (a devd
 	// handler renders up to three plans); nil makes one for this run.
 	Cache *rcconf.ParseCache
+}
+
+// RuntimeOptions name the inputs of the devd handlers' runtime-only plan
+// (PrepareRuntime). It is never strict: a warning must never keep a VF out
+// of its lagg.
+type RuntimeOptions struct {
+	Root       *fsys.Root   // opened (and locked) by the caller
+	ConfigPath string       // as Options.ConfigPath
+	Snapshot   *hn.Snapshot // as Options.Snapshot
+	Lenient    bool         // as Options.Lenient
+	Cache      *rcconf.ParseCache
 }
 
 // Change is one file that differs between disk and plan.
@@ -78,7 +81,15 @@ type Result struct {
 	Plan     *render.Plan
 	Changes  []Change
 	Findings []finding.Finding
-	partial  bool // Options.RuntimeOnly: the files are not to be written
+}
+
+// Runtime is the devd handlers' plan: only what its runtime part
+// (render.Plan.Runtime, VFDelay) depends on was read. The other services'
+// configurations (reference accounting) and the self-check are skipped, so
+// its files may differ from a full render's; it has none to write.
+type Runtime struct {
+	Plan     *render.Plan
+	Findings []finding.Finding
 }
 
 // Prepare reads every input, renders and self-checks the plan, and computes
@@ -94,33 +105,16 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Every evaluation of the run reads defaults/rc.conf and rc.conf: parse
-	// and check each file once.
-	cache := o.Cache
-	if cache == nil {
-		cache = new(rcconf.ParseCache)
-	}
-	// And every evaluation starts with defaults/rc.conf and rc_conf_files:
-	// evaluate that once, each service continuing from its own copy.
-	ev := evaluations{cache: cache, session: new(rcconf.Session)}
-	in, findings, err := loadInputs(ctx, o, root, disk, ev)
+	ev := newEvaluations(root, o.Lenient, o.Cache, ownMask(disk))
+	in, findings, err := loadInputs(ctx, o, ev)
 	if err != nil {
 		return nil, err
 	}
-	plan, err := render.Render(in)
+	plan, findings, err := renderChecked(in, findings, o.Strict)
 	if err != nil {
-		return nil, sysexits.New(sysexits.Software, err)
-	}
-	// Each evaluation (netif, routing, every service) reads rc.conf and
-	// finds the same things in it: say each once.
-	findings = once(append(findings, plan.Findings...))
-	if err := refuseErrors(findings, o.Strict); err != nil {
 		return nil, err
 	}
-	if o.RuntimeOnly {
-		return &Result{Root: root, Plan: plan, Findings: findings, partial: true}, nil
-	}
-	if err := selfCheck(ctx, o, plan, ownMask(disk), ev); err != nil {
+	if err := selfCheck(ctx, plan, ev); err != nil {
 		return nil, err
 	}
 	res := &Result{Root: root, Plan: plan, Findings: findings}
@@ -133,6 +127,44 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// PrepareRuntime is the devd handlers' fast path: it reads only what the
+// plan's runtime part depends on (the policy, the snapshot, netif's view
+// of rc.conf) and renders. It writes nothing and has nothing to write.
+func PrepareRuntime(ctx context.Context, o RuntimeOptions) (*Runtime, error) {
+	ctx, cancel := context.WithTimeout(ctx, prepareTimeout)
+	defer cancel()
+	disk, err := readTargets(o.Root)
+	if err != nil {
+		return nil, err
+	}
+	ev := newEvaluations(o.Root, o.Lenient, o.Cache, ownMask(disk))
+	in, err := loadRuntime(ctx, o.ConfigPath, o.Snapshot, ev)
+	if err != nil {
+		return nil, err
+	}
+	plan, findings, err := renderChecked(in, in.Netif.Findings(), false)
+	if err != nil {
+		return nil, err
+	}
+	return &Runtime{Plan: plan, Findings: findings}, nil
+}
+
+// renderChecked renders in and stops on error findings (and warnings when
+// strict), returning the run's findings, each once.
+func renderChecked(in render.Input, findings []finding.Finding, strict bool) (*render.Plan, []finding.Finding, error) {
+	plan, err := render.Render(in)
+	if err != nil {
+		return nil, nil, sysexits.New(sysexits.Software, err)
+	}
+	// Each evaluation (netif, routing, every service) reads rc.conf and
+	// finds the same things in it: say each once.
+	findings = once(append(findings, plan.Findings...))
+	if err := refuseErrors(findings, strict); err != nil {
+		return nil, nil, err
+	}
+	return plan, findings, nil
 }
 
 // once drops repeated findings, keeping the first of each.
@@ -169,25 +201,30 @@ func refuseErrors(findings []finding.Finding, strict bool) error {
 	return nil
 }
 
-// refuseEmpty: a snapshot file without hn is what a failed `hvnetconf
-// snapshot > FILE` leaves (zero bytes, or the head of one). Rendering from
-// it would remove every rendered file, so it needs the user's word.
-func refuseEmpty(o Options, s *hn.Snapshot) error {
-	if len(s.HN) > 0 || o.AllowEmpty {
-		return nil
+// ReadState reads a --state snapshot file. A file without hn is what a
+// failed `hvnetconf snapshot > FILE` leaves (zero bytes, or the head of
+// one). Rendering from it would remove every rendered file, so it needs
+// the user's word (allowEmpty, --allow-empty).
+func ReadState(path string, allowEmpty bool) (*hn.Snapshot, error) {
+	s, err := hn.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(s.HN) > 0 || allowEmpty {
+		return s, nil
 	}
 	// interfaces = ["hn0"] alone reads like a list of hn devices; it is
 	// every interface on the host, and each hn is an [hn.hnN] table.
 	for _, name := range s.Interfaces {
 		if _, err := hn.HNUnit(name); err == nil {
-			return sysexits.Errorf(sysexits.DataErr,
+			return nil, sysexits.Errorf(sysexits.DataErr,
 				"%s: interfaces lists %s but there is no [hn.%s] table: hn devices are the [hn.hnN] tables (interfaces lists every interface on the host); add [hn.%s] (hvnetconf snapshot writes one per hn), see hvnetconf-state(5)",
-				o.StatePath, name, name, name)
+				path, name, name, name)
 		}
 	}
-	return sysexits.Errorf(sysexits.DataErr,
+	return nil, sysexits.Errorf(sysexits.DataErr,
 		"%s: no hn interface in this snapshot (a failed hvnetconf snapshot leaves such a file); rendering from it removes every rendered file: pass --allow-empty if that is what you want",
-		o.StatePath)
+		path)
 }
 
 // diskFile is what a target path holds now.
@@ -231,50 +268,59 @@ func ownMask(disk map[string]diskFile) map[string][]byte {
 
 // evaluations is what the rc.conf evaluations of one run share.
 type evaluations struct {
+	root    *fsys.Root
+	lenient bool
+	mask    map[string][]byte // ownMask: the evaluation's view of the root
 	cache   *rcconf.ParseCache
 	session *rcconf.Session
 }
 
+// newEvaluations: every evaluation of the run reads defaults/rc.conf and
+// rc.conf, so each file is parsed and checked once (cache, nil makes one
+// for this run); and every evaluation starts with defaults/rc.conf and
+// rc_conf_files, evaluated once, each service continuing from its own copy.
+func newEvaluations(root *fsys.Root, lenient bool, cache *rcconf.ParseCache, mask map[string][]byte) evaluations {
+	if cache == nil {
+		cache = new(rcconf.ParseCache)
+	}
+	return evaluations{root: root, lenient: lenient, mask: mask, cache: cache, session: new(rcconf.Session)}
+}
+
 // load is load_rc_config of services, under overlay.
-func (e evaluations) load(ctx context.Context, o Options, services []string, overlay map[string][]byte) (*rcconf.Env, error) {
-	return rcconf.Load(ctx, rcconf.Options{Files: o.Root, Services: services, Overlay: overlay, Lenient: o.Lenient,
+func (e evaluations) load(ctx context.Context, services []string, overlay map[string][]byte) (*rcconf.Env, error) {
+	return rcconf.Load(ctx, rcconf.Options{Files: e.root, Services: services, Overlay: overlay, Lenient: e.lenient,
 		Cache: e.cache, Session: e.session})
 }
 
-func loadInputs(ctx context.Context, o Options, root *fsys.Root, disk map[string]diskFile, ev evaluations) (render.Input, []finding.Finding, error) {
+// loadRuntime reads what the plan's runtime part (mode, laggs, VF delay) is
+// decided from: the policy, the snapshot and netif's view of rc.conf.
+func loadRuntime(ctx context.Context, configPath string, s *hn.Snapshot, ev evaluations) (render.Input, error) {
 	var in render.Input
 	var err error
-	if in.Config, err = LoadConfig(o); err != nil {
-		return in, nil, err
+	if in.Config, err = LoadConfig(ev.root, configPath); err != nil {
+		return in, err
 	}
-	switch {
-	case o.StatePath != "":
-		if in.Snapshot, err = hn.ReadFile(o.StatePath); err == nil {
-			err = refuseEmpty(o, in.Snapshot)
-		}
-	case o.Snapshot != nil:
-		in.Snapshot = o.Snapshot
-	default:
-		err = sysexits.Errorf(sysexits.Software, "no hn state: neither a snapshot file nor the running system's")
+	if s == nil {
+		return in, sysexits.Errorf(sysexits.Software, "no hn state: neither a snapshot file nor the running system's")
 	}
+	in.Snapshot = s
+	if err := RequireDefaults(ev.root); err != nil {
+		return in, err
+	}
+	in.Netif, err = ev.load(ctx, rcconf.ServiceNetif, ev.mask)
+	return in, err
+}
+
+// loadInputs is loadRuntime plus what only shapes files: routing, the
+// firewall and loader files, the other services' configurations.
+func loadInputs(ctx context.Context, o Options, ev evaluations) (render.Input, []finding.Finding, error) {
+	root := o.Root
+	in, err := loadRuntime(ctx, o.ConfigPath, o.Snapshot, ev)
 	if err != nil {
 		return in, nil, err
 	}
-	if err := RequireDefaults(root); err != nil {
-		return in, nil, err
-	}
-	mask := ownMask(disk)
 	load := func(services []string) (*rcconf.Env, error) {
-		return ev.load(ctx, o, services, mask)
-	}
-	if in.Netif, err = load(rcconf.ServiceNetif); err != nil {
-		return in, nil, err
-	}
-	if o.RuntimeOnly {
-		// The runtime (mode, laggs, VF delay) is decided from netif's
-		// view, the policy and the snapshot; routing and the other
-		// services only shape files, which this plan never writes.
-		return in, in.Netif.Findings(), nil
+		return ev.load(ctx, services, ev.mask)
 	}
 	if in.Routing, err = load(rcconf.ServiceRouting); err != nil {
 		return in, nil, err
@@ -350,20 +396,20 @@ func routingOnly(netif, routing *rcconf.Env) []finding.Finding {
 // LoadConfig reads the policy the way Prepare does: -c FILE (a host path,
 // required), or ROOT/usr/local/etc/hvnetconf.toml when present, else the
 // defaults.
-func LoadConfig(o Options) (*config.Config, error) {
-	if o.ConfigPath != "" {
-		data, err := fsys.ReadHostFile(o.ConfigPath)
+func LoadConfig(root *fsys.Root, configPath string) (*config.Config, error) {
+	if configPath != "" {
+		data, err := fsys.ReadHostFile(configPath)
 		if err != nil && sysexits.Code(err) != sysexits.NoInput {
 			return nil, sysexits.New(sysexits.Config, err)
 		}
 		if err != nil {
 			return nil, err
 		}
-		return config.Load(o.ConfigPath, data, true)
+		return config.Load(configPath, data, true)
 	}
 	// Messages and rendered comments name the file as the booted system
 	// sees it, not as the image build's host does.
-	data, ok, err := o.Root.ReadFile(DefaultConfig)
+	data, ok, err := root.ReadFile(DefaultConfig)
 	if err != nil {
 		return nil, sysexits.New(sysexits.Config, err) // a bad policy file is 78
 	}
@@ -435,9 +481,6 @@ func mergeHint(path string) string {
 // Write applies the changes atomically under the root; the backup restores
 // the previous files.
 func (r *Result) Write() (*fsys.Backup, error) {
-	if r.partial {
-		return nil, sysexits.Errorf(sysexits.Software, "write: a runtime-only plan has no files to write")
-	}
 	var cs []fsys.Change
 	for _, c := range r.Changes {
 		cs = append(cs, fsys.Change{Path: c.Path, Data: c.New, Remove: !c.NewExists,

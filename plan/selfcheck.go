@@ -13,9 +13,9 @@ import (
 // consuming service loads it (netif, dhclient, routing) and fails if any
 // rendered value does not take effect, naming the file that wins instead.
 // Nothing is written before this passes.
-func selfCheck(ctx context.Context, o Options, plan *render.Plan, owned map[string][]byte, ev evaluations) error {
+func selfCheck(ctx context.Context, plan *render.Plan, ev evaluations) error {
 	overlay := map[string][]byte{}
-	for path := range owned {
+	for path := range ev.mask {
 		overlay[path] = nil // owned files the plan drops are gone afterwards
 	}
 	for _, f := range plan.Files {
@@ -27,7 +27,7 @@ func selfCheck(ctx context.Context, o Options, plan *render.Plan, owned map[stri
 		env, ok := envs[key]
 		if !ok {
 			var err error
-			env, err = ev.load(ctx, o, e.Services, overlay)
+			env, err = ev.load(ctx, e.Services, overlay)
 			if err != nil {
 				return err
 			}

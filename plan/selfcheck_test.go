@@ -20,7 +20,11 @@ func exampleDir(t *testing.T) string {
 // prepareExample renders dir with the example snapshot.
 func prepareExample(t *testing.T, dir string) *Result {
 	t.Helper()
-	res, err := Prepare(context.Background(), Options{Root: testtool.OpenRoot(t, dir), StatePath: "../examples/azure-state.toml"})
+	s, err := ReadState("../examples/azure-state.toml", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Prepare(context.Background(), Options{Root: testtool.OpenRoot(t, dir), Snapshot: s})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
@@ -57,7 +56,7 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	// An image is files only: nothing on the host building it changes.
 	// Decided on the root that is then locked, before it is, so that a
 	// refused run touches nothing at all.
-	o, release, err := f.in.lock(ctx, inv, f.lockWait, func(image bool) error {
+	root, unlock, err := f.in.open(ctx, inv, f.lockWait, func(image bool) error {
 		if f.confirmWithin > 0 {
 			if err := refuseImageRoot("apply --confirm-within", f.in.root)(image); err != nil {
 				return err
@@ -71,8 +70,7 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return inv.unwritten(err)
 	}
-	unlock := sync.OnceFunc(release)
-	inv.onExit(unlock)
+	o := f.in.options(root)
 	image := o.Root.IsImage()
 	rec, err := loadRecord(o.Root)
 	if err != nil {
@@ -84,7 +82,7 @@ func (f *applyFlags) run(ctx context.Context, inv *invocation) error {
 		}
 	}
 	sys := live.New(ctx)
-	res, err := prepare(ctx, o, sys)
+	res, err := f.in.render(ctx, o, sys)
 	if err != nil {
 		return inv.unwritten(f.in.refused(inv, err))
 	}

@@ -39,16 +39,17 @@ func checkCommand() *command {
 			}
 			sys := live.New(ctx)
 			liveState := in.state == "" && golden == ""
-			o, err := in.open(ctx, inv, lockWait, nil)
+			root, _, err := in.open(ctx, inv, lockWait, nil)
 			if err != nil {
 				return err
 			}
+			o := in.options(root)
 			if liveState {
 				if o.Snapshot, err = live.Snapshot(sys); err != nil {
 					return err
 				}
 			}
-			res, err := prepare(ctx, o, sys)
+			res, err := in.render(ctx, o, sys)
 			var failed []drift
 			var conflict *plan.ConflictError
 			if errors.As(err, &conflict) && conflict.Result != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/apply"
@@ -41,7 +40,7 @@ func confirmCommand() *command {
 			if len(inv.args) > 0 {
 				return sysexits.Errorf(sysexits.Usage, "confirm: unexpected argument %q", inv.args[0])
 			}
-			r, err := openRoot(ctx, inv, root, wait, refuseImageRoot("confirm", root))
+			r, _, err := openRoot(ctx, inv, root, wait, refuseImageRoot("confirm", root))
 			if err != nil {
 				return err
 			}
@@ -168,7 +167,7 @@ func (f *revertFlags) mine(rec *confirm.Record) bool {
 }
 
 func (f *revertFlags) run(ctx context.Context, inv *invocation) error {
-	root, release, err := lockRoot(ctx, inv, f.root, f.lockWait, func(image bool) error {
+	root, unlock, err := openRoot(ctx, inv, f.root, f.lockWait, func(image bool) error {
 		if err := refuseImageRoot("revert", f.root)(image); err != nil {
 			return err
 		}
@@ -177,8 +176,6 @@ func (f *revertFlags) run(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return inv.unwritten(err)
 	}
-	unlock := sync.OnceFunc(release)
-	inv.onExit(unlock)
 	rec, err := confirm.Load(root)
 	switch {
 	case err != nil:

@@ -7,6 +7,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/hvnetconf/hvnetconf/fsys"
+	"github.com/hvnetconf/hvnetconf/hn"
 	"github.com/hvnetconf/hvnetconf/internal/finding"
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
 	"github.com/hvnetconf/hvnetconf/live"
@@ -49,25 +51,16 @@ func (f *inputFlags) registerStrict(fs *pflag.FlagSet) {
 // behind it must still end well before devd's patience does.
 const lockWait = 30 * time.Second
 
-// open opens (and locks, see openRoot) the root and says what to read.
-// An image's NICs are not this host's: with an image root the hn snapshot
-// must come from --state, never from the running system; without --state
-// on the running system, a build without live access refuses. Both are
-// decided before the root is locked, so a refused run touches nothing.
-func (f *inputFlags) open(ctx context.Context, inv *invocation, wait time.Duration, before func(image bool) error) (plan.Options, error) {
-	o, release, err := f.lock(ctx, inv, wait, before)
-	if err != nil {
-		return plan.Options{}, err
-	}
-	inv.onExit(release)
-	return o, nil
-}
-
-// lock is open for a caller that lets go of the root itself (release).
-func (f *inputFlags) lock(ctx context.Context, inv *invocation, wait time.Duration, before func(image bool) error) (plan.Options, func(), error) {
-	root, release, err := lockRoot(ctx, inv, f.root, wait, func(image bool) error {
-		if before != nil {
-			if err := before(image); err != nil {
+// open opens and locks the root (openRoot) for a render. An image's NICs
+// are not this host's: with an image root the hn snapshot must come from
+// --state, never from the running system; without --state on the running
+// system, a build without live access refuses. Both are decided, after
+// refuse (when not nil), before the root is locked, so that a refused run
+// touches nothing.
+func (f *inputFlags) open(ctx context.Context, inv *invocation, wait time.Duration, refuse func(image bool) error) (*fsys.Root, func(), error) {
+	return openRoot(ctx, inv, f.root, wait, func(image bool) error {
+		if refuse != nil {
+			if err := refuse(image); err != nil {
 				return err
 			}
 		}
@@ -80,27 +73,38 @@ func (f *inputFlags) lock(ctx context.Context, inv *invocation, wait time.Durati
 		}
 		return nil
 	})
-	if err != nil {
-		return plan.Options{}, nil, err
+}
+
+// options are a full render's inputs under root; the hn state is read by
+// snapshot.
+func (f *inputFlags) options(root *fsys.Root) plan.Options {
+	return plan.Options{Root: root, ConfigPath: f.config, Lenient: f.lenient, Strict: f.strict}
+}
+
+// snapshot reads the hn state: the --state file, else the running
+// system sys's.
+func (f *inputFlags) snapshot(sys live.System) (*hn.Snapshot, error) {
+	if f.state != "" {
+		return plan.ReadState(f.state, f.empty)
 	}
-	return plan.Options{Root: root, ConfigPath: f.config, StatePath: f.state, Lenient: f.lenient, AllowEmpty: f.empty, Strict: f.strict}, release, nil
+	return live.Snapshot(sys)
 }
 
 // prepare opens the root and renders from the inputs.
 func (f *inputFlags) prepare(ctx context.Context, inv *invocation) (*plan.Result, error) {
-	o, err := f.open(ctx, inv, lockWait, nil)
+	root, _, err := f.open(ctx, inv, lockWait, nil)
 	if err != nil {
 		return nil, inv.unwritten(err)
 	}
-	res, err := prepare(ctx, o, live.New(ctx))
+	res, err := f.render(ctx, f.options(root), live.New(ctx))
 	return res, inv.unwritten(f.refused(inv, err))
 }
 
-// prepare renders from the inputs; without --state (or an hn state read
-// already) the hn snapshot is read from the running system sys.
-func prepare(ctx context.Context, o plan.Options, sys live.System) (*plan.Result, error) {
-	if o.StatePath == "" && o.Snapshot == nil {
-		s, err := live.Snapshot(sys)
+// render renders o; without an hn state in o (status and check read it
+// themselves), it is read by snapshot.
+func (f *inputFlags) render(ctx context.Context, o plan.Options, sys live.System) (*plan.Result, error) {
+	if o.Snapshot == nil {
+		s, err := f.snapshot(sys)
 		if err != nil {
 			return nil, err
 		}

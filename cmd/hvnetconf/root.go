@@ -3,37 +3,29 @@ package main
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hvnetconf/hvnetconf/fsys"
 	"github.com/hvnetconf/hvnetconf/render"
 )
 
-// openRoot opens the -R root for a command that reads its files: it takes
-// the root's lock (held until the command returns, so that a render never
-// reads a tree another run is changing) and finishes or undoes a change a
-// killed run left half done (fsys.Root.Recover), saying so on stderr.
-// before, when not nil, may refuse the run once the root is open and
-// known to be an image or not, before anything is locked or changed.
-func openRoot(ctx context.Context, inv *invocation, dir string, wait time.Duration, before func(image bool) error) (*fsys.Root, error) {
-	root, release, err := lockRoot(ctx, inv, dir, wait, before)
-	if err != nil {
-		return nil, err
-	}
-	inv.onExit(release)
-	return root, nil
-}
-
-// lockRoot is openRoot for a caller that lets go of the lock itself
-// (vf-attach, which holds none while it waits for a VF): release unlocks
-// and closes the root.
-func lockRoot(ctx context.Context, inv *invocation, dir string, wait time.Duration, before func(image bool) error) (*fsys.Root, func(), error) {
+// openRoot is the one way a command opens a root it reads: it takes the
+// root's lock (so that a render never reads a tree another run is
+// changing) and finishes or undoes a change a killed run left half done
+// (fsys.Root.Recover), saying so on stderr. refuse, when not nil, may
+// refuse the run once the root is open and known to be an image or not,
+// before anything is locked or changed. The lock is held until the
+// command returns, or until release, for a caller that lets go of it
+// earlier (apply before its deferred steps, vf-attach while it waits);
+// release may be called more than once.
+func openRoot(ctx context.Context, inv *invocation, dir string, wait time.Duration, refuse func(image bool) error) (*fsys.Root, func(), error) {
 	root, err := fsys.Open(dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	if before != nil {
-		if err := before(root.IsImage()); err != nil {
+	if refuse != nil {
+		if err := refuse(root.IsImage()); err != nil {
 			root.Close()
 			return nil, nil, err
 		}
@@ -43,10 +35,11 @@ func lockRoot(ctx context.Context, inv *invocation, dir string, wait time.Durati
 		root.Close()
 		return nil, nil, err
 	}
-	release := func() {
+	release := sync.OnceFunc(func() {
 		unlock()
 		root.Close()
-	}
+	})
+	inv.onExit(release)
 	did, err := root.Recover(render.Targets)
 	for _, d := range did {
 		fmt.Fprintln(inv.stderr, "hvnetconf: "+d)

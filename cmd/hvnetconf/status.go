@@ -70,7 +70,7 @@ type statusReport struct {
 // history, and assesses them (package accel).
 func status(ctx context.Context, inv *invocation, in *inputFlags) (*statusReport, error) {
 	sys := live.New(ctx)
-	o, err := in.open(ctx, inv, lockWait, func(image bool) error {
+	root, _, err := in.open(ctx, inv, lockWait, func(image bool) error {
 		if image {
 			return sysexits.Errorf(sysexits.Usage, "status: -R %s is an image; status reads the running system only", in.root)
 		}
@@ -83,8 +83,9 @@ func status(ctx context.Context, inv *invocation, in *inputFlags) (*statusReport
 	if err != nil {
 		return nil, err
 	}
-	o.Snapshot, o.AllowEmpty = s, true
-	res, err := prepare(ctx, o, sys)
+	o := in.options(root)
+	o.Snapshot = s
+	res, err := in.render(ctx, o, sys)
 	if err != nil {
 		return nil, in.refused(inv, err)
 	}

@@ -139,14 +139,14 @@ func runVars(ctx context.Context, a *varsArgs, inv *invocation) error {
 // shows values, diff says why the render is refused. A bad --state or -c,
 // which the admin named for this, is an error as elsewhere.
 func lastRender(ctx context.Context, root *fsys.Root, a *varsArgs) (*plan.Result, bool, error) {
-	o := plan.Options{Root: root, ConfigPath: a.config, StatePath: a.state, Lenient: a.lenient}
+	o := plan.Options{Root: root, ConfigPath: a.config, Lenient: a.lenient}
 	if a.state != "" {
 		if _, err := hn.ReadFile(a.state); err != nil {
 			return nil, false, err
 		}
 	}
 	if a.config != "" {
-		if _, err := plan.LoadConfig(o); err != nil {
+		if _, err := plan.LoadConfig(root, a.config); err != nil {
 			return nil, false, err
 		}
 	}
@@ -157,7 +157,13 @@ func lastRender(ctx context.Context, root *fsys.Root, a *varsArgs) (*plan.Result
 	if !rendered {
 		return nil, false, nil
 	}
-	if a.state == "" {
+	if a.state != "" {
+		s, err := plan.ReadState(a.state, false)
+		if err != nil {
+			return nil, false, nil // a snapshot without hn: a render refuses it
+		}
+		o.Snapshot = s
+	} else {
 		if root.IsImage() || live.Require("vars") != nil {
 			return nil, false, nil
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/hvnetconf/hvnetconf/live"
 	"github.com/hvnetconf/hvnetconf/plan"
 	"github.com/hvnetconf/hvnetconf/rcconf"
+	"github.com/hvnetconf/hvnetconf/render"
 	"github.com/spf13/pflag"
 )
 
@@ -24,8 +25,6 @@ type handlerFlags struct {
 	in       inputFlags
 	verbose  bool
 	lockWait time.Duration
-	opts     *plan.Options // the root, while the handler holds its lock
-	release  func()        // lets go of it
 }
 
 func (f *handlerFlags) register(fs *pflag.FlagSet) {
@@ -34,9 +33,39 @@ func (f *handlerFlags) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.lockWait, "lock-wait", lockWait, "wait at most `DURATION` for another hvnetconf (then exit 75)")
 }
 
+// handlerLock is a devd handler's hold on the root: its first plan takes
+// the lock, later plans render under it, unlock lets go (vf-attach, while
+// it waits for a VF), and the next plan takes it again. The command's end
+// lets go of it too (openRoot).
+type handlerLock struct {
+	open    func(ctx context.Context) (*fsys.Root, func(), error)
+	root    *fsys.Root // while held
+	release func()
+}
+
+// hold returns the locked root, taking the lock if it is not held.
+func (l *handlerLock) hold(ctx context.Context) (*fsys.Root, error) {
+	if l.root == nil {
+		root, release, err := l.open(ctx)
+		if err != nil {
+			return nil, err
+		}
+		l.root, l.release = root, release
+	}
+	return l.root, nil
+}
+
+// unlock lets go of the root's lock, if held.
+func (l *handlerLock) unlock() {
+	if l.release != nil {
+		l.release()
+		l.root, l.release = nil, nil
+	}
+}
+
 // handler builds the devd handler: syslog (tag hvnetconf) is the log, plus
-// stderr with -v. Its plan is rendered under the root's lock, taken on the
-// first render and held until the command returns.
+// stderr with -v. Its plans are rendered under the root's lock
+// (handlerLock).
 func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handler {
 	logs := []io.Writer{devd.Syslog()}
 	if f.verbose {
@@ -44,11 +73,21 @@ func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handl
 	}
 	sys := live.New(ctx)
 	cache := new(rcconf.ParseCache) // the handler's plans read the same files
-	inv.onExit(f.unlock)
+	lock := &handlerLock{open: func(ctx context.Context) (*fsys.Root, func(), error) {
+		return f.in.open(ctx, inv, f.lockWait, nil)
+	}}
+	// snapshot is the hn state a plan renders from: the handler's own
+	// read, unless --state names one.
+	snapshot := func(s *hn.Snapshot) (*hn.Snapshot, error) {
+		if f.in.state == "" {
+			return s, nil
+		}
+		return f.in.snapshot(sys)
+	}
 	return &devd.Handler{
 		Sys:     sys,
 		Log:     io.MultiWriter(logs...),
-		Unlock:  f.unlock,
+		Unlock:  lock.unlock,
 		Later:   devd.Spawn,
 		History: rootHistory{f.in.root},
 		Reverted: func() bool {
@@ -61,36 +100,39 @@ func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handl
 			rec, err := inForce(root)
 			return err == nil && rec != nil && rec.State == confirm.Reverted
 		},
-		Plan: func(ctx context.Context, s *hn.Snapshot, full bool) (apply.Input, error) {
-			if f.opts == nil {
-				o, release, err := f.in.lock(ctx, inv, f.lockWait, nil)
-				if err != nil {
-					return apply.Input{}, err
-				}
-				f.opts, f.release = &o, release
+		// The fast path only reads: it is lenient (a statement a render
+		// refuses is skipped rather than stopping every hot-plug); a
+		// full apply keeps the flags.
+		Runtime: func(ctx context.Context, s *hn.Snapshot) (*render.Plan, error) {
+			root, err := lock.hold(ctx)
+			if err != nil {
+				return nil, err
 			}
-			o := *f.opts
-			// The fast path only reads: a statement a strict render
-			// refuses is skipped there (as --lenient does) rather than
-			// stopping every hot-plug; a full apply keeps the flags.
-			o.RuntimeOnly, o.Lenient, o.Cache = !full, o.Lenient || !full, cache
-			if o.StatePath == "" {
-				o.Snapshot = s // read once, by the handler
+			if s, err = snapshot(s); err != nil {
+				return nil, err
 			}
-			res, err := prepare(ctx, o, sys)
+			res, err := plan.PrepareRuntime(ctx, plan.RuntimeOptions{Root: root, ConfigPath: f.in.config, Snapshot: s, Lenient: true, Cache: cache})
+			if err != nil {
+				return nil, err
+			}
+			return res.Plan, nil
+		},
+		Plan: func(ctx context.Context, s *hn.Snapshot) (apply.Input, error) {
+			root, err := lock.hold(ctx)
+			if err != nil {
+				return apply.Input{}, err
+			}
+			if s, err = snapshot(s); err != nil {
+				return apply.Input{}, err
+			}
+			o := f.in.options(root)
+			o.Snapshot, o.Cache = s, cache
+			res, err := plan.Prepare(ctx, o)
 			if err != nil {
 				return apply.Input{}, err
 			}
 			return applyInput(res), nil
 		},
-	}
-}
-
-// unlock lets go of the root's lock, if the handler holds it.
-func (f *handlerFlags) unlock() {
-	if f.release != nil {
-		f.release()
-		f.opts, f.release = nil, nil
 	}
 }
 
