@@ -39,7 +39,7 @@ func checkCommand() *command {
 			}
 			sys := live.New(ctx)
 			liveState := in.state == "" && golden == ""
-			root, _, err := in.open(ctx, inv, lockWait, nil)
+			root, _, err := in.open(ctx, inv, lockWait)
 			if err != nil {
 				return err
 			}

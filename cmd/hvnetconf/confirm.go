@@ -167,12 +167,8 @@ func (f *revertFlags) mine(rec *confirm.Record) bool {
 }
 
 func (f *revertFlags) run(ctx context.Context, inv *invocation) error {
-	root, unlock, err := openRoot(ctx, inv, f.root, f.lockWait, func(image bool) error {
-		if err := refuseImageRoot("revert", f.root)(image); err != nil {
-			return err
-		}
-		return live.Require("revert")
-	})
+	root, unlock, err := openRoot(ctx, inv, f.root, f.lockWait, refuseImageRoot("revert", f.root),
+		func(bool) error { return live.Require("revert") })
 	if err != nil {
 		return inv.unwritten(err)
 	}

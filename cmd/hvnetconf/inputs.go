@@ -54,16 +54,11 @@ const lockWait = 30 * time.Second
 // open opens and locks the root (openRoot) for a render. An image's NICs
 // are not this host's: with an image root the hn snapshot must come from
 // --state, never from the running system; without --state on the running
-// system, a build without live access refuses. Both are decided, after
-// refuse (when not nil), before the root is locked, so that a refused run
-// touches nothing.
-func (f *inputFlags) open(ctx context.Context, inv *invocation, wait time.Duration, refuse func(image bool) error) (*fsys.Root, func(), error) {
-	return openRoot(ctx, inv, f.root, wait, func(image bool) error {
-		if refuse != nil {
-			if err := refuse(image); err != nil {
-				return err
-			}
-		}
+// system, a build without live access refuses. Both are decided after the
+// command's own refusals (refuse), before the root is locked, so that a
+// refused run touches nothing.
+func (f *inputFlags) open(ctx context.Context, inv *invocation, wait time.Duration, refuse ...func(image bool) error) (*fsys.Root, func(), error) {
+	return openRoot(ctx, inv, f.root, wait, append(refuse, func(image bool) error {
 		switch {
 		case image && f.state == "":
 			return sysexits.Errorf(sysexits.Usage,
@@ -72,7 +67,7 @@ func (f *inputFlags) open(ctx context.Context, inv *invocation, wait time.Durati
 			return live.Require(inv.cmd.name + " without --state")
 		}
 		return nil
-	})
+	})...)
 }
 
 // options are a full render's inputs under root; the hn state is read by
@@ -92,7 +87,7 @@ func (f *inputFlags) snapshot(sys live.System) (*hn.Snapshot, error) {
 
 // prepare opens the root and renders from the inputs.
 func (f *inputFlags) prepare(ctx context.Context, inv *invocation) (*plan.Result, error) {
-	root, _, err := f.open(ctx, inv, lockWait, nil)
+	root, _, err := f.open(ctx, inv, lockWait)
 	if err != nil {
 		return nil, inv.unwritten(err)
 	}

@@ -88,7 +88,7 @@ func writeTree(ctx context.Context, inv *invocation, rootDir, dir string, files 
 			return nil, sysexits.Errorf(sysexits.Usage, "render: --out %s is the root itself; leave --out away to write the root", dir)
 		}
 	}
-	root, _, err := openRoot(ctx, inv, dir, lockWait, nil)
+	root, _, err := openRoot(ctx, inv, dir, lockWait)
 	if err != nil {
 		return nil, err
 	}

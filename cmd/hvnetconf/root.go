@@ -13,19 +13,19 @@ import (
 // openRoot is the one way a command opens a root it reads: it takes the
 // root's lock (so that a render never reads a tree another run is
 // changing) and finishes or undoes a change a killed run left half done
-// (fsys.Root.Recover), saying so on stderr. refuse, when not nil, may
+// (fsys.Root.Recover), saying so on stderr. Each of refuse, in order, may
 // refuse the run once the root is open and known to be an image or not,
 // before anything is locked or changed. The lock is held until the
 // command returns, or until release, for a caller that lets go of it
 // earlier (apply before its deferred steps, vf-attach while it waits);
 // release may be called more than once.
-func openRoot(ctx context.Context, inv *invocation, dir string, wait time.Duration, refuse func(image bool) error) (*fsys.Root, func(), error) {
+func openRoot(ctx context.Context, inv *invocation, dir string, wait time.Duration, refuse ...func(image bool) error) (*fsys.Root, func(), error) {
 	root, err := fsys.Open(dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	if refuse != nil {
-		if err := refuse(root.IsImage()); err != nil {
+	for _, r := range refuse {
+		if err := r(root.IsImage()); err != nil {
 			root.Close()
 			return nil, nil, err
 		}

@@ -74,7 +74,7 @@ func (f *handlerFlags) handler(ctx context.Context, inv *invocation) *devd.Handl
 	sys := live.New(ctx)
 	cache := new(rcconf.ParseCache) // the handler's plans read the same files
 	lock := &handlerLock{open: func(ctx context.Context) (*fsys.Root, func(), error) {
-		return f.in.open(ctx, inv, f.lockWait, nil)
+		return f.in.open(ctx, inv, f.lockWait)
 	}}
 	// snapshot is the hn state a plan renders from: the handler's own
 	// read, unless --state names one.
