@@ -13,6 +13,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/hvnetconf/hvnetconf/internal/conformance"
 	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
@@ -80,6 +81,7 @@ func TestApplySurvivesItsSession(t *testing.T) {
 				paused := s.pause.Wait()
 				if paused {
 					s.apply = childOf(t, s.proc.Pid)
+					s.drained()
 					ev.do(s)
 					s.pause.Resume()
 				}
@@ -186,6 +188,27 @@ func (s *session) wait() {
 		if _, err := unix.Poll(pfd, -1); err != unix.EINTR {
 			return
 		}
+	}
+}
+
+// drained waits (2 s at most) until the stream holds nothing its reader
+// has not read: a line hvnetconf wrote before the pause has reached the
+// stream (the kernel took it, so it will never reach syslog), and the
+// reader must have it before the event takes the stream away, or the
+// test would find the line nowhere. (The pause can come right after a
+// line: "run: service devd restart" is printed just before that command.)
+func (s *session) drained() {
+	rc, err := s.out.SyscallConn()
+	if err != nil {
+		return
+	}
+	for range 200 {
+		n := 0
+		rc.Control(func(fd uintptr) { n, _ = unix.IoctlGetInt(int(fd), unix.TIOCINQ) })
+		if n == 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
