@@ -47,9 +47,9 @@ staticcheck:
 # judge the golden scenarios, the end-to-end tests and `vars`). Three
 # streams run side by side, so that the long sandbox packages start at once
 # instead of after the others; within golden and e2e, two sandboxes at a
-# time (with -parallel 4 each, eight sandboxes on 2 cores left a VF
-# unjoined at the judging in a few scenarios: a harness race under load,
-# not yet found; see the closing note of session 5).
+# time (the streams are CPU-bound on 2 cores: more at once only adds load;
+# the VF-unjoined-at-judging race that load exposed was the harness's
+# Settle, fixed in session 6).
 unit:
 	@$(MAKE) --no-print-directory -j3 unit-pkgs unit-golden unit-e2e
 
