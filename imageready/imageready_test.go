@@ -46,3 +46,24 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+// FuzzKernelConf: an image's /boot/kernel/kernel is the image's to write,
+// so any bytes there end in a configuration or an error, never a crash,
+// and never more than maxConf of text. The seeds (run by go test) are a
+// kernel with the section, one cut short at every 97th byte, and garbage
+// behind the ELF magic; `go test -fuzz FuzzKernelConf ./imageready`
+// explores further.
+func FuzzKernelConf(f *testing.F) {
+	good := testtool.KernelELF(map[string]string{ConfSection: "___device\tmana\n\x00"})
+	f.Add(good)
+	for n := 0; n < len(good); n += 97 {
+		f.Add(good[:n])
+	}
+	f.Add([]byte("\x7fELF\x02\x01\x01\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		conf, err := KernelConf(bytes.NewReader(data))
+		if err == nil && len(conf) > maxConf {
+			t.Fatalf("%d bytes of configuration, more than maxConf", len(conf))
+		}
+	})
+}
