@@ -37,17 +37,23 @@ func lineAt(data []byte, i int) syntax.Pos {
 	return syntax.NewPos(uint(i), uint(line), 0)
 }
 
-// parse validates src as POSIX sh (refusing bash-only syntax), then parses
-// the same bytes as bash for running: the interpreter only implements
-// export, readonly and local for the bash variant.
+// parse validates src as POSIX sh (refusing bash-only syntax), and parses
+// it as bash for running: the interpreter only implements export, readonly
+// and local for the bash variant. The bash parse comes first; the POSIX
+// parse, which would refuse or accept the same bytes, runs only when the
+// bash parse fails or its tree may hold bash-only syntax (bashOnly), so
+// every refusal and its message are the POSIX parser's as before, for the
+// cost of one parse of a clean file.
 func parse(name string, src []byte) (*syntax.File, error) {
 	if err := openersLimit(name, src); err != nil {
 		return nil, err
 	}
-	if _, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(bytes.NewReader(src), name); err != nil {
-		return nil, parseErr(name, src, err)
-	}
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
+	if err != nil || bashOnly(f, src) {
+		if _, perr := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(bytes.NewReader(src), name); perr != nil {
+			return nil, parseErr(name, src, perr)
+		}
+	}
 	if err != nil {
 		return nil, parseErr(name, src, err)
 	}
