@@ -123,7 +123,7 @@ func keywordAt(src []byte) int {
 func depthLimit(name string, f *syntax.File) error {
 	depth := 0
 	var deep syntax.Node
-	syntax.Walk(f, func(n syntax.Node) bool {
+	walk(f, func(n syntax.Node) bool {
 		if n == nil {
 			depth--
 			return true

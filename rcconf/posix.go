@@ -27,7 +27,7 @@ func bashOnly(f *syntax.File, src []byte) bool {
 		return true
 	}
 	found := false
-	syntax.Walk(f, func(n syntax.Node) bool {
+	walk(f, func(n syntax.Node) bool {
 		if found || n == nil {
 			return false
 		}

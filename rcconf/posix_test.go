@@ -2,12 +2,14 @@ package rcconf
 
 import (
 	"bytes"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -167,5 +169,45 @@ func TestBashOnlyFlags(t *testing.T) {
 		if (got == nil) != (want == nil) || got != nil && got.Error() != want.Error() {
 			t.Errorf("%q: parse = %v, parsing twice = %v", src, got, want)
 		}
+	}
+}
+
+// TestWalkIsSyntaxWalk: walk visits what syntax.Walk visits, in the same
+// order (nil after each node's children), and prunes the same way, over
+// every tree of the shell corpus.
+func TestWalkIsSyntaxWalk(t *testing.T) {
+	trees := 0
+	corpus := shellCorpus(t)
+	// Comments after a statement, a case item and an array element, which
+	// syntax.Walk visits last (deferred).
+	corpus["comments"] = []byte("a=1 # c\nif x; then :; fi # d\ncase x in\n# e\nx) a=(1 # f\n2) ;; # g\nesac # h\n")
+	for name, src := range corpus {
+		f, err := syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.KeepComments(true)).Parse(bytes.NewReader(src), "f")
+		if err != nil {
+			continue
+		}
+		trees++
+		for _, prune := range []bool{false, true} {
+			var want, got []string
+			visit := func(out *[]string) func(syntax.Node) bool {
+				return func(n syntax.Node) bool {
+					if n == nil {
+						*out = append(*out, "end")
+						return true
+					}
+					*out = append(*out, fmt.Sprintf("%T %v %v", n, n.Pos(), n.End()))
+					_, word := n.(*syntax.Word)
+					return !prune || !word
+				}
+			}
+			syntax.Walk(f, visit(&want))
+			walk(f, visit(&got))
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s (prune %v): walk visits\n%v\nsyntax.Walk\n%v", name, prune, got, want)
+			}
+		}
+	}
+	if trees < 1000 {
+		t.Fatalf("only %d trees", trees)
 	}
 }
