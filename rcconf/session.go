@@ -47,8 +47,9 @@ const maxStarts = 4
 
 // resolved is one path's resolution under the root.
 type resolved struct {
-	path string
-	err  error
+	path  string
+	fixed bool // path is its own resolution (fsys.Root.ResolveFixed)
+	err   error
 }
 
 // start is the state after load_rc_config's common start, and what it
@@ -69,21 +70,21 @@ type access struct {
 }
 
 // resolve is resolve through the Session's cache (nil: none).
-func (s *Session) resolve(key string, do func() (string, error)) (string, error) {
+func (s *Session) resolve(key string, do func() resolved) resolved {
 	if s == nil {
 		return do()
 	}
 	s.resolveMu.Lock()
 	defer s.resolveMu.Unlock()
 	if r, ok := s.resolved[key]; ok {
-		return r.path, r.err
+		return r
 	}
-	p, err := do()
+	r := do()
 	if s.resolved == nil {
 		s.resolved = map[string]resolved{}
 	}
-	s.resolved[key] = resolved{p, err}
-	return p, err
+	s.resolved[key] = r
+	return r
 }
 
 // load runs load_rc_config for opts over files: the common start (kept
