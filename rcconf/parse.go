@@ -106,9 +106,18 @@ func isWordByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
+// openerFirst marks the first letters of openerWords: keywordAt answers
+// 0 at once for a word that starts otherwise (most do).
+var openerFirst = func() (first [256]bool) {
+	for _, w := range openerWords {
+		first[w[0]] = true
+	}
+	return first
+}()
+
 // keywordAt is the length of the opener word src starts with, or 0.
 func keywordAt(src []byte) int {
-	if len(src) < 2 || !isWordByte(src[0]) {
+	if len(src) < 2 || !openerFirst[src[0]] {
 		return 0 // every opener word has two letters or more
 	}
 	for _, w := range openerWords {
