@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"maps"
 	"strings"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
@@ -79,6 +80,11 @@ func (sh *shell) start(files *rootFS, m meter, call interp.CallHandlerFunc) erro
 func (sh *shell) fork(from *shell, files *rootFS, m meter, call interp.CallHandlerFunc) error {
 	sh.files = handlers{fs: files}
 	r := from.r.Subshell()
+	// Every Run ends by copying all the variables into Vars, which
+	// rcconf never reads (it reads the live view, sh.global); the copy's
+	// starts empty, so its first Run would grow it, rehashing, hundreds
+	// of entries at a time. A clone of from's has every key already.
+	r.Vars = maps.Clone(from.r.Vars)
 	for _, opt := range []interp.RunnerOption{
 		interp.StdIO(nil, io.Discard, &sh.stderr),
 		interp.CallHandler(sh.calls(call)),
