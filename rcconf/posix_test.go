@@ -211,3 +211,61 @@ func TestWalkIsSyntaxWalk(t *testing.T) {
 		t.Fatalf("only %d trees", trees)
 	}
 }
+
+// openersBefore is openersLimit as it was: every word start compared with
+// every opener word.
+func openersBefore(name string, src []byte) error {
+	words := []string{"if", "elif", "while", "until", "for", "case", "select", "function", "coproc", "time"}
+	keywordAt := func(src []byte) int {
+		if len(src) < 2 || !isWordByte(src[0]) {
+			return 0
+		}
+		for _, w := range words {
+			if len(src) >= len(w) && string(src[:len(w)]) == w && (len(src) == len(w) || !isWordByte(src[len(w)])) {
+				return len(w)
+			}
+		}
+		return 0
+	}
+	n := 0
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; {
+		case c == '(' || c == '{' || c == '`':
+			n++
+		case i == 0 || !isWordByte(src[i-1]):
+			if w := keywordAt(src[i:]); w > 0 {
+				n++
+				i += w - 1
+			}
+		}
+		if n > maxOpeners {
+			return errAt(name, lineAt(src, i), "limit: more than %d of ( { ` and compound commands in one file (nesting is bounded before parsing)", maxOpeners)
+		}
+	}
+	return nil
+}
+
+// TestOpenersLimit: openersLimit counts what it counted before, over the
+// corpus and over texts past the limit in each kind of opener, words that
+// only start like one, and openers at the very end.
+func TestOpenersLimit(t *testing.T) {
+	texts := shellCorpus(t)
+	for i, unit := range []string{"if ", "iffy ", "(", "{", "`", "elif\n", "time;", "x_for ", "for_x ", "Case ", "case", "coproc(", "function\tf"} {
+		for _, extra := range []int{-1, 0, 1} {
+			texts[fmt.Sprintf("unit %d %+d", i, extra)] = []byte("a=1\n" + strings.Repeat(unit, maxOpeners+extra))
+		}
+	}
+	over := 0
+	for name, src := range texts {
+		got, want := openersLimit("f", src), openersBefore("f", src)
+		if (got == nil) != (want == nil) || got != nil && got.Error() != want.Error() {
+			t.Errorf("%s: openersLimit = %v, before %v", name, got, want)
+		}
+		if got != nil {
+			over++
+		}
+	}
+	if over < 5 {
+		t.Errorf("only %d texts over the limit", over)
+	}
+}
