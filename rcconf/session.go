@@ -39,6 +39,9 @@ type Session struct {
 
 	resolveMu sync.Mutex
 	resolved  map[string]resolved
+
+	varsMu    sync.Mutex
+	spareVars []map[string]expand.Variable // see takeVars
 }
 
 // maxStarts bounds the starts a Session keeps: a run has two overlays
@@ -107,11 +110,41 @@ func (s *Session) load(ctx context.Context, opts Options, files *rootFS) (*Env, 
 	if !sourcesAny(st.ev.sh.global, files, opts.Services) {
 		return st.env, nil // nothing more to read: the start's result
 	}
-	ev, err := st.ev.fork(ctx, opts, files)
+	ev, err := st.ev.fork(ctx, opts, files, s.takeVars())
 	if err != nil {
 		return nil, err
 	}
-	return ev.loadServices(opts.Services)
+	env, err := ev.loadServices(opts.Services)
+	s.giveVars(ev.sh.r.Vars) // the copy runs no more
+	return env, err
+}
+
+// maxSpareVars bounds the Runner.Vars maps a Session keeps for reuse.
+const maxSpareVars = 2
+
+// takeVars returns a Runner.Vars map a finished Load gave back, or nil.
+// Every Run of an interpreter writes all the variables into its Vars,
+// which rcconf never reads: a map that holds the names already takes
+// them without growing (see shell.fork).
+func (s *Session) takeVars() map[string]expand.Variable {
+	s.varsMu.Lock()
+	defer s.varsMu.Unlock()
+	if len(s.spareVars) == 0 {
+		return nil
+	}
+	m := s.spareVars[len(s.spareVars)-1]
+	s.spareVars = s.spareVars[:len(s.spareVars)-1]
+	return m
+}
+
+// giveVars keeps m, the Vars of an interpreter that runs no more, for the
+// next Load's copy.
+func (s *Session) giveVars(m map[string]expand.Variable) {
+	s.varsMu.Lock()
+	defer s.varsMu.Unlock()
+	if m != nil && len(s.spareVars) < maxSpareVars {
+		s.spareVars = append(s.spareVars, m)
+	}
 }
 
 // begin returns the common start for opts over files: a kept one that
@@ -196,7 +229,8 @@ func sourcesAny(global expand.Environ, files *rootFS, services []string) bool {
 
 // fork copies the evaluator for another Load (ctx, opts, files), which
 // continues from where this one stands; this one is not changed by it.
-func (ev *evaluator) fork(ctx context.Context, opts Options, files *rootFS) (*evaluator, error) {
+// vars, when not nil, becomes the copy's Runner.Vars (see shell.fork).
+func (ev *evaluator) fork(ctx context.Context, opts Options, files *rootFS, vars map[string]expand.Variable) (*evaluator, error) {
 	sh := &shell{ctx: ctx}
 	lim := *ev.lim
 	lim.at = &sh.stack
@@ -208,7 +242,7 @@ func (ev *evaluator) fork(ctx context.Context, opts Options, files *rootFS) (*ev
 		files:   slices.Clone(ev.files),
 		finds:   slices.Clone(ev.finds),
 	}
-	if err := sh.fork(ev.sh, files, cp.lim, cp.call); err != nil {
+	if err := sh.fork(ev.sh, files, cp.lim, cp.call, vars); err != nil {
 		return nil, err
 	}
 	return cp, nil
