@@ -122,7 +122,8 @@ func (s *Session) load(ctx context.Context, opts Options, files *rootFS) (*Env, 
 // maxSpareVars bounds the Runner.Vars maps a Session keeps for reuse.
 const maxSpareVars = 2
 
-// takeVars returns a Runner.Vars map a finished Load gave back, or nil.
+// takeVars returns a Runner.Vars map a finished Load or a kept start gave
+// back, or nil.
 // Every Run of an interpreter writes all the variables into its Vars,
 // which rcconf never reads: a map that holds the names already takes
 // them without growing (see shell.fork).
@@ -138,7 +139,7 @@ func (s *Session) takeVars() map[string]expand.Variable {
 }
 
 // giveVars keeps m, the Vars of an interpreter that runs no more, for the
-// next Load's copy.
+// next Load's copy, which then takes it instead of a clone.
 func (s *Session) giveVars(m map[string]expand.Variable) {
 	s.varsMu.Lock()
 	defer s.varsMu.Unlock()
@@ -174,6 +175,10 @@ func (s *Session) begin(ctx context.Context, opts Options, files *rootFS) (*star
 	}
 	st := &start{opts: opts, overlay: files.overlay, ev: ev, accesses: log, env: ev.env()}
 	s.starts = append(s.starts, st)
+	// The start's interpreter runs no more either (Loads run copies), so
+	// its Vars can be a copy's.
+	s.giveVars(ev.sh.r.Vars)
+	ev.sh.r.Vars = nil
 	return st, nil
 }
 

@@ -3,6 +3,7 @@ package rcconf
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -90,6 +91,34 @@ func TestSessionStartsOnce(t *testing.T) {
 		want := []int{1, 1, 2}[i]
 		if got := len(session.starts); got != want {
 			t.Errorf("after overlay %d: %d starts evaluated, want %d", i, got, want)
+		}
+	}
+}
+
+// TestSessionConcurrentLoads: Loads sharing a Session at the same time
+// give what each gives alone, though they share the kept start and the
+// spare Runner.Vars maps (takeVars; with more Loads than spare maps, some
+// copies start without one).
+func TestSessionConcurrentLoads(t *testing.T) {
+	root := testtool.OpenRoot(t, writeRoot(t, withDefaults(t, sessionCases[3])))
+	services := [][]string{ServiceNetif, ServiceDhclient, ServiceRouting, {"natd"}}
+	want := map[int]string{}
+	for i, svc := range services {
+		want[i] = sessionResult(Options{Files: root, Services: svc, Timeout: 10 * time.Second})
+	}
+	session := &Session{}
+	var wg sync.WaitGroup
+	got := make([]string, 8*len(services))
+	for i := range got {
+		wg.Go(func() {
+			svc := services[i%len(services)]
+			got[i] = sessionResult(Options{Files: root, Services: svc, Timeout: 10 * time.Second, Session: session})
+		})
+	}
+	wg.Wait()
+	for i, g := range got {
+		if w := want[i%len(services)]; g != w {
+			t.Errorf("load %d %v:\n got %s\nwant %s", i, services[i%len(services)], g, w)
 		}
 	}
 }

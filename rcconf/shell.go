@@ -82,12 +82,16 @@ func (sh *shell) start(files *rootFS, m meter, call interp.CallHandlerFunc) erro
 // rcconf never reads (it reads the live view, sh.global); a copy's starts
 // empty, so its first Run would grow it, rehashing, hundreds of entries at
 // a time. It takes vars instead, a spare one that holds the names already,
-// or else a clone of from's.
+// or else a clone of from's when from has one.
 func (sh *shell) fork(from *shell, files *rootFS, m meter, call interp.CallHandlerFunc, vars map[string]expand.Variable) error {
 	sh.files = handlers{fs: files}
 	r := from.r.Subshell()
-	if vars == nil {
+	switch {
+	case vars != nil:
+	case from.r.Vars != nil:
 		vars = maps.Clone(from.r.Vars)
+	default: // a kept start's, given to another copy (Session.begin)
+		vars = map[string]expand.Variable{}
 	}
 	r.Vars = vars
 	for _, opt := range []interp.RunnerOption{
