@@ -133,17 +133,14 @@ func (ev *evaluator) runBatch(logical string, stmts []*syntax.Stmt) error {
 }
 
 // recordPlain gives each name that plain statements assign its last
-// assignment as origin, even when the value did not change.
+// assignment as origin, even when the value did not change: recorded in
+// order, a later assignment of a name overwrites an earlier one's.
 func (ev *evaluator) recordPlain(logical string, stmts []*syntax.Stmt) {
-	last := map[string]int{}
 	for _, st := range stmts {
 		for _, as := range plainNames(st) {
-			last[as.Name.Value] = int(as.Pos().Line())
-		}
-	}
-	for name, line := range last {
-		if vr := ev.sh.global.Get(name); vr.IsSet() {
-			ev.origins.record(name, vr.String(), Origin{File: logical, Line: line})
+			if vr := ev.sh.global.Get(as.Name.Value); vr.IsSet() {
+				ev.origins.record(as.Name.Value, vr.String(), Origin{File: logical, Line: int(as.Pos().Line())})
+			}
 		}
 	}
 }
