@@ -42,6 +42,9 @@ type Session struct {
 
 	varsMu    sync.Mutex
 	spareVars []map[string]expand.Variable // see takeVars
+
+	singleMu sync.Mutex
+	singles  []*single
 }
 
 // maxStarts bounds the starts a Session keeps: a run has two overlays
@@ -107,8 +110,13 @@ func (s *Session) load(ctx context.Context, opts Options, files *rootFS) (*Env, 
 	if err != nil {
 		return nil, err
 	}
-	if !sourcesAny(st.ev.sh.global, files, opts.Services) {
+	first, sourced := firstSourced(st.ev.sh.global, files, opts.Services)
+	if first < 0 {
 		return st.env, nil // nothing more to read: the start's result
+	}
+	rest := opts.Services[first+1:]
+	if env := s.single(st, files, sourced, rest); env != nil {
+		return env, nil
 	}
 	ev, err := st.ev.fork(ctx, opts, files, s.takeVars())
 	if err != nil {
@@ -116,7 +124,66 @@ func (s *Session) load(ctx context.Context, opts Options, files *rootFS) (*Env, 
 	}
 	env, err := ev.loadServices(opts.Services)
 	s.giveVars(ev.sh.r.Vars) // the copy runs no more
+	if err == nil && !sourcesAny(env.global, files, rest) {
+		s.keepSingle(&single{st: st, overlay: files.overlay, sourced: sourced, env: env})
+	}
 	return env, err
+}
+
+// single is a Load that read, after its start, the files of one service
+// only (sourced, in order) and nothing for the services after it. Another
+// Load over the same start and overlay whose first service to read reads
+// the same files, and whose later services find nothing to read after
+// them, ends in the same state: looking for a file that is not there
+// changes nothing, so which services found nothing does not matter. The
+// self-check's views are such Loads: [network netif] and [dhclient
+// network] both read the rendered rc.conf.d/network alone when neither
+// netif nor dhclient has a file.
+type single struct {
+	st      *start
+	overlay map[string][]byte
+	sourced []string
+	env     *Env
+}
+
+// maxSingles bounds the singles a Session keeps.
+const maxSingles = 8
+
+// single returns the result of a kept single that this Load (over st and
+// files, reading sourced first, then the services rest) would repeat, or
+// nil.
+func (s *Session) single(st *start, files *rootFS, sourced, rest []string) *Env {
+	s.singleMu.Lock()
+	defer s.singleMu.Unlock()
+	for _, k := range s.singles {
+		if k.st == st && slices.Equal(k.sourced, sourced) && sameOverlay(k.overlay, files.overlay) &&
+			!sourcesAny(k.env.global, files, rest) {
+			return k.env
+		}
+	}
+	return nil
+}
+
+func (s *Session) keepSingle(k *single) {
+	s.singleMu.Lock()
+	defer s.singleMu.Unlock()
+	if len(s.singles) == maxSingles {
+		s.singles = s.singles[1:]
+	}
+	s.singles = append(s.singles, k)
+}
+
+// sameOverlay reports whether two overlays hold the same files.
+func sameOverlay(a, b map[string][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for p, data := range a {
+		if other, ok := b[p]; !ok || (data == nil) != (other == nil) || !bytes.Equal(data, other) {
+			return false
+		}
+	}
+	return true
 }
 
 // maxSpareVars bounds the Runner.Vars maps a Session keeps for reuse.
@@ -222,14 +289,26 @@ func touches(paths []string, p string) bool {
 // of services (loadService) with the variables in global. Until it
 // sources one nothing changes, so the first answer is exact.
 func sourcesAny(global expand.Environ, files *rootFS, services []string) bool {
-	for _, name := range services {
+	first, _ := firstSourced(global, files, services)
+	return first >= 0
+}
+
+// firstSourced returns the index in services of the first one for which
+// load_rc_config would source a file with the variables in global, and
+// the files it sources (loadService, dotIfNonEmpty), or -1.
+func firstSourced(global expand.Environ, files *rootFS, services []string) (int, []string) {
+	for i, name := range services {
+		var sourced []string
 		for _, p := range serviceFiles(global, files, name) {
 			if nonEmpty(files, p) {
-				return true
+				sourced = append(sourced, p)
 			}
 		}
+		if len(sourced) > 0 {
+			return i, sourced
+		}
 	}
-	return false
+	return -1, nil
 }
 
 // fork copies the evaluator for another Load (ctx, opts, files), which

@@ -122,3 +122,40 @@ func TestSessionConcurrentLoads(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionSingles: a Load that would read the same files after the same
+// start as a kept one, and nothing after them, gets the kept result (the
+// same Env); one whose later services do find a file, given what the first
+// file set, is evaluated, and either way the result is the Load's alone.
+func TestSessionSingles(t *testing.T) {
+	for _, tc := range []struct {
+		files  map[string]string
+		shared bool
+	}{
+		{map[string]string{"/etc/rc.conf": "a=1\n", "/usr/local/etc/rc.conf.d/network": "n=$a\n"}, true},
+		{map[string]string{"/etc/rc.conf": "a=1\n", "/etc/rc.conf.d/network": "n=1\n", "/etc/rc.conf.d/netif": "i=1\n"}, false},
+		// network moves local_startup: netif's file then exists for
+		// [network netif] (read after network), not for [dhclient network].
+		{map[string]string{"/etc/rc.conf": "a=1\n", "/etc/rc.conf.d/network": "local_startup=/opt/rc.d\n", "/opt/rc.conf.d/netif": "i=1\n"}, false},
+	} {
+		root := testtool.OpenRoot(t, writeRoot(t, withDefaults(t, tc.files)))
+		session := &Session{}
+		var envs []*Env
+		for _, svc := range [][]string{ServiceDhclient, ServiceNetif} {
+			o := Options{Files: root, Services: svc, Timeout: 10 * time.Second}
+			want := sessionResult(o)
+			o.Session = session
+			e, err := Load(context.Background(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(e.Vars(), e.Files(), e.Findings()); got != want {
+				t.Errorf("%v %v:\n got %s\nwant %s", tc.files, svc, got, want)
+			}
+			envs = append(envs, e)
+		}
+		if shared := envs[0] == envs[1]; shared != tc.shared {
+			t.Errorf("%v: the two Loads share their result: %v, want %v", tc.files, shared, tc.shared)
+		}
+	}
+}
