@@ -159,7 +159,7 @@ func (f *rootFS) statFile(logical string) (fs.FileInfo, error) {
 		}
 		return memInfo{name: path.Base(p), size: int64(len(data))}, nil
 	}
-	info, err := r.stat(f.root)
+	info, err := f.diskStat(r)
 	if err != nil && f.overlayDir(p) {
 		return memInfo{name: path.Base(p), dir: true}, nil
 	}
@@ -186,7 +186,7 @@ func (f *rootFS) read(logical string) ([]byte, error) {
 		}
 		return data, nil
 	}
-	data, ok, err := r.readFile(f.root)
+	data, ok, err := f.diskRead(r)
 	switch {
 	case fsys.IsTooBig(err):
 		return nil, errTooBig
@@ -209,7 +209,7 @@ func (f *rootFS) list(logical string) ([]fs.DirEntry, error) {
 		return nil, &fs.PathError{Op: "readdir", Path: logical, Err: err}
 	}
 	byName := map[string]fs.DirEntry{}
-	disk, err := r.readDir(f.root)
+	disk, err := f.diskReadDir(r)
 	if err != nil && !f.overlayDir(p) {
 		return nil, &fs.PathError{Op: "readdir", Path: logical, Err: pathCause(err)}
 	}
@@ -238,6 +238,34 @@ func (f *rootFS) list(logical string) ([]fs.DirEntry, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
 	return out, nil
+}
+
+// diskStat, diskRead and diskReadDir answer from the disk, through the
+// Session: the root does not change during one, so it keeps each answer
+// for the Loads after (each Load looks for the same rc.conf.d files, and
+// each kept start asks its accesses again).
+func (f *rootFS) diskStat(r resolved) (fs.FileInfo, error) {
+	a := f.session.disk(opStat, r, func() (a diskAnswer) {
+		a.info, a.err = r.stat(f.root)
+		return a
+	})
+	return a.info, a.err
+}
+
+func (f *rootFS) diskRead(r resolved) ([]byte, bool, error) {
+	a := f.session.disk(opRead, r, func() (a diskAnswer) {
+		a.data, a.ok, a.err = r.readFile(f.root)
+		return a
+	})
+	return a.data, a.ok, a.err
+}
+
+func (f *rootFS) diskReadDir(r resolved) ([]fs.DirEntry, error) {
+	a := f.session.disk(opReadDir, r, func() (a diskAnswer) {
+		a.entries, a.err = r.readDir(f.root)
+		return a
+	})
+	return a.entries, a.err
 }
 
 // stat, readFile and readDir reach r.path under root, without looking its

@@ -3,6 +3,7 @@ package rcconf
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"maps"
 	"slices"
 	"strings"
@@ -29,7 +30,8 @@ import (
 // (the self-check's, say, when rc.conf sources an rc.conf.d file) makes
 // that Load evaluate the start itself.
 //
-// A Session also resolves each logical path under the root once. Use one
+// A Session also resolves each logical path under the root once, and
+// asks the disk each stat, read and listing once (disk). Use one
 // per run, over a root that does not change meanwhile: plan.Prepare makes
 // one for its evaluations. The zero value is ready for use; a Session is
 // safe for concurrent use.
@@ -45,6 +47,42 @@ type Session struct {
 
 	singleMu sync.Mutex
 	singles  []*single
+
+	diskMu  sync.Mutex
+	answers map[diskKey]diskAnswer // see disk
+}
+
+// diskKey is one access of the disk: the operation and the resolved path.
+type diskKey struct{ op, path string }
+
+// diskAnswer is what the disk answered (rootFS.diskStat, diskRead,
+// diskReadDir); callers share it and change none of it.
+type diskAnswer struct {
+	info    fs.FileInfo
+	data    []byte
+	ok      bool
+	entries []fs.DirEntry
+	err     error
+}
+
+// disk is the answer of access op of r from the disk, asked once per
+// Session (nil: every time): the root does not change during a Session.
+func (s *Session) disk(op string, r resolved, do func() diskAnswer) diskAnswer {
+	if s == nil {
+		return do()
+	}
+	key := diskKey{op, r.path}
+	s.diskMu.Lock()
+	defer s.diskMu.Unlock()
+	if a, ok := s.answers[key]; ok {
+		return a
+	}
+	a := do()
+	if s.answers == nil {
+		s.answers = map[diskKey]diskAnswer{}
+	}
+	s.answers[key] = a
+	return a
 }
 
 // maxStarts bounds the starts a Session keeps: a run has two overlays
