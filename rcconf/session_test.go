@@ -3,6 +3,8 @@ package rcconf
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -157,5 +159,35 @@ func TestSessionSingles(t *testing.T) {
 		if shared := envs[0] == envs[1]; shared != tc.shared {
 			t.Errorf("%v: the two Loads share their result: %v, want %v", tc.files, shared, tc.shared)
 		}
+	}
+}
+
+// TestSessionAsksTheDiskOnce: within a Session each stat and read of a
+// path is answered once (the root must not change during one), so a file
+// removed between two Loads is still read by the second; a new Session
+// asks again.
+func TestSessionAsksTheDiskOnce(t *testing.T) {
+	dir := writeRoot(t, withDefaults(t, map[string]string{"/etc/rc.conf": "a=1\n", "/etc/rc.conf.d/routing": "r=1\n"}))
+	root := testtool.OpenRoot(t, dir)
+	session := &Session{}
+	value := func(s *Session) string {
+		e, err := Load(context.Background(), Options{Files: root, Services: ServiceRouting, Session: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := e.Get("r")
+		return v
+	}
+	if got := value(session); got != "1" {
+		t.Fatalf("r = %q, want 1", got)
+	}
+	if err := os.Remove(filepath.Join(dir, "etc/rc.conf.d/routing")); err != nil {
+		t.Fatal(err)
+	}
+	if got := value(session); got != "1" {
+		t.Errorf("same Session after the file went: r = %q, want the answer kept (1)", got)
+	}
+	if got := value(&Session{}); got != "" {
+		t.Errorf("new Session: r = %q, want unset", got)
 	}
 }
