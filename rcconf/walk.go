@@ -26,14 +26,7 @@ func walk(node syntax.Node, f func(syntax.Node) bool) {
 		walkComments(node.Last, f)
 	case *syntax.Comment:
 	case *syntax.Stmt:
-		for i := range node.Comments {
-			c := node.Comments[i]
-			if !node.End().After(c.Pos()) {
-				late = &c
-				break
-			}
-			walk(&c, f)
-		}
+		late = walkLeading(node.Comments, func(c syntax.Comment) bool { return !node.End().After(c.Pos()) }, f)
 		if node.Cmd != nil {
 			walk(node.Cmd, f)
 		}
@@ -139,14 +132,7 @@ func walk(node syntax.Node, f func(syntax.Node) bool) {
 		walkList(node.Items, f)
 		walkComments(node.Last, f)
 	case *syntax.CaseItem:
-		for i := range node.Comments {
-			c := node.Comments[i]
-			if c.Pos().After(node.Pos()) {
-				late = &c
-				break
-			}
-			walk(&c, f)
-		}
+		late = walkLeading(node.Comments, func(c syntax.Comment) bool { return c.Pos().After(node.Pos()) }, f)
 		walkList(node.Patterns, f)
 		walkList(node.Stmts, f)
 		walkComments(node.Last, f)
@@ -158,14 +144,7 @@ func walk(node syntax.Node, f func(syntax.Node) bool) {
 		walkList(node.Elems, f)
 		walkComments(node.Last, f)
 	case *syntax.ArrayElem:
-		for i := range node.Comments {
-			c := node.Comments[i]
-			if c.Pos().After(node.Pos()) {
-				late = &c
-				break
-			}
-			walk(&c, f)
-		}
+		late = walkLeading(node.Comments, func(c syntax.Comment) bool { return c.Pos().After(node.Pos()) }, f)
 		walkNilable(node.Index, f)
 		walkNilable(node.Value, f)
 	case *syntax.ExtGlob:
@@ -190,6 +169,19 @@ func walk(node syntax.Node, f func(syntax.Node) bool) {
 	if late != nil {
 		walk(late, f)
 	}
+}
+
+// walkLeading walks the comments before the first one that trails, and
+// returns that one (syntax.Walk defers it; the rest it never visits).
+func walkLeading(list []syntax.Comment, trails func(syntax.Comment) bool, f func(syntax.Node) bool) *syntax.Comment {
+	for i := range list {
+		c := list[i]
+		if trails(c) {
+			return &c
+		}
+		walk(&c, f)
+	}
+	return nil
 }
 
 // preorder is syntax.Preorder over walk.
