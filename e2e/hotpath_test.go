@@ -151,7 +151,9 @@ func timedRun(b *testing.B, m *conformance.Machine, argv []string) handlerRun {
 // created (fork, vfork, clone without CLONE_THREAD: the run itself is
 // nsenter's child) and the programs it executed (execve that succeeded,
 // nsenter's own aside); -1 when strace is missing. Threads are no
-// processes: the Go programs start several each.
+// processes: the Go programs start several each. strace follows a
+// background process too, so attach-foreground counts the wait's
+// process and what it runs.
 func countedRun(b *testing.B, m *conformance.Machine, argv []string) (procs, programs int) {
 	b.Helper()
 	if _, err := exec.LookPath("strace"); err != nil {
@@ -170,7 +172,7 @@ func countedRun(b *testing.B, m *conformance.Machine, argv []string) (procs, pro
 	}
 	for _, l := range strings.Split(string(data), "\n") {
 		switch {
-		case strings.Contains(l, "execve(") && strings.HasSuffix(l, "= 0"):
+		case (strings.Contains(l, "execve(") || strings.Contains(l, "<... execve resumed>")) && strings.HasSuffix(l, "= 0"):
 			programs++
 		case (strings.Contains(l, " fork(") || strings.Contains(l, " vfork(") || strings.Contains(l, " clone(") || strings.Contains(l, " clone3(")) &&
 			!strings.Contains(l, "CLONE_THREAD") && !strings.Contains(l, "resumed>"):
