@@ -49,7 +49,15 @@ func parse(name string, src []byte) (*syntax.File, error) {
 		return nil, err
 	}
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
-	if err != nil || bashOnly(f, src) {
+	// The depth comes before bashOnly, whose walk has no bound of its own:
+	// walking a 100,000-deep && chain to its end grew the stack to about
+	// 480 MiB (1.2 GiB under the race detector); depthLimit stops at
+	// maxTreeDepth.
+	var deep error
+	if err == nil {
+		deep = depthLimit(name, f)
+	}
+	if err != nil || deep != nil || bashOnly(f, src) {
 		if _, perr := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(bytes.NewReader(src), name); perr != nil {
 			return nil, parseErr(name, src, perr)
 		}
@@ -57,7 +65,7 @@ func parse(name string, src []byte) (*syntax.File, error) {
 	if err != nil {
 		return nil, parseErr(name, src, err)
 	}
-	return f, depthLimit(name, f)
+	return f, deep
 }
 
 // Nesting. The parser descends once for every construct nested in
