@@ -139,10 +139,15 @@ func New(tb testing.TB, tree Tree, opt Options) *Machine {
 		func() error { return m.installTree() },
 		func() error { return copyTree(opt.Config, root) },
 		func() error { return m.installTools(opt.Hvnetconf) },
-		// devd's actions get the environment rc gave devd at boot, and
-		// the test's (Options.Env) on top.
+		// devd's actions get the environment rc gave devd at boot (the
+		// boot runs with m.env: the clock's TimeScale, then the test's
+		// Options.Env), as every other sandbox command does. Without the
+		// TimeScale, each vf-attach waited FreeBSD's real 2 s
+		// hyperv_vf_delay and the scripts' sleep(1) real seconds; the
+		// order of events is the same at any scale (devd reads its next
+		// event only once the sandbox is quiet: fakebsd devd.go quiet).
 		func() error {
-			env := append(append([]string{}, Env...), opt.Env...)
+			env := append(append([]string{}, Env...), m.env...)
 			return writeFile(filepath.Join(root, fakebsd.SandboxDevdEnv), strings.Join(env, "\n")+"\n", 0o644)
 		},
 	}
