@@ -2,6 +2,7 @@ package golden
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -40,44 +41,69 @@ func TestVarsOfEveryRoot(t *testing.T) {
 			for _, tree := range trees {
 				for when, root := range roots {
 					m := conformance.New(t, tree, conformance.Options{Config: root})
-					for svc, loads := range varsServices {
-						checkVars(t, m, sc, when, svc, loads)
-					}
+					checkVars(t, m, sc, when)
 				}
 			}
 		})
 	}
 }
 
-func checkVars(t *testing.T, m *conformance.Machine, sc scenario, when, svc string, loads []string) {
+// varsCache parses each file (the trees' defaults above all) once for the
+// whole test, as plan.Prepare's cache does for one run; a Load gives the
+// same result with it or without (rcconf ParseCache).
+var varsCache = new(rcconf.ParseCache)
+
+// checkVars compares every service of varsServices on one machine: the
+// three rcconf Loads share a Session, as a run's evaluations do
+// (plan.Prepare), and the shell sources rc.subr once, then runs each
+// service's load_rc_config and comparison in a subshell of its own.
+// That subshell is the fresh shell of an rc.d script that has sourced
+// rc.subr: a fork holds exactly the variables, functions and options the
+// parent had after sourcing, and what the service's load_rc_config sets
+// ends with the subshell, so no service sees another's variables.
+// Sourcing rc.subr only defines functions and reads the emulated host,
+// which nothing changes between the services (load_rc_config reads
+// files and sets variables), so each subshell starts where a new sh
+// sourcing rc.subr would.
+func checkVars(t *testing.T, m *conformance.Machine, sc scenario, when string) {
 	t.Helper()
-	env, err := rcconf.Load(context.Background(), rcconf.Options{Files: testtool.OpenRoot(t, m.Root), Services: loads})
-	if err != nil {
-		if !strings.HasPrefix(sc.name, "bad-rcconf") {
-			t.Errorf("%s root: %v", when, err)
-		}
-		return // an rc.conf hvnetconf refuses on purpose: nothing to compare
-	}
+	session := new(rcconf.Session)
+	files := testtool.OpenRoot(t, m.Root)
+	assignedHere := assignedNames(m.Root)
 	script := ". /etc/rc.subr\n"
-	for _, s := range loads {
-		script += "load_rc_config " + s + "\n"
-	}
-	script += `_hv_set() { eval "_hv_g=\${$1-__hv_unset__}"; [ "$_hv_g" = "$2" ] || printf 'differs: %s\n' "$1"; }
-_hv_unset() { eval "[ -z \"\${$1+x}\" ]" || printf 'set in sh only: %s\n' "$1"; }
-`
-	set := map[string]bool{}
-	for _, v := range env.Vars() {
-		set[v.Name] = true
-		script += "_hv_set " + v.Name + " " + rcconf.Quote(v.Value) + "\n"
-	}
-	for _, name := range assignedNames(m.Root) {
-		if !set[name] {
-			script += "_hv_unset " + name + "\n"
+	for _, svc := range slices.Sorted(maps.Keys(varsServices)) {
+		loads := varsServices[svc]
+		env, err := rcconf.Load(context.Background(), rcconf.Options{Files: files, Services: loads, Cache: varsCache, Session: session})
+		if err != nil {
+			if !strings.HasPrefix(sc.name, "bad-rcconf") {
+				t.Errorf("%s root, -s %s: %v", when, svc, err)
+			}
+			continue // an rc.conf hvnetconf refuses on purpose: nothing to compare
 		}
+		script += "(\n"
+		for _, s := range loads {
+			script += "load_rc_config " + s + "\n"
+		}
+		script += `_hv_set() { eval "_hv_g=\${$1-__hv_unset__}"; [ "$_hv_g" = "$2" ] || printf -- '-s ` + svc + `: differs: %s\n' "$1"; }
+_hv_unset() { eval "[ -z \"\${$1+x}\" ]" || printf -- '-s ` + svc + `: set in sh only: %s\n' "$1"; }
+`
+		set := map[string]bool{}
+		for _, v := range env.Vars() {
+			set[v.Name] = true
+			script += "_hv_set " + v.Name + " " + rcconf.Quote(v.Value) + "\n"
+		}
+		for _, name := range assignedHere {
+			if !set[name] {
+				script += "_hv_unset " + name + "\n"
+			}
+		}
+		// A load_rc_config that ends its shell shows as the subshell's
+		// status, as it showed as the whole shell's before.
+		script += ") || printf -- '-s " + svc + ": exit %d\\n' $?\n"
 	}
 	r := m.Sh(script)
 	if out := strings.TrimSpace(r.Stdout); out != "" || r.Code != 0 {
-		t.Errorf("%s, %s root, -s %s: vars and load_rc_config disagree (exit %d):\n%s%s", m.Tree.Name, when, svc, r.Code, out, r.Stderr)
+		t.Errorf("%s, %s root: vars and load_rc_config disagree (exit %d):\n%s%s", m.Tree.Name, when, r.Code, out, r.Stderr)
 	}
 }
 
