@@ -132,7 +132,7 @@ run_rc_command "$1"
 // its sandbox; it is torn down when the test ends.
 func New(tb testing.TB, tree Tree, opt Options) *Machine {
 	tb.Helper()
-	root := filepath.Join(tb.TempDir(), "root")
+	root := filepath.Join(fakebsd.TempDir(tb), "root")
 	env := append([]string{live.EnvTimeScale + "=" + strconv.Itoa(TimeScale)}, opt.Env...)
 	m := &Machine{Tree: tree, tb: tb, env: env, Host: fakebsd.NewAt(tb, filepath.Join(root, fakebsd.SandboxState), root)}
 	steps := []func() error{
@@ -437,7 +437,7 @@ func (m *Machine) CommandContext(ctx context.Context, env []string, argv ...stri
 }
 
 func (m *Machine) tempFile() *os.File {
-	m.outOnce.Do(func() { m.outDir = m.tb.TempDir() })
+	m.outOnce.Do(func() { m.outDir = fakebsd.TempDir(m.tb) })
 	f, err := os.CreateTemp(m.outDir, "out")
 	if err != nil {
 		m.fail("conformance: %v", err)
