@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hvnetconf/hvnetconf/internal/conformance"
@@ -116,14 +117,32 @@ func assignedNames(root string) []string {
 				return nil
 			}
 			b, _ := os.ReadFile(p)
-			for _, mm := range assigned.FindAllStringSubmatch(string(b), -1) {
-				if !slices.Contains(names, mm[1]) {
-					names = append(names, mm[1])
+			for _, name := range assignedIn(string(b)) {
+				if !slices.Contains(names, name) {
+					names = append(names, name)
 				}
 			}
 			return nil
 		})
 	}
+	return names
+}
+
+// assignedCache holds assignedIn's answer per file text: every machine of
+// a tree reads the same etc/defaults/rc.conf (about 800 lines), which the
+// regular expression took most of this test's own CPU time to scan again.
+var assignedCache sync.Map // text → []string
+
+// assignedIn lists the names assigned in one file's text, in order.
+func assignedIn(text string) []string {
+	if v, ok := assignedCache.Load(text); ok {
+		return v.([]string)
+	}
+	var names []string
+	for _, mm := range assigned.FindAllStringSubmatch(text, -1) {
+		names = append(names, mm[1])
+	}
+	assignedCache.Store(text, names)
 	return names
 }
 
