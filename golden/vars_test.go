@@ -71,7 +71,8 @@ func checkVars(t *testing.T, m *conformance.Machine, sc scenario, when string) {
 	session := new(rcconf.Session)
 	files := testtool.OpenRoot(t, m.Root)
 	assignedHere := assignedNames(m.Root)
-	script := ". /etc/rc.subr\n"
+	var script strings.Builder
+	script.WriteString(". /etc/rc.subr\n")
 	for _, svc := range slices.Sorted(maps.Keys(varsServices)) {
 		loads := varsServices[svc]
 		env, err := rcconf.Load(context.Background(), rcconf.Options{Files: files, Services: loads, Cache: varsCache, Session: session})
@@ -81,28 +82,28 @@ func checkVars(t *testing.T, m *conformance.Machine, sc scenario, when string) {
 			}
 			continue // an rc.conf hvnetconf refuses on purpose: nothing to compare
 		}
-		script += "(\n"
+		script.WriteString("(\n")
 		for _, s := range loads {
-			script += "load_rc_config " + s + "\n"
+			script.WriteString("load_rc_config " + s + "\n")
 		}
-		script += `_hv_set() { eval "_hv_g=\${$1-__hv_unset__}"; [ "$_hv_g" = "$2" ] || printf -- '-s ` + svc + `: differs: %s\n' "$1"; }
+		script.WriteString(`_hv_set() { eval "_hv_g=\${$1-__hv_unset__}"; [ "$_hv_g" = "$2" ] || printf -- '-s ` + svc + `: differs: %s\n' "$1"; }
 _hv_unset() { eval "[ -z \"\${$1+x}\" ]" || printf -- '-s ` + svc + `: set in sh only: %s\n' "$1"; }
-`
+`)
 		set := map[string]bool{}
 		for _, v := range env.Vars() {
 			set[v.Name] = true
-			script += "_hv_set " + v.Name + " " + rcconf.Quote(v.Value) + "\n"
+			script.WriteString("_hv_set " + v.Name + " " + rcconf.Quote(v.Value) + "\n")
 		}
 		for _, name := range assignedHere {
 			if !set[name] {
-				script += "_hv_unset " + name + "\n"
+				script.WriteString("_hv_unset " + name + "\n")
 			}
 		}
 		// A load_rc_config that ends its shell shows as the subshell's
 		// status, as it showed as the whole shell's before.
-		script += ") || printf -- '-s " + svc + ": exit %d\\n' $?\n"
+		script.WriteString(") || printf -- '-s " + svc + ": exit %d\\n' $?\n")
 	}
-	r := m.Sh(script)
+	r := m.Sh(script.String())
 	if out := strings.TrimSpace(r.Stdout); out != "" || r.Code != 0 {
 		t.Errorf("%s, %s root: vars and load_rc_config disagree (exit %d):\n%s%s", m.Tree.Name, when, r.Code, out, r.Stderr)
 	}
