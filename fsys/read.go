@@ -23,7 +23,21 @@ const MaxFileSize = 1 << 20
 // socket, a directory) is refused without opening it, so a read never
 // blocks; a file over MaxFileSize is refused without reading past the cap.
 func (r *Root) ReadFile(logical string) ([]byte, bool, error) {
-	rel, ok, err := r.regularAt(logical, "read")
+	rel, err := r.resolveRel(logical)
+	if err != nil {
+		return nil, false, err
+	}
+	return r.readFileAt(logical, rel)
+}
+
+// ReadFileResolved is ReadFile of p, a result of ResolveFixed that is
+// fixed (the tree has not changed since): it looks no component up again.
+func (r *Root) ReadFileResolved(p string) ([]byte, bool, error) {
+	return r.readFileAt(p, fixedRel(p))
+}
+
+func (r *Root) readFileAt(logical, rel string) ([]byte, bool, error) {
+	ok, err := r.regularAt(logical, rel, "read")
 	if err != nil || !ok {
 		return nil, false, err
 	}
@@ -44,6 +58,12 @@ func (r *Root) Stat(logical string) (fs.FileInfo, error) {
 	return r.ops.Lstat(rel)
 }
 
+// StatResolved is Stat of p, a fixed result of ResolveFixed (see
+// ReadFileResolved).
+func (r *Root) StatResolved(p string) (fs.FileInfo, error) {
+	return r.ops.Lstat(fixedRel(p))
+}
+
 // MaxDirEntries bounds one directory listing: an rc.conf.d or a glob's
 // directory holds a handful of entries; a hostile tree's may hold
 // millions, which are refused before they are all read.
@@ -57,6 +77,16 @@ func (r *Root) ReadDir(logical string) ([]fs.DirEntry, error) {
 	if err != nil {
 		return nil, err
 	}
+	return r.readDirAt(logical, rel)
+}
+
+// ReadDirResolved is ReadDir of p, a fixed result of ResolveFixed (see
+// ReadFileResolved).
+func (r *Root) ReadDirResolved(p string) ([]fs.DirEntry, error) {
+	return r.readDirAt(p, fixedRel(p))
+}
+
+func (r *Root) readDirAt(logical, rel string) ([]fs.DirEntry, error) {
 	entries, err := r.ops.ReadDir(rel, MaxDirEntries+1)
 	if err == nil && len(entries) > MaxDirEntries {
 		return nil, sysexits.New(sysexits.DataErr, &PathError{Path: logical,
@@ -244,7 +274,11 @@ func links(fi fs.FileInfo) uint64 {
 // kernel's ELF sections); a missing file is (nil, false, nil), anything
 // but a regular file with one link is refused as ReadFile refuses it.
 func (r *Root) OpenRegular(logical string) (*os.File, bool, error) {
-	rel, ok, err := r.regularAt(logical, "open")
+	rel, err := r.resolveRel(logical)
+	if err != nil {
+		return nil, false, err
+	}
+	ok, err := r.regularAt(logical, rel, "open")
 	if err != nil || !ok {
 		return nil, false, err
 	}
@@ -259,20 +293,15 @@ func (r *Root) OpenRegular(logical string) (*os.File, bool, error) {
 	return f, true, nil
 }
 
-// regularAt resolves logical as the booted system would and says whether
-// a regular file is there (false: nothing is); anything else there is an
-// error naming step.
-func (r *Root) regularAt(logical, step string) (string, bool, error) {
-	rel, err := r.resolveRel(logical)
-	if err != nil {
-		return "", false, err
-	}
+// regularAt says whether a regular file is at rel, logical resolved
+// (false: nothing is); anything else there is an error naming step.
+func (r *Root) regularAt(logical, rel, step string) (bool, error) {
 	fi, err := r.ops.Lstat(rel)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
-		return "", false, nil
+		return false, nil
 	}
 	if err != nil {
-		return "", false, ioErr(logical, step, err)
+		return false, ioErr(logical, step, err)
 	}
-	return rel, true, regular(logical, fi)
+	return true, regular(logical, fi)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -27,8 +28,18 @@ var errLoop = syscall.ELOOP
 // result through os.Root, which refuses to leave the root should a link
 // be swapped in meanwhile.
 func (r *Root) Resolve(logical string) (string, error) {
+	p, _, err := r.ResolveFixed(logical)
+	return p, err
+}
+
+// ResolveFixed is Resolve, and reports whether the result is its own
+// resolution: every component of it was looked up (none is a link), or
+// the first missing one is followed by no ".." that path.Clean took away.
+// While the tree does not change, the *Resolved methods may then take the
+// result as it is, without looking every component up again.
+func (r *Root) ResolveFixed(logical string) (string, bool, error) {
 	if logical == "" || logical[0] != '/' {
-		return "", sysexits.Errorf(sysexits.DataErr, "%s: not an absolute path", logical)
+		return "", false, sysexits.Errorf(sysexits.DataErr, "%s: not an absolute path", logical)
 	}
 	done := "/" // resolved so far: no links in it
 	todo := strings.Split(logical[1:], "/")
@@ -48,28 +59,28 @@ func (r *Root) Resolve(logical string) (string, error) {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 			// The rest cannot exist: keep the names as given.
 			rest := append([]string{next}, todo...)
-			return path.Clean(path.Join(rest...)), nil
+			return path.Clean(path.Join(rest...)), !slices.Contains(todo, ".."), nil
 		}
 		if err != nil {
-			return "", ioErr(logical, "lookup "+next, err)
+			return "", false, ioErr(logical, "lookup "+next, err)
 		}
 		if fi.Mode()&fs.ModeSymlink == 0 {
 			done = next
 			continue
 		}
 		if links++; links > maxLinks {
-			return "", ioErr(logical, "lookup", errLoop)
+			return "", false, ioErr(logical, "lookup", errLoop)
 		}
 		target, err := r.ops.Readlink(next[1:])
 		if err != nil {
-			return "", ioErr(logical, "readlink "+next, err)
+			return "", false, ioErr(logical, "readlink "+next, err)
 		}
 		if strings.HasPrefix(target, "/") {
 			done = "/"
 		}
 		todo = append(strings.Split(target, "/"), todo...)
 	}
-	return done, nil
+	return done, true, nil
 }
 
 // resolveRel is Resolve for os.Root: the path relative to the root.
@@ -82,6 +93,14 @@ func (r *Root) resolveRel(logical string) (string, error) {
 		return ".", nil
 	}
 	return p[1:], nil
+}
+
+// fixedRel is the os.Root path of p, a fixed result of ResolveFixed.
+func fixedRel(p string) string {
+	if p == "/" {
+		return "."
+	}
+	return p[1:]
 }
 
 // resolveTarget resolves the directory of a file hvnetconf writes, not the

@@ -71,7 +71,7 @@ func wordBound(w *syntax.Word, u int) int {
 		return 0
 	}
 	refs := 0
-	for n := range syntax.Preorder(w) {
+	for n := range preorder(w) {
 		if _, ok := n.(*syntax.ParamExp); ok {
 			refs++
 		}
@@ -84,7 +84,7 @@ func wordBound(w *syntax.Word, u int) int {
 // words that follow.
 func stmtBound(node syntax.Node, u int) int {
 	largest := u
-	syntax.Walk(node, func(n syntax.Node) bool {
+	walk(node, func(n syntax.Node) bool {
 		var w *syntax.Word
 		switch n := n.(type) {
 		case *syntax.Assign:
@@ -111,7 +111,7 @@ func stmtBound(node syntax.Node, u int) int {
 // ${v:=word}, here-documents that read may store), of their references.
 func growth(node syntax.Node) int {
 	g := 1
-	syntax.Walk(node, func(n syntax.Node) bool {
+	walk(node, func(n syntax.Node) bool {
 		if w := storedWord(n); w != nil {
 			g = satMul(g, max(1, refCount(w)))
 		}
@@ -138,7 +138,7 @@ func storedWord(n syntax.Node) *syntax.Word {
 // a whole value.
 func refCount(node syntax.Node) int {
 	refs := 0
-	for n := range syntax.Preorder(node) {
+	for n := range preorder(node) {
 		if _, ok := n.(*syntax.ParamExp); ok {
 			refs++
 		}

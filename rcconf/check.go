@@ -65,7 +65,7 @@ func (c *checker) refuse(pos syntax.Pos, format string, args ...any) {
 func checkFile(f *syntax.File) ([]string, []refusal) {
 	c := &checker{funcs: map[string]bool{}}
 	var funcs []string
-	for n := range syntax.Preorder(f) {
+	for n := range preorder(f) {
 		if fd, ok := n.(*syntax.FuncDecl); ok && fd.Name != nil {
 			c.funcs[fd.Name.Value] = true
 			funcs = append(funcs, fd.Name.Value)
@@ -81,7 +81,7 @@ func checkFile(f *syntax.File) ([]string, []refusal) {
 // walk checks node; inFunc says whether it sits inside a function body,
 // where return is meaningful.
 func (c *checker) walk(node syntax.Node, inFunc bool) {
-	syntax.Walk(node, func(n syntax.Node) bool {
+	walk(node, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.FuncDecl:
 			switch {

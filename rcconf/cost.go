@@ -16,7 +16,7 @@ import (
 // about to run (match.go).
 func cost(node syntax.Node, env expand.Environ, params []string) int {
 	total := 0
-	for n := range syntax.Preorder(node) {
+	for n := range preorder(node) {
 		if pe, ok := n.(*syntax.ParamExp); ok && pe.Param != nil {
 			total = satAdd(total, paramSize(pe.Param.Value, env, params))
 		}
@@ -43,7 +43,7 @@ func patternLimit(w *syntax.Word) string {
 		return ""
 	}
 	lits, exps := 0, 0
-	syntax.Walk(w, func(n syntax.Node) bool {
+	walk(w, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Lit:
 			lits += len(n.Value)

@@ -12,12 +12,12 @@ import (
 // walk stops at each word: fixWord itself handles the words inside it.
 func fixWords(f *syntax.File) {
 	hdocs := map[*syntax.Word]bool{}
-	for n := range syntax.Preorder(f) {
+	for n := range preorder(f) {
 		if r, ok := n.(*syntax.Redirect); ok && r.Hdoc != nil {
 			hdocs[r.Hdoc] = true
 		}
 	}
-	syntax.Walk(f, func(n syntax.Node) bool {
+	walk(f, func(n syntax.Node) bool {
 		if w, ok := n.(*syntax.Word); ok {
 			if !hdocs[w] {
 				fixWord(w)

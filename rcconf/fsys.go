@@ -36,13 +36,20 @@ type rootFS struct {
 
 // resolve is the overlay key for logical: its path on the booted system.
 func (f *rootFS) resolve(logical string) (string, error) {
+	r := f.resolveFixed(logical)
+	return r.path, r.err
+}
+
+// resolveFixed is resolve, and whether the path is its own resolution
+// (fsys.Root.ResolveFixed), which the reads below then take as it is.
+func (f *rootFS) resolveFixed(logical string) resolved {
 	clean := path.Clean("/" + logical)
-	return f.session.resolve(clean, func() (string, error) {
-		p, err := f.root.Resolve(clean)
+	return f.session.resolve(clean, func() resolved {
+		p, fixed, err := f.root.ResolveFixed(clean)
 		if err != nil {
-			return "", pathCause(err)
+			return resolved{err: pathCause(err)}
 		}
-		return p, nil
+		return resolved{path: p, fixed: fixed}
 	})
 }
 
@@ -141,7 +148,8 @@ func (f *rootFS) overlayDir(dir string) bool {
 
 // statFile follows symlinks, like test -f and test -d.
 func (f *rootFS) statFile(logical string) (fs.FileInfo, error) {
-	p, err := f.resolve(logical)
+	r := f.resolveFixed(logical)
+	p, err := r.path, r.err
 	if err != nil {
 		return nil, &fs.PathError{Op: "stat", Path: logical, Err: err}
 	}
@@ -151,7 +159,7 @@ func (f *rootFS) statFile(logical string) (fs.FileInfo, error) {
 		}
 		return memInfo{name: path.Base(p), size: int64(len(data))}, nil
 	}
-	info, err := f.root.Stat(p)
+	info, err := f.diskStat(r)
 	if err != nil && f.overlayDir(p) {
 		return memInfo{name: path.Base(p), dir: true}, nil
 	}
@@ -164,7 +172,8 @@ func (f *rootFS) statFile(logical string) (fs.FileInfo, error) {
 // read returns a regular file's content, refusing directories, other
 // non-regular files and anything larger than maxFileSize.
 func (f *rootFS) read(logical string) ([]byte, error) {
-	p, err := f.resolve(logical)
+	r := f.resolveFixed(logical)
+	p, err := r.path, r.err
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +186,7 @@ func (f *rootFS) read(logical string) ([]byte, error) {
 		}
 		return data, nil
 	}
-	data, ok, err := f.root.ReadFile(p)
+	data, ok, err := f.diskRead(r)
 	switch {
 	case fsys.IsTooBig(err):
 		return nil, errTooBig
@@ -194,12 +203,13 @@ func (f *rootFS) read(logical string) ([]byte, error) {
 // list lists a directory, disk entries merged with the overlay, sorted
 // by name as sh sorts a glob.
 func (f *rootFS) list(logical string) ([]fs.DirEntry, error) {
-	p, err := f.resolve(logical)
+	r := f.resolveFixed(logical)
+	p, err := r.path, r.err
 	if err != nil {
 		return nil, &fs.PathError{Op: "readdir", Path: logical, Err: err}
 	}
 	byName := map[string]fs.DirEntry{}
-	disk, err := f.root.ReadDir(p)
+	disk, err := f.diskReadDir(r)
 	if err != nil && !f.overlayDir(p) {
 		return nil, &fs.PathError{Op: "readdir", Path: logical, Err: pathCause(err)}
 	}
@@ -228,6 +238,57 @@ func (f *rootFS) list(logical string) ([]fs.DirEntry, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
 	return out, nil
+}
+
+// diskStat, diskRead and diskReadDir answer from the disk, through the
+// Session: the root does not change during one, so it keeps each answer
+// for the Loads after (each Load looks for the same rc.conf.d files, and
+// each kept start asks its accesses again).
+func (f *rootFS) diskStat(r resolved) (fs.FileInfo, error) {
+	a := f.session.disk(opStat, r, func() (a diskAnswer) {
+		a.info, a.err = r.stat(f.root)
+		return a
+	})
+	return a.info, a.err
+}
+
+func (f *rootFS) diskRead(r resolved) ([]byte, bool, error) {
+	a := f.session.disk(opRead, r, func() (a diskAnswer) {
+		a.data, a.ok, a.err = r.readFile(f.root)
+		return a
+	})
+	return a.data, a.ok, a.err
+}
+
+func (f *rootFS) diskReadDir(r resolved) ([]fs.DirEntry, error) {
+	a := f.session.disk(opReadDir, r, func() (a diskAnswer) {
+		a.entries, a.err = r.readDir(f.root)
+		return a
+	})
+	return a.entries, a.err
+}
+
+// stat, readFile and readDir reach r.path under root, without looking its
+// components up again when r is fixed.
+func (r resolved) stat(root *fsys.Root) (fs.FileInfo, error) {
+	if r.fixed {
+		return root.StatResolved(r.path)
+	}
+	return root.Stat(r.path)
+}
+
+func (r resolved) readFile(root *fsys.Root) ([]byte, bool, error) {
+	if r.fixed {
+		return root.ReadFileResolved(r.path)
+	}
+	return root.ReadFile(r.path)
+}
+
+func (r resolved) readDir(root *fsys.Root) ([]fs.DirEntry, error) {
+	if r.fixed {
+		return root.ReadDirResolved(r.path)
+	}
+	return root.ReadDir(r.path)
 }
 
 // pathCause drops the path the confined root puts in front of its errors

@@ -55,7 +55,7 @@ func matches(st *syntax.Stmt) bool {
 // ownWords calls fn for the nodes of st outside the statements it holds
 // (a case's item bodies, a loop's body).
 func ownWords(st *syntax.Stmt, fn func(syntax.Node)) {
-	syntax.Walk(st, func(n syntax.Node) bool {
+	walk(st, func(n syntax.Node) bool {
 		if inner, ok := n.(*syntax.Stmt); ok && inner != st {
 			return false
 		}
@@ -180,7 +180,7 @@ func wordSize(w *syntax.Word, size func(string) int) int {
 		return 0
 	}
 	total := 0
-	for n := range syntax.Preorder(w) {
+	for n := range preorder(w) {
 		switch n := n.(type) {
 		case *syntax.Lit:
 			total = satAdd(total, len(n.Value))

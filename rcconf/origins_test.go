@@ -57,3 +57,23 @@ func TestOriginsRecord(t *testing.T) {
 		t.Errorf("vars with a unset: %v", got)
 	}
 }
+
+// TestOriginsBatchLastAssignment: in a batch of plain statements a name
+// assigned more than once gets its last assignment as origin, with the
+// value it ends with; one assigned once keeps its own line.
+func TestOriginsBatchLastAssignment(t *testing.T) {
+	e, err := load(t, rcOnly("a=1\nb=2\na=3 c=$a\nb=$b$b\na=\"$c\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Var{
+		"a": {Name: "a", Value: "3", Origin: Origin{File: "/etc/rc.conf", Line: 5}},
+		"b": {Name: "b", Value: "22", Origin: Origin{File: "/etc/rc.conf", Line: 4}},
+		"c": {Name: "c", Value: "3", Origin: Origin{File: "/etc/rc.conf", Line: 3}},
+	}
+	for name, w := range want {
+		if got, ok := e.Lookup(name); !ok || got != w {
+			t.Errorf("%s = %+v, want %+v", name, got, w)
+		}
+	}
+}

@@ -37,17 +37,23 @@ func lineAt(data []byte, i int) syntax.Pos {
 	return syntax.NewPos(uint(i), uint(line), 0)
 }
 
-// parse validates src as POSIX sh (refusing bash-only syntax), then parses
-// the same bytes as bash for running: the interpreter only implements
-// export, readonly and local for the bash variant.
+// parse validates src as POSIX sh (refusing bash-only syntax), and parses
+// it as bash for running: the interpreter only implements export, readonly
+// and local for the bash variant. The bash parse comes first; the POSIX
+// parse, which would refuse or accept the same bytes, runs only when the
+// bash parse fails or its tree may hold bash-only syntax (bashOnly), so
+// every refusal and its message are the POSIX parser's as before, for the
+// cost of one parse of a clean file.
 func parse(name string, src []byte) (*syntax.File, error) {
 	if err := openersLimit(name, src); err != nil {
 		return nil, err
 	}
-	if _, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(bytes.NewReader(src), name); err != nil {
-		return nil, parseErr(name, src, err)
-	}
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
+	if err != nil || bashOnly(f, src) {
+		if _, perr := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(bytes.NewReader(src), name); perr != nil {
+			return nil, parseErr(name, src, perr)
+		}
+	}
 	if err != nil {
 		return nil, parseErr(name, src, err)
 	}
@@ -68,18 +74,23 @@ const (
 )
 
 // openersLimit refuses src when it holds more than maxOpeners openers,
-// naming the line of the one past the limit.
+// naming the line of the one past the limit. It looks at each word once,
+// as a whole: a word is an opener only if it is one of the opener words.
 func openersLimit(name string, src []byte) error {
 	n := 0
 	for i := 0; i < len(src); i++ {
 		switch c := src[i]; {
 		case c == '(' || c == '{' || c == '`':
 			n++
-		case isWordStart(src, i):
-			if w := keywordAt(src[i:]); w > 0 {
-				n++
-				i += w - 1
+		case isWordByte(c) && (i == 0 || !isWordByte(src[i-1])):
+			j := i + 1
+			for j < len(src) && isWordByte(src[j]) {
+				j++
 			}
+			if openerWord(src[i:j]) {
+				n++
+			}
+			i = j - 1
 		}
 		if n > maxOpeners {
 			return errAt(name, lineAt(src, i), "limit: more than %d of ( { ` and compound commands in one file (nesting is bounded before parsing)", maxOpeners)
@@ -88,36 +99,25 @@ func openersLimit(name string, src []byte) error {
 	return nil
 }
 
-// openerWords are the words that start a compound command (or its next
+// openerWord reports whether w starts a compound command (or its next
 // branch, elif), each a level of nesting.
-var openerWords = []string{"if", "elif", "while", "until", "for", "case", "select", "function", "coproc", "time"}
-
-func isWordStart(src []byte, i int) bool {
-	return i == 0 || !isWordByte(src[i-1])
+func openerWord(w []byte) bool {
+	switch string(w) {
+	case "if", "elif", "while", "until", "for", "case", "select", "function", "coproc", "time":
+		return true
+	}
+	return false
 }
 
 func isWordByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// keywordAt is the length of the opener word src starts with, or 0.
-func keywordAt(src []byte) int {
-	if len(src) < 2 || !isWordByte(src[0]) {
-		return 0 // every opener word has two letters or more
-	}
-	for _, w := range openerWords {
-		if len(src) >= len(w) && string(src[:len(w)]) == w && (len(src) == len(w) || !isWordByte(src[len(w)])) {
-			return len(w)
-		}
-	}
-	return 0
-}
-
 // depthLimit refuses a tree deeper than maxTreeDepth, naming where.
 func depthLimit(name string, f *syntax.File) error {
 	depth := 0
 	var deep syntax.Node
-	syntax.Walk(f, func(n syntax.Node) bool {
+	walk(f, func(n syntax.Node) bool {
 		if n == nil {
 			depth--
 			return true

@@ -2,8 +2,10 @@ package rcconf
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
+	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -125,6 +127,7 @@ func (ev *evaluator) skipOrFail(logical string, st *syntax.Stmt, msg string) err
 // runBatch runs plain assignments together; each name's origin is its last
 // assignment in the batch.
 func (ev *evaluator) runBatch(logical string, stmts []*syntax.Stmt) error {
+	ev.makeRoom(len(stmts))
 	if err := ev.run(&syntax.File{Name: logical, Stmts: stmts}); err != nil {
 		return err
 	}
@@ -132,18 +135,37 @@ func (ev *evaluator) runBatch(logical string, stmts []*syntax.Stmt) error {
 	return nil
 }
 
+// bigBatch is the batch size from which makeRoom sizes the maps ahead.
+const bigBatch = 64
+
+// makeRoom sizes the maps that a batch of n plain statements fills, one
+// entry per name, before it runs: defaults/rc.conf's first batch sets some
+// 700 names, which would grow each map from nearly empty, rehashing and
+// leaving the smaller tables behind, several times over. The interpreter's
+// Vars (every Run copies all the variables into it, and rcconf never reads
+// it) is replaced by an empty map of that size; the origins are copied.
+func (ev *evaluator) makeRoom(n int) {
+	if n < bigBatch || len(ev.origins.known) >= n {
+		return
+	}
+	size := len(ev.origins.known) + n
+	ev.sh.r.Vars = make(map[string]expand.Variable, size)
+	known := make(map[string]string, size)
+	maps.Copy(known, ev.origins.known)
+	at := make(map[string]Origin, size)
+	maps.Copy(at, ev.origins.at)
+	ev.origins.known, ev.origins.at = known, at
+}
+
 // recordPlain gives each name that plain statements assign its last
-// assignment as origin, even when the value did not change.
+// assignment as origin, even when the value did not change: recorded in
+// order, a later assignment of a name overwrites an earlier one's.
 func (ev *evaluator) recordPlain(logical string, stmts []*syntax.Stmt) {
-	last := map[string]int{}
 	for _, st := range stmts {
 		for _, as := range plainNames(st) {
-			last[as.Name.Value] = int(as.Pos().Line())
-		}
-	}
-	for name, line := range last {
-		if vr := ev.sh.global.Get(name); vr.IsSet() {
-			ev.origins.record(name, vr.String(), Origin{File: logical, Line: line})
+			if vr := ev.sh.global.Get(as.Name.Value); vr.IsSet() {
+				ev.origins.record(as.Name.Value, vr.String(), Origin{File: logical, Line: int(as.Pos().Line())})
+			}
 		}
 	}
 }

@@ -3,6 +3,7 @@ package rcconf
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"maps"
 	"slices"
 	"strings"
@@ -29,7 +30,8 @@ import (
 // (the self-check's, say, when rc.conf sources an rc.conf.d file) makes
 // that Load evaluate the start itself.
 //
-// A Session also resolves each logical path under the root once. Use one
+// A Session also resolves each logical path under the root once, and
+// asks the disk each stat, read and listing once (disk). Use one
 // per run, over a root that does not change meanwhile: plan.Prepare makes
 // one for its evaluations. The zero value is ready for use; a Session is
 // safe for concurrent use.
@@ -39,6 +41,48 @@ type Session struct {
 
 	resolveMu sync.Mutex
 	resolved  map[string]resolved
+
+	varsMu    sync.Mutex
+	spareVars []map[string]expand.Variable // see takeVars
+
+	singleMu sync.Mutex
+	singles  []*single
+
+	diskMu  sync.Mutex
+	answers map[diskKey]diskAnswer // see disk
+}
+
+// diskKey is one access of the disk: the operation and the resolved path.
+type diskKey struct{ op, path string }
+
+// diskAnswer is what the disk answered (rootFS.diskStat, diskRead,
+// diskReadDir); callers share it and change none of it.
+type diskAnswer struct {
+	info    fs.FileInfo
+	data    []byte
+	ok      bool
+	entries []fs.DirEntry
+	err     error
+}
+
+// disk is the answer of access op of r from the disk, asked once per
+// Session (nil: every time): the root does not change during a Session.
+func (s *Session) disk(op string, r resolved, do func() diskAnswer) diskAnswer {
+	if s == nil {
+		return do()
+	}
+	key := diskKey{op, r.path}
+	s.diskMu.Lock()
+	defer s.diskMu.Unlock()
+	if a, ok := s.answers[key]; ok {
+		return a
+	}
+	a := do()
+	if s.answers == nil {
+		s.answers = map[diskKey]diskAnswer{}
+	}
+	s.answers[key] = a
+	return a
 }
 
 // maxStarts bounds the starts a Session keeps: a run has two overlays
@@ -47,8 +91,9 @@ const maxStarts = 4
 
 // resolved is one path's resolution under the root.
 type resolved struct {
-	path string
-	err  error
+	path  string
+	fixed bool // path is its own resolution (fsys.Root.ResolveFixed)
+	err   error
 }
 
 // start is the state after load_rc_config's common start, and what it
@@ -69,21 +114,21 @@ type access struct {
 }
 
 // resolve is resolve through the Session's cache (nil: none).
-func (s *Session) resolve(key string, do func() (string, error)) (string, error) {
+func (s *Session) resolve(key string, do func() resolved) resolved {
 	if s == nil {
 		return do()
 	}
 	s.resolveMu.Lock()
 	defer s.resolveMu.Unlock()
 	if r, ok := s.resolved[key]; ok {
-		return r.path, r.err
+		return r
 	}
-	p, err := do()
+	r := do()
 	if s.resolved == nil {
 		s.resolved = map[string]resolved{}
 	}
-	s.resolved[key] = resolved{p, err}
-	return p, err
+	s.resolved[key] = r
+	return r
 }
 
 // load runs load_rc_config for opts over files: the common start (kept
@@ -103,14 +148,109 @@ func (s *Session) load(ctx context.Context, opts Options, files *rootFS) (*Env, 
 	if err != nil {
 		return nil, err
 	}
-	if !sourcesAny(st.ev.sh.global, files, opts.Services) {
+	first, sourced := firstSourced(st.ev.sh.global, files, opts.Services)
+	if first < 0 {
 		return st.env, nil // nothing more to read: the start's result
 	}
-	ev, err := st.ev.fork(ctx, opts, files)
+	rest := opts.Services[first+1:]
+	if env := s.single(st, files, sourced, rest); env != nil {
+		return env, nil
+	}
+	ev, err := st.ev.fork(ctx, opts, files, s.takeVars())
 	if err != nil {
 		return nil, err
 	}
-	return ev.loadServices(opts.Services)
+	env, err := ev.loadServices(opts.Services)
+	s.giveVars(ev.sh.r.Vars) // the copy runs no more
+	if err == nil && !sourcesAny(env.global, files, rest) {
+		s.keepSingle(&single{st: st, overlay: files.overlay, sourced: sourced, env: env})
+	}
+	return env, err
+}
+
+// single is a Load that read, after its start, the files of one service
+// only (sourced, in order) and nothing for the services after it. Another
+// Load over the same start and overlay whose first service to read reads
+// the same files, and whose later services find nothing to read after
+// them, ends in the same state: looking for a file that is not there
+// changes nothing, so which services found nothing does not matter. The
+// self-check's views are such Loads: [network netif] and [dhclient
+// network] both read the rendered rc.conf.d/network alone when neither
+// netif nor dhclient has a file.
+type single struct {
+	st      *start
+	overlay map[string][]byte
+	sourced []string
+	env     *Env
+}
+
+// maxSingles bounds the singles a Session keeps.
+const maxSingles = 8
+
+// single returns the result of a kept single that this Load (over st and
+// files, reading sourced first, then the services rest) would repeat, or
+// nil.
+func (s *Session) single(st *start, files *rootFS, sourced, rest []string) *Env {
+	s.singleMu.Lock()
+	defer s.singleMu.Unlock()
+	for _, k := range s.singles {
+		if k.st == st && slices.Equal(k.sourced, sourced) && sameOverlay(k.overlay, files.overlay) &&
+			!sourcesAny(k.env.global, files, rest) {
+			return k.env
+		}
+	}
+	return nil
+}
+
+func (s *Session) keepSingle(k *single) {
+	s.singleMu.Lock()
+	defer s.singleMu.Unlock()
+	if len(s.singles) == maxSingles {
+		s.singles = s.singles[1:]
+	}
+	s.singles = append(s.singles, k)
+}
+
+// sameOverlay reports whether two overlays hold the same files.
+func sameOverlay(a, b map[string][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for p, data := range a {
+		if other, ok := b[p]; !ok || (data == nil) != (other == nil) || !bytes.Equal(data, other) {
+			return false
+		}
+	}
+	return true
+}
+
+// maxSpareVars bounds the Runner.Vars maps a Session keeps for reuse.
+const maxSpareVars = 2
+
+// takeVars returns a Runner.Vars map a finished Load or a kept start gave
+// back, or nil.
+// Every Run of an interpreter writes all the variables into its Vars,
+// which rcconf never reads: a map that holds the names already takes
+// them without growing (see shell.fork).
+func (s *Session) takeVars() map[string]expand.Variable {
+	s.varsMu.Lock()
+	defer s.varsMu.Unlock()
+	if len(s.spareVars) == 0 {
+		return nil
+	}
+	m := s.spareVars[len(s.spareVars)-1]
+	s.spareVars = s.spareVars[:len(s.spareVars)-1]
+	return m
+}
+
+// giveVars keeps m, the Vars of an interpreter that runs no more, for the
+// next Load's copy, which then takes it instead of a clone.
+func (s *Session) giveVars(m map[string]expand.Variable) {
+	s.varsMu.Lock()
+	defer s.varsMu.Unlock()
+	if m != nil && len(s.spareVars) < maxSpareVars {
+		s.spareVars = append(s.spareVars, m)
+	}
 }
 
 // begin returns the common start for opts over files: a kept one that
@@ -140,6 +280,10 @@ func (s *Session) begin(ctx context.Context, opts Options, files *rootFS) (*star
 	}
 	st := &start{opts: opts, overlay: files.overlay, ev: ev, accesses: log, env: ev.env()}
 	s.starts = append(s.starts, st)
+	// The start's interpreter runs no more either (Loads run copies), so
+	// its Vars can be a copy's.
+	s.giveVars(ev.sh.r.Vars)
+	ev.sh.r.Vars = nil
 	return st, nil
 }
 
@@ -183,19 +327,32 @@ func touches(paths []string, p string) bool {
 // of services (loadService) with the variables in global. Until it
 // sources one nothing changes, so the first answer is exact.
 func sourcesAny(global expand.Environ, files *rootFS, services []string) bool {
-	for _, name := range services {
+	first, _ := firstSourced(global, files, services)
+	return first >= 0
+}
+
+// firstSourced returns the index in services of the first one for which
+// load_rc_config would source a file with the variables in global, and
+// the files it sources (loadService, dotIfNonEmpty), or -1.
+func firstSourced(global expand.Environ, files *rootFS, services []string) (int, []string) {
+	for i, name := range services {
+		var sourced []string
 		for _, p := range serviceFiles(global, files, name) {
 			if nonEmpty(files, p) {
-				return true
+				sourced = append(sourced, p)
 			}
 		}
+		if len(sourced) > 0 {
+			return i, sourced
+		}
 	}
-	return false
+	return -1, nil
 }
 
 // fork copies the evaluator for another Load (ctx, opts, files), which
 // continues from where this one stands; this one is not changed by it.
-func (ev *evaluator) fork(ctx context.Context, opts Options, files *rootFS) (*evaluator, error) {
+// vars, when not nil, becomes the copy's Runner.Vars (see shell.fork).
+func (ev *evaluator) fork(ctx context.Context, opts Options, files *rootFS, vars map[string]expand.Variable) (*evaluator, error) {
 	sh := &shell{ctx: ctx}
 	lim := *ev.lim
 	lim.at = &sh.stack
@@ -207,7 +364,7 @@ func (ev *evaluator) fork(ctx context.Context, opts Options, files *rootFS) (*ev
 		files:   slices.Clone(ev.files),
 		finds:   slices.Clone(ev.finds),
 	}
-	if err := sh.fork(ev.sh, files, cp.lim, cp.call); err != nil {
+	if err := sh.fork(ev.sh, files, cp.lim, cp.call, vars); err != nil {
 		return nil, err
 	}
 	return cp, nil

@@ -3,6 +3,9 @@ package rcconf
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -91,5 +94,100 @@ func TestSessionStartsOnce(t *testing.T) {
 		if got := len(session.starts); got != want {
 			t.Errorf("after overlay %d: %d starts evaluated, want %d", i, got, want)
 		}
+	}
+}
+
+// TestSessionConcurrentLoads: Loads sharing a Session at the same time
+// give what each gives alone, though they share the kept start and the
+// spare Runner.Vars maps (takeVars; with more Loads than spare maps, some
+// copies start without one).
+func TestSessionConcurrentLoads(t *testing.T) {
+	root := testtool.OpenRoot(t, writeRoot(t, withDefaults(t, sessionCases[3])))
+	services := [][]string{ServiceNetif, ServiceDhclient, ServiceRouting, {"natd"}}
+	want := map[int]string{}
+	for i, svc := range services {
+		want[i] = sessionResult(Options{Files: root, Services: svc, Timeout: 10 * time.Second})
+	}
+	session := &Session{}
+	var wg sync.WaitGroup
+	got := make([]string, 8*len(services))
+	for i := range got {
+		wg.Go(func() {
+			svc := services[i%len(services)]
+			got[i] = sessionResult(Options{Files: root, Services: svc, Timeout: 10 * time.Second, Session: session})
+		})
+	}
+	wg.Wait()
+	for i, g := range got {
+		if w := want[i%len(services)]; g != w {
+			t.Errorf("load %d %v:\n got %s\nwant %s", i, services[i%len(services)], g, w)
+		}
+	}
+}
+
+// TestSessionSingles: a Load that would read the same files after the same
+// start as a kept one, and nothing after them, gets the kept result (the
+// same Env); one whose later services do find a file, given what the first
+// file set, is evaluated, and either way the result is the Load's alone.
+func TestSessionSingles(t *testing.T) {
+	for _, tc := range []struct {
+		files  map[string]string
+		shared bool
+	}{
+		{map[string]string{"/etc/rc.conf": "a=1\n", "/usr/local/etc/rc.conf.d/network": "n=$a\n"}, true},
+		{map[string]string{"/etc/rc.conf": "a=1\n", "/etc/rc.conf.d/network": "n=1\n", "/etc/rc.conf.d/netif": "i=1\n"}, false},
+		// network moves local_startup: netif's file then exists for
+		// [network netif] (read after network), not for [dhclient network].
+		{map[string]string{"/etc/rc.conf": "a=1\n", "/etc/rc.conf.d/network": "local_startup=/opt/rc.d\n", "/opt/rc.conf.d/netif": "i=1\n"}, false},
+	} {
+		root := testtool.OpenRoot(t, writeRoot(t, withDefaults(t, tc.files)))
+		session := &Session{}
+		var envs []*Env
+		for _, svc := range [][]string{ServiceDhclient, ServiceNetif} {
+			o := Options{Files: root, Services: svc, Timeout: 10 * time.Second}
+			want := sessionResult(o)
+			o.Session = session
+			e, err := Load(context.Background(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(e.Vars(), e.Files(), e.Findings()); got != want {
+				t.Errorf("%v %v:\n got %s\nwant %s", tc.files, svc, got, want)
+			}
+			envs = append(envs, e)
+		}
+		if shared := envs[0] == envs[1]; shared != tc.shared {
+			t.Errorf("%v: the two Loads share their result: %v, want %v", tc.files, shared, tc.shared)
+		}
+	}
+}
+
+// TestSessionAsksTheDiskOnce: within a Session each stat and read of a
+// path is answered once (the root must not change during one), so a file
+// removed between two Loads is still read by the second; a new Session
+// asks again.
+func TestSessionAsksTheDiskOnce(t *testing.T) {
+	dir := writeRoot(t, withDefaults(t, map[string]string{"/etc/rc.conf": "a=1\n", "/etc/rc.conf.d/routing": "r=1\n"}))
+	root := testtool.OpenRoot(t, dir)
+	session := &Session{}
+	value := func(s *Session) string {
+		e, err := Load(context.Background(), Options{Files: root, Services: ServiceRouting, Session: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := e.Get("r")
+		return v
+	}
+	if got := value(session); got != "1" {
+		t.Fatalf("r = %q, want 1", got)
+	}
+	if err := os.Remove(filepath.Join(dir, "etc/rc.conf.d/routing")); err != nil {
+		t.Fatal(err)
+	}
+	if got := value(session); got != "1" {
+		t.Errorf("same Session after the file went: r = %q, want the answer kept (1)", got)
+	}
+	if got := value(&Session{}); got != "" {
+		t.Errorf("new Session: r = %q, want unset", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"maps"
 	"strings"
 
 	"github.com/hvnetconf/hvnetconf/internal/sysexits"
@@ -76,9 +77,23 @@ func (sh *shell) start(files *rootFS, m meter, call interp.CallHandlerFunc) erro
 // fork sets sh up as a copy of from's interpreter (variables, functions,
 // options, positional parameters, $?), wired to sh itself, files and m
 // like start; from is not changed.
-func (sh *shell) fork(from *shell, files *rootFS, m meter, call interp.CallHandlerFunc) error {
+//
+// Every Run ends by copying all the variables into Runner.Vars, which
+// rcconf never reads (it reads the live view, sh.global); a copy's starts
+// empty, so its first Run would grow it, rehashing, hundreds of entries at
+// a time. It takes vars instead, a spare one that holds the names already,
+// or else a clone of from's when from has one.
+func (sh *shell) fork(from *shell, files *rootFS, m meter, call interp.CallHandlerFunc, vars map[string]expand.Variable) error {
 	sh.files = handlers{fs: files}
 	r := from.r.Subshell()
+	switch {
+	case vars != nil:
+	case from.r.Vars != nil:
+		vars = maps.Clone(from.r.Vars)
+	default: // a kept start's, given to another copy (Session.begin)
+		vars = map[string]expand.Variable{}
+	}
+	r.Vars = vars
 	for _, opt := range []interp.RunnerOption{
 		interp.StdIO(nil, io.Discard, &sh.stderr),
 		interp.CallHandler(sh.calls(call)),

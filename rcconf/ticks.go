@@ -30,7 +30,7 @@ func (ev *evaluator) ticked(st *syntax.Stmt, first, n int) *syntax.Stmt {
 		return ev.tickStmt(name, node, next-1)
 	}
 	var matching []*syntax.Stmt
-	syntax.Walk(st, func(n syntax.Node) bool {
+	walk(st, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Stmt:
 			if matches(n) {
@@ -71,7 +71,7 @@ func (ev *evaluator) ticked(st *syntax.Stmt, first, n int) *syntax.Stmt {
 // countTicks is how many ticks ticked puts into st.
 func countTicks(st *syntax.Stmt) int {
 	n := 0
-	syntax.Walk(st, func(node syntax.Node) bool {
+	walk(st, func(node syntax.Node) bool {
 		switch node := node.(type) {
 		case *syntax.Stmt:
 			if matches(node) {

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/hvnetconf/hvnetconf/internal/finding"
@@ -30,12 +29,13 @@ func (b *builder) reportNames() {
 	}
 	envs := b.allEnvs()
 	seen := map[refKey]bool{}
+	components := b.hnComponents()
 	for _, env := range envs {
 		if env == nil {
 			continue
 		}
 		for _, v := range env.Vars() {
-			hn := b.hnInName(v.Name)
+			hn := b.hnInName(v.Name, components)
 			key := refKey{v.Name, v.Origin}
 			if hn == "" || seen[key] || b.handledName(v.Name, hn) {
 				continue
@@ -47,24 +47,40 @@ func (b *builder) reportNames() {
 	}
 }
 
-// hnInName returns the managed hn that is a whole component of name. A
-// vlan child's mangled name (hn0_100, network.subr get_if_var) counts as
-// its parent's.
-func (b *builder) hnInName(name string) string {
-	var parts []string // split only for a name that may hold one
-	for _, l := range b.p.Laggs {
+// hnInName returns the managed hn that is a whole component of name (the
+// first of b.p.Laggs when several are). A vlan child's mangled name
+// (hn0_100, network.subr get_if_var) counts as its parent's.
+func (b *builder) hnInName(name string, components map[string]int) string {
+	best := -1
+	for rest := name; ; {
+		part, after, more := strings.Cut(rest, "_")
+		if i, ok := components[part]; ok && (best < 0 || i < best) {
+			best = i
+		}
+		if !more {
+			break
+		}
+		rest = after
+	}
+	if best < 0 {
+		return ""
+	}
+	return b.p.Laggs[best].HN
+}
+
+// hnComponents maps each managed hn's mangled name to its first place in
+// b.p.Laggs: hnInName looks every variable's name up in it instead of
+// testing it against every lagg. A mangled name with "_" in it is never
+// one component of a name, and is left out.
+func (b *builder) hnComponents() map[string]int {
+	components := map[string]int{}
+	for i, l := range b.p.Laggs {
 		m := rcconf.MangleIfName(l.HN)
-		if !strings.Contains(name, m) {
-			continue
-		}
-		if parts == nil {
-			parts = strings.Split(name, "_")
-		}
-		if slices.Contains(parts, m) {
-			return l.HN
+		if _, seen := components[m]; !seen && !strings.Contains(m, "_") {
+			components[m] = i
 		}
 	}
-	return ""
+	return components
 }
 
 // handledName: the variable is rendered for the network file already (moved

@@ -1,6 +1,12 @@
 package render
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hvnetconf/hvnetconf/rcconf"
+)
 
 func TestIfWord(t *testing.T) {
 	tests := []struct {
@@ -48,6 +54,37 @@ func TestRenameRules(t *testing.T) {
 	for _, name := range []string{"jail_www_vnet_interface", "network_interfaces", "snort_interface"} {
 		if r, ok := refRuleFor(name); ok && r.rewrite != nil {
 			t.Errorf("%s: rewritten, want reported or kept", name)
+		}
+	}
+}
+
+// TestHnInName: the name index answers what testing the name against
+// every lagg in order answers (the first lagg whose mangled hn is a whole
+// "_" component of the name), for hn names that mangle, repeat, and are
+// prefixes of one another.
+func TestHnInName(t *testing.T) {
+	byEveryLagg := func(laggs []Lagg, name string) string {
+		parts := strings.Split(name, "_")
+		for _, l := range laggs {
+			if slices.Contains(parts, rcconf.MangleIfName(l.HN)) {
+				return l.HN
+			}
+		}
+		return ""
+	}
+	laggs := []Lagg{{HN: "hn10"}, {HN: "hn1"}, {HN: "hn0.100"}, {HN: "hn-2"}, {HN: "hn1"}, {HN: "hn0"}, {HN: "a+b"}}
+	names := []string{
+		"ifconfig_hn0", "ifconfig_hn1_ipv6", "ifconfig_hn10_alias0", "ifconfig_hn0_100", "ifconfig_hn_2",
+		"hn0_hn1", "hn1_hn10", "ifconfig_hn01", "ifconfig_hn", "_hn0_", "hn0", "", "_", "a_b", "ifconfig_a_b_x",
+		"ipv6_ifconfig_hn0_alias1", "hn10hn1", "ifconfig_HN0",
+	}
+	for n := 0; n <= len(laggs); n++ {
+		b := &builder{p: &Plan{Laggs: laggs[:n]}}
+		components := b.hnComponents()
+		for _, name := range names {
+			if got, want := b.hnInName(name, components), byEveryLagg(laggs[:n], name); got != want {
+				t.Errorf("%d laggs, %q: hnInName = %q, by every lagg %q", n, name, got, want)
+			}
 		}
 	}
 }
