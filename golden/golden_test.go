@@ -25,9 +25,17 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "hvnetconf-golden")
+	dir, err := os.MkdirTemp(fakebsd.ScratchBase(), "hvnetconf-golden")
 	if err != nil {
 		panic(err)
+	}
+	if fakebsd.ScratchBase() != "" {
+		// The scenarios' copies (t.TempDir) on the RAM file system too:
+		// each is written, rendered and copied into a machine.
+		tmp := filepath.Join(dir, "tmp")
+		if os.Mkdir(tmp, 0o755) == nil {
+			os.Setenv("TMPDIR", tmp)
+		}
 	}
 	// Static, so that it also runs inside the conformance sandbox.
 	binary, err = testtool.Build(dir, "../cmd/hvnetconf", "fakebsd")

@@ -2,11 +2,13 @@ package golden
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hvnetconf/hvnetconf/internal/conformance"
@@ -40,44 +42,70 @@ func TestVarsOfEveryRoot(t *testing.T) {
 			for _, tree := range trees {
 				for when, root := range roots {
 					m := conformance.New(t, tree, conformance.Options{Config: root})
-					for svc, loads := range varsServices {
-						checkVars(t, m, sc, when, svc, loads)
-					}
+					checkVars(t, m, sc, when)
 				}
 			}
 		})
 	}
 }
 
-func checkVars(t *testing.T, m *conformance.Machine, sc scenario, when, svc string, loads []string) {
+// varsCache parses each file (the trees' defaults above all) once for the
+// whole test, as plan.Prepare's cache does for one run; a Load gives the
+// same result with it or without (rcconf ParseCache).
+var varsCache = new(rcconf.ParseCache)
+
+// checkVars compares every service of varsServices on one machine: the
+// three rcconf Loads share a Session, as a run's evaluations do
+// (plan.Prepare), and the shell sources rc.subr once, then runs each
+// service's load_rc_config and comparison in a subshell of its own.
+// That subshell is the fresh shell of an rc.d script that has sourced
+// rc.subr: a fork holds exactly the variables, functions and options the
+// parent had after sourcing, and what the service's load_rc_config sets
+// ends with the subshell, so no service sees another's variables.
+// Sourcing rc.subr only defines functions and reads the emulated host,
+// which nothing changes between the services (load_rc_config reads
+// files and sets variables), so each subshell starts where a new sh
+// sourcing rc.subr would.
+func checkVars(t *testing.T, m *conformance.Machine, sc scenario, when string) {
 	t.Helper()
-	env, err := rcconf.Load(context.Background(), rcconf.Options{Files: testtool.OpenRoot(t, m.Root), Services: loads})
-	if err != nil {
-		if !strings.HasPrefix(sc.name, "bad-rcconf") {
-			t.Errorf("%s root: %v", when, err)
+	session := new(rcconf.Session)
+	files := testtool.OpenRoot(t, m.Root)
+	assignedHere := assignedNames(m.Root)
+	var script strings.Builder
+	script.WriteString(". /etc/rc.subr\n")
+	for _, svc := range slices.Sorted(maps.Keys(varsServices)) {
+		loads := varsServices[svc]
+		env, err := rcconf.Load(context.Background(), rcconf.Options{Files: files, Services: loads, Cache: varsCache, Session: session})
+		if err != nil {
+			if !strings.HasPrefix(sc.name, "bad-rcconf") {
+				t.Errorf("%s root, -s %s: %v", when, svc, err)
+			}
+			continue // an rc.conf hvnetconf refuses on purpose: nothing to compare
 		}
-		return // an rc.conf hvnetconf refuses on purpose: nothing to compare
-	}
-	script := ". /etc/rc.subr\n"
-	for _, s := range loads {
-		script += "load_rc_config " + s + "\n"
-	}
-	script += `_hv_set() { eval "_hv_g=\${$1-__hv_unset__}"; [ "$_hv_g" = "$2" ] || printf 'differs: %s\n' "$1"; }
-_hv_unset() { eval "[ -z \"\${$1+x}\" ]" || printf 'set in sh only: %s\n' "$1"; }
-`
-	set := map[string]bool{}
-	for _, v := range env.Vars() {
-		set[v.Name] = true
-		script += "_hv_set " + v.Name + " " + rcconf.Quote(v.Value) + "\n"
-	}
-	for _, name := range assignedNames(m.Root) {
-		if !set[name] {
-			script += "_hv_unset " + name + "\n"
+		script.WriteString("(\n")
+		for _, s := range loads {
+			script.WriteString("load_rc_config " + s + "\n")
 		}
+		script.WriteString(`_hv_set() { eval "_hv_g=\${$1-__hv_unset__}"; [ "$_hv_g" = "$2" ] || printf -- '-s ` + svc + `: differs: %s\n' "$1"; }
+_hv_unset() { eval "[ -z \"\${$1+x}\" ]" || printf -- '-s ` + svc + `: set in sh only: %s\n' "$1"; }
+`)
+		set := map[string]bool{}
+		for _, v := range env.Vars() {
+			set[v.Name] = true
+			script.WriteString("_hv_set " + v.Name + " " + rcconf.Quote(v.Value) + "\n")
+		}
+		for _, name := range assignedHere {
+			if !set[name] {
+				script.WriteString("_hv_unset " + name + "\n")
+			}
+		}
+		// A load_rc_config that ends its shell shows as the subshell's
+		// status, as it showed as the whole shell's before.
+		script.WriteString(") || printf -- '-s " + svc + ": exit %d\\n' $?\n")
 	}
-	r := m.Sh(script)
+	r := m.Sh(script.String())
 	if out := strings.TrimSpace(r.Stdout); out != "" || r.Code != 0 {
-		t.Errorf("%s, %s root, -s %s: vars and load_rc_config disagree (exit %d):\n%s%s", m.Tree.Name, when, svc, r.Code, out, r.Stderr)
+		t.Errorf("%s, %s root: vars and load_rc_config disagree (exit %d):\n%s%s", m.Tree.Name, when, r.Code, out, r.Stderr)
 	}
 }
 
@@ -90,14 +118,32 @@ func assignedNames(root string) []string {
 				return nil
 			}
 			b, _ := os.ReadFile(p)
-			for _, mm := range assigned.FindAllStringSubmatch(string(b), -1) {
-				if !slices.Contains(names, mm[1]) {
-					names = append(names, mm[1])
+			for _, name := range assignedIn(string(b)) {
+				if !slices.Contains(names, name) {
+					names = append(names, name)
 				}
 			}
 			return nil
 		})
 	}
+	return names
+}
+
+// assignedCache holds assignedIn's answer per file text: every machine of
+// a tree reads the same etc/defaults/rc.conf (about 800 lines), which the
+// regular expression took most of this test's own CPU time to scan again.
+var assignedCache sync.Map // text → []string
+
+// assignedIn lists the names assigned in one file's text, in order.
+func assignedIn(text string) []string {
+	if v, ok := assignedCache.Load(text); ok {
+		return v.([]string)
+	}
+	var names []string
+	for _, mm := range assigned.FindAllStringSubmatch(text, -1) {
+		names = append(names, mm[1])
+	}
+	assignedCache.Store(text, names)
 	return names
 }
 

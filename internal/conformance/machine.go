@@ -132,17 +132,22 @@ run_rc_command "$1"
 // its sandbox; it is torn down when the test ends.
 func New(tb testing.TB, tree Tree, opt Options) *Machine {
 	tb.Helper()
-	root := filepath.Join(tb.TempDir(), "root")
+	root := filepath.Join(fakebsd.TempDir(tb), "root")
 	env := append([]string{live.EnvTimeScale + "=" + strconv.Itoa(TimeScale)}, opt.Env...)
 	m := &Machine{Tree: tree, tb: tb, env: env, Host: fakebsd.NewAt(tb, filepath.Join(root, fakebsd.SandboxState), root)}
 	steps := []func() error{
 		func() error { return m.installTree() },
 		func() error { return copyTree(opt.Config, root) },
 		func() error { return m.installTools(opt.Hvnetconf) },
-		// devd's actions get the environment rc gave devd at boot, and
-		// the test's (Options.Env) on top.
+		// devd's actions get the environment rc gave devd at boot (the
+		// boot runs with m.env: the clock's TimeScale, then the test's
+		// Options.Env), as every other sandbox command does. Without the
+		// TimeScale, each vf-attach waited FreeBSD's real 2 s
+		// hyperv_vf_delay and the scripts' sleep(1) real seconds; the
+		// order of events is the same at any scale (devd reads its next
+		// event only once the sandbox is quiet: fakebsd devd.go quiet).
 		func() error {
-			env := append(append([]string{}, Env...), opt.Env...)
+			env := append(append([]string{}, Env...), m.env...)
 			return writeFile(filepath.Join(root, fakebsd.SandboxDevdEnv), strings.Join(env, "\n")+"\n", 0o644)
 		},
 	}
@@ -432,7 +437,7 @@ func (m *Machine) CommandContext(ctx context.Context, env []string, argv ...stri
 }
 
 func (m *Machine) tempFile() *os.File {
-	m.outOnce.Do(func() { m.outDir = m.tb.TempDir() })
+	m.outOnce.Do(func() { m.outDir = fakebsd.TempDir(m.tb) })
 	f, err := os.CreateTemp(m.outDir, "out")
 	if err != nil {
 		m.fail("conformance: %v", err)

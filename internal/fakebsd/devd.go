@@ -123,14 +123,35 @@ func nextEvent() (string, int, bool) {
 		if stamp == lastStamp && done >= len(lastEvents) && time.Since(lastRead) < 200*time.Millisecond {
 			return "", 0, false
 		}
-		if s, err := read(SandboxState); err == nil {
-			lastStamp, lastEvents, lastRead = stamp, s.Events, time.Now()
+		if events, err := readEvents(SandboxState); err == nil {
+			lastStamp, lastEvents, lastRead = stamp, events, time.Now()
 		}
 	}
 	if done >= len(lastEvents) {
 		return "", 0, false
 	}
 	return lastEvents[done], done, true
+}
+
+// readEvents is the kernel's events. It decodes only them and the timers
+// (the state keeps every command run, and devd reads it after each
+// change); when a timer is due, it reads as read does, which runs it.
+func readEvents(path string) ([]string, error) {
+	var s struct {
+		Events []string `json:"events"`
+		Timers []Timer  `json:"timers"`
+	}
+	if err := peek(path, &s); err != nil {
+		return nil, err
+	}
+	if (&State{Timers: s.Timers}).due() {
+		full, err := read(path)
+		if err != nil {
+			return nil, err
+		}
+		return full.Events, nil
+	}
+	return s.Events, nil
 }
 
 // What nextEvent last read of the state, and when the file was so.

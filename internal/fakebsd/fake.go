@@ -22,7 +22,7 @@ type Host struct {
 // as every FreeBSD host has it.
 func New(tb testing.TB) *Host {
 	tb.Helper()
-	dir := tb.TempDir()
+	dir := TempDir(tb)
 	return NewAt(tb, filepath.Join(dir, "state.json"), filepath.Join(dir, "root"))
 }
 

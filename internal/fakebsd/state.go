@@ -166,13 +166,40 @@ func read(path string) (*State, error) {
 	var out *State
 	err := withFile(path, unix.LOCK_EX, func(f *os.File, s *State) error {
 		out = s
-		if at, ok := s.NextTimer(); ok && !now().Before(at) {
+		if s.due() {
 			s.settle()
 			return save(f, s)
 		}
 		return nil
 	})
 	return out, err
+}
+
+// due: some pending kernel work is due now.
+func (s *State) due() bool {
+	at, ok := s.NextTimer()
+	return ok && !now().Before(at)
+}
+
+// peek decodes the state into v, a struct of the fields the caller needs,
+// under a shared lock: never a change, so it runs no timer (see read).
+func peek(path string, v any) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("fakebsd state: %w", err)
+	}
+	defer f.Close()
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_SH); err != nil {
+		return fmt.Errorf("fakebsd state: flock: %w", err)
+	}
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return fmt.Errorf("fakebsd state: %w", err)
+	}
+	if len(b) == 0 {
+		return nil
+	}
+	return json.Unmarshal(b, v)
 }
 
 func withFile(path string, how int, fn func(*os.File, *State) error) error {

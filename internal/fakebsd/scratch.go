@@ -1,0 +1,26 @@
+package fakebsd
+
+import (
+	"os"
+	"testing"
+)
+
+// TempDir is tb.TempDir on a RAM file system when ScratchBase finds one:
+// a sandbox's root takes a few hundred file creations, symlinks and
+// removals, and every emulated command rewrites the state file, which on
+// the test machines' disks cost about 2 ms of mostly system time each
+// (a symlink on ext4: 2.2 ms; on tmpfs: 0.04 ms; docs/performance.md).
+// It is removed when the test ends.
+func TempDir(tb testing.TB) string {
+	tb.Helper()
+	base := ScratchBase()
+	if base == "" {
+		return tb.TempDir()
+	}
+	dir, err := os.MkdirTemp(base, "fakebsd-")
+	if err != nil {
+		return tb.TempDir()
+	}
+	tb.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
