@@ -48,6 +48,7 @@ var sessionEvents = []struct {
 // host ends exactly as before the apply or exactly as a complete apply
 // leaves it; what could not be printed reaches syslog.
 func TestApplySurvivesItsSession(t *testing.T) {
+	t.Parallel()
 	tree := conformance.Trees(t)[0]
 	ref := oldHost(t, tree)
 	refBefore, mark := ref.runtime(), len(ref.Commands())
