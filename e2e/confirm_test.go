@@ -130,38 +130,51 @@ func (h *host) setTOML(text string) {
 // waitTimers waits until no revert timer of this machine is left (each
 // ends at its deadline, whether it reverted or found nothing to do), then
 // for devd to have handled what the revert caused. Only a bound on the
-// wait, never an assertion on time.
+// wait, never an assertion on time. The host's processes are listed once
+// per round; while a timer found so sleeps, only its own entry is read.
 func (h *host) waitTimers() {
 	h.t.Helper()
 	root, err := filepath.EvalSymlinks(h.Root)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	for end := time.Now().Add(2 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
-		if !h.timerRunning(root) {
-			break
-		}
-		if time.Now().After(end) {
-			h.t.Fatalf("a revert timer is still running after 2 minutes")
+	end := time.Now().Add(2 * time.Minute)
+	for timers := h.timers(root); len(timers) > 0; timers = h.timers(root) {
+		for _, p := range timers {
+			for isTimer(p, root) {
+				if time.Now().After(end) {
+					h.t.Fatalf("a revert timer is still running after 2 minutes")
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
 		}
 	}
 	h.Settle()
 }
 
-// timerRunning: a process whose root is the machine's runs hvnetconf
-// revert (the timer apply --confirm-within detaches).
-func (h *host) timerRunning(root string) bool {
+// timers are the processes (their /proc entries) whose root is the
+// machine's that run hvnetconf revert: the timers apply --confirm-within
+// detaches.
+func (h *host) timers(root string) []string {
 	procs, _ := filepath.Glob("/proc/[0-9]*")
+	var out []string
 	for _, p := range procs {
-		cmdline, err := os.ReadFile(p + "/cmdline")
-		if err != nil || !strings.Contains(string(cmdline), "hvnetconf\x00revert\x00") {
-			continue
-		}
-		if r, err := os.Readlink(p + "/root"); err == nil && r == root {
-			return true
+		if isTimer(p, root) {
+			out = append(out, p)
 		}
 	}
-	return false
+	return out
+}
+
+// isTimer: the process at p (a /proc entry) runs hvnetconf revert in the
+// root.
+func isTimer(p, root string) bool {
+	cmdline, err := os.ReadFile(p + "/cmdline")
+	if err != nil || !strings.Contains(string(cmdline), "hvnetconf\x00revert\x00") {
+		return false
+	}
+	r, err := os.Readlink(p + "/root")
+	return err == nil && r == root
 }
 
 // probationHost boots the host with rc.d/hvnetconf and returns it with

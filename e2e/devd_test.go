@@ -225,6 +225,7 @@ func TestHandlersOnALenientHost(t *testing.T) {
 // with no timeout (internal/fakebsd devd.go). The handler finishes, devd
 // comes back with the new rules and serves the next VF.
 func TestVFUpThatRestartsDevd(t *testing.T) {
+	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h := newHost(t, tree, oldRC)
 		h.AttachVF("hn0", "mce0")

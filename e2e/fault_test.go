@@ -31,16 +31,23 @@ func TestApplyFaultInjection(t *testing.T) {
 			all = append(all, strings.Join(c.Argv, " "))
 		}
 	}
+	// Each k starts from a host as booted: one of the pool's, which the
+	// subtests before it left so (their assertions say it), or one of its
+	// own.
+	hosts := newHostPool(t, min(parallel(), 2), func(t *testing.T) *host { return oldHost(t, tree) })
 	for k := 1; k <= len(all); k++ {
 		t.Run(fmt.Sprint("k=", k), func(t *testing.T) {
 			t.Parallel()
-			h := oldHost(t, tree)
+			h := hosts.get(t)
 			before, files, mark := h.runtime(), h.files(), len(h.Commands())
 			h.FailAt(k)
 			r := h.run("apply")
 			failed := failedCommand(h, mark)
 			if failed == "" {
 				t.Fatalf("no command of hvnetconf's failed (%d of it ran, failing the %dth)", len(all), k)
+			}
+			if failed != all[k-1] {
+				t.Errorf("the failed command is %q, want the reference apply's %dth, %q", failed, k, all[k-1])
 			}
 			if r.code != 1 {
 				t.Fatalf("exit %d with %q failed, want 1:\n%s", r.code, failed, r.stderr)
@@ -65,6 +72,9 @@ func TestApplyFaultInjection(t *testing.T) {
 				t.Errorf("runtime differs after %q failed:\nbefore:\n%s\nafter:\n%s", failed, before, got)
 			}
 			t.Logf("exit %d: %s", r.code, strings.TrimSpace(r.stderr[strings.LastIndex(r.stderr, "hvnetconf: "):]))
+			if failed != "service devd restart" {
+				hosts.put(t, h)
+			}
 		})
 	}
 }

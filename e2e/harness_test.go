@@ -5,11 +5,14 @@
 package e2e
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -204,4 +207,75 @@ func (h *host) files() map[string]string {
 		}
 	}
 	return m
+}
+
+// hostPool lends booted hosts to the parallel subtests of one test, so that
+// each subtest need not boot a machine of its own: the hosts are booted by
+// the test itself (they live until it ends), a subtest borrows one, asserts
+// that it is exactly as booted (runtime and files), and gives it back only
+// when it left it so, which its own assertions establish; a host in any
+// other state is dropped. A subtest that finds none free boots its own, as
+// it would without the pool.
+type hostPool struct {
+	free     chan *host
+	boot     func(t *testing.T) *host
+	runtime  string            // h.runtime() of a freshly booted host
+	files    map[string]string // h.files() of a freshly booted host
+	borrowed sync.Map          // *testing.T (a subtest) → the pool's host it holds
+}
+
+// newHostPool boots n hosts with boot, as the test t.
+func newHostPool(t *testing.T, n int, boot func(t *testing.T) *host) *hostPool {
+	p := &hostPool{free: make(chan *host, n), boot: boot}
+	for range n {
+		h := boot(t)
+		if p.files == nil {
+			p.runtime, p.files = h.runtime(), h.files()
+		}
+		p.free <- h
+	}
+	return p
+}
+
+// get lends t a host as booted: one of the pool's, checked to be as
+// booted, else one t boots itself.
+func (p *hostPool) get(t *testing.T) *host {
+	t.Helper()
+	select {
+	case h := <-p.free:
+		b := &host{Machine: h.Machine, t: t}
+		p.borrowed.Store(t, h)
+		t.Cleanup(func() {
+			if t.Failed() {
+				t.Logf("syslog on tree %s:\n%s", h.Tree.Name, h.Syslog())
+			}
+		})
+		if got := b.runtime(); got != p.runtime {
+			t.Fatalf("the lent host's runtime is not as booted:\nbooted:\n%s\nnow:\n%s", p.runtime, got)
+		}
+		if !same(b.files(), p.files) {
+			t.Fatalf("the lent host's files are not as booted")
+		}
+		return b
+	default:
+		return p.boot(t)
+	}
+}
+
+// put gives h back to the pool: t, which borrowed it, passed and left it
+// as booted. A host t booted itself ends with t.
+func (p *hostPool) put(t *testing.T, h *host) {
+	if v, ok := p.borrowed.LoadAndDelete(t); ok && !t.Failed() {
+		p.free <- v.(*host)
+	}
+}
+
+// parallel is -test.parallel: how many parallel subtests run at once.
+func parallel() int {
+	if f := flag.Lookup("test.parallel"); f != nil {
+		if n, err := strconv.Atoi(f.Value.String()); err == nil && n > 0 {
+			return n
+		}
+	}
+	return 1
 }

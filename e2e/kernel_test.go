@@ -17,6 +17,7 @@ import (
 // master. Every devd handler succeeds, mce0 joins as the active port, and
 // apply and check find the host converged.
 func TestVFBelowHN(t *testing.T) {
+	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h := firstbootVF(t, tree, true)
 		lagg := h.iface("lagg0")
@@ -42,6 +43,7 @@ func TestVFBelowHN(t *testing.T) {
 // in6_ifdetach). A failure after that phase must leave hn0 with every
 // IPv6 address it had: the undo adds back what the kernel removed.
 func TestDualStackRollbackKeepsIPv6(t *testing.T) {
+	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h := bootedHost(t, tree, dualRC, "inet6 2001:db8::4/64")
 		before := h.iface("hn0")
@@ -83,6 +85,7 @@ ifconfig_hn0_alias0="inet 10.0.0.5/32"
 // again on each link-up (a renewal: same address, no new lease). The
 // address never leaves lagg0 and dhclient is never restarted.
 func TestLinkFlapsKeepAddress(t *testing.T) {
+	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h := firstboot(t, tree)
 		pid := h.dhclientPid("lagg0")

@@ -99,6 +99,7 @@ func (h *host) installRCD() {
 // before netif, so FreeBSD's netif and routing bring up exactly that, and
 // nothing else changes.
 func TestDayTwoRCConfEdits(t *testing.T) {
+	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		rc := "ifconfig_hn0=\"inet 10.0.0.4/24\"\nifconfig_hn1=\"inet 10.0.1.4/24\"\ndefaultrouter=\"10.0.0.1\"\nhvnetconf_enable=\"YES\"\n"
 		first := newHost(t, tree, rc)
@@ -181,6 +182,7 @@ func TestDayTwoRCConfEdits(t *testing.T) {
 // stop the boot: rc.d/hvnetconf says so in one line, the files of the
 // last render stay, and netif brings the network up from them.
 func TestBootRenderFailureKeepsFiles(t *testing.T) {
+	t.Parallel()
 	tree := conformance.Trees(t)[0]
 	h := newHost(t, tree, "ifconfig_hn0=\"inet 10.0.0.4/24\"\nhvnetconf_enable=\"YES\"\n")
 	h.installRCD()

@@ -44,6 +44,7 @@ var rcOpGuests = []struct{ name, rc string }{
 // failed one is reported, the VF joined again by hand, and the next one is
 // judged against the state that left).
 func TestRCOperations(t *testing.T) {
+	t.Parallel()
 	for _, g := range rcOpGuests {
 		t.Run(g.name, func(t *testing.T) {
 			t.Parallel()

@@ -21,6 +21,7 @@ ifconfig_em0="SYNCDHCP"
 // in em0 through a live migration, the handlers change nothing on a
 // converged host, and check finds no drift.
 func TestFirstbootRenamed(t *testing.T) {
+	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h := firstbootWith(t, tree, renamedRC)
 		assertRenamedLagg(t, h, "mce0")
@@ -72,6 +73,7 @@ func assertRenamedLagg(t *testing.T, h *host, vf string) {
 // to em0 and ran DHCP on it) cannot be converged live: apply says why in
 // one line and leaves the host and its files as they were.
 func TestApplyRenamedHost(t *testing.T) {
+	t.Parallel()
 	forTrees(t, func(t *testing.T, tree conformance.Tree) {
 		h := newHost(t, tree, renamedRC)
 		h.Boot()
