@@ -13,7 +13,13 @@ import (
 	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
 )
 
-func TestMain(m *testing.M) { os.Exit(fakebsd.RunTests(m)) }
+func TestMain(m *testing.M) {
+	code := fakebsd.RunTests(m)
+	if releaseBin != "" {
+		os.RemoveAll(filepath.Dir(releaseBin)) // releaseBinary's temporary directory
+	}
+	os.Exit(code)
+}
 
 // corpusSize is how many generated configurations TestVarsMatchLoadRCConfig
 // checks per tree, batchSize how many of them one sandbox shell runs.
