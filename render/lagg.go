@@ -220,15 +220,28 @@ func afterLaggport(l3 []string) []string {
 }
 
 // staticAddrs lists the addresses in L3 words (inet A/len, inet A netmask M,
-// inet6 A/len), for verification after apply.
+// inet6 A/len), for verification after apply. Only a word that looks like
+// an address counts: ifconfig(8) reads the words after the family as
+// commands when it knows them (sbin/ifconfig/ifconfig.c ifconfig(): a word
+// that is no command is the address), so "inet6 -ifdisabled accept_rtadv"
+// sets no address, and taking "-ifdisabled" for one would fail every
+// apply's verification. A value whose address comes after such commands is
+// left unverified rather than misread.
 func staticAddrs(words []string) []StaticAddr {
 	var out []StaticAddr
 	for i := 0; i+1 < len(words); i++ {
-		if words[i] == "inet" || words[i] == "inet6" {
+		if (words[i] == "inet" || words[i] == "inet6") && looksLikeAddress(words[i+1]) {
 			out = append(out, NewStaticAddr(words[i], words[i+1]))
 		}
 	}
 	return out
+}
+
+// looksLikeAddress: an IPv4 or IPv6 address (with /len or %zone), or a host
+// name with a domain. No ifconfig command has a dot, colon or slash in its
+// name (ifconfig(8)).
+func looksLikeAddress(word string) bool {
+	return strings.ContainsAny(word, ".:/")
 }
 
 // cloneIf is the name netif creates a renamed lagg under; "" when the lagg

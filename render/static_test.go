@@ -20,6 +20,12 @@ func TestStaticAddrs(t *testing.T) {
 	if len(got) != len(want) {
 		t.Fatalf("staticAddrs = %v, want %d addresses", got, len(want))
 	}
+	// ifconfig commands after the family are no address: none to verify.
+	for _, value := range []string{"inet6 -ifdisabled accept_rtadv", "inet6 accept_rtadv", "inet6 ifdisabled", "inet alias", "inet6 auto_linklocal -no_dad"} {
+		if got := staticAddrs(fields(value)); len(got) != 0 {
+			t.Errorf("staticAddrs(%q) = %v, want none", value, got)
+		}
+	}
 	for i, w := range want {
 		text, _ := got[i].MarshalText()
 		if string(text) != w.text || got[i].Host() != w.host || got[i].Addr.String() != w.addr {
