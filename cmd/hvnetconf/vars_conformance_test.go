@@ -177,7 +177,10 @@ func checkBatch(t *testing.T, m *conformance.Machine, cases []varsCase) (bad, se
 		r := conformance.Result{Stdout: read(k, ".sh.out"), Stderr: read(k, ".sh.err")}
 		m.CheckShell(r)
 		out, errOut := read(k, ".out"), read(k, ".err")
-		code, _ := strconv.Atoi(strings.TrimSpace(read(k, ".code")))
+		code, err := strconv.Atoi(strings.TrimSpace(read(k, ".code")))
+		if err != nil {
+			t.Fatalf("case %d: hvnetconf vars' exit status: %v", k, err)
+		}
 		compared += len(c.names)
 		n := len(c.names) - strings.Count(r.Stderr, "unknown variable")
 		set += n
