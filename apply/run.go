@@ -86,9 +86,17 @@ const stepTimeout = 90 * time.Second
 // as `service devd restart` or `service netif start` would leave work
 // neither done nor undone (devd stopped, never started again); the
 // executor stops before the next step instead and the rollback undoes
-// this one with the rest. stepTimeout bounds it.
+// this one with the rest. stepTimeout bounds it, and so does the caller's
+// deadline, which is a bound and no interruption: the devd fast path's
+// joinTimeout must cut short a stuck `ifconfig LAGG laggport VF`, not wait
+// stepTimeout (context.WithoutCancel drops the deadline with the
+// cancellation).
 func (x *executor) runStep(ctx context.Context, s Step) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stepTimeout)
+	deadline := time.Now().Add(stepTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	ctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
 	defer cancel()
 	_, err := x.env.Runner.Run(ctx, s.Argv...)
 	return err

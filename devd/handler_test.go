@@ -297,11 +297,18 @@ func TestVFUpJoinedNeedsNoPlan(t *testing.T) {
 }
 
 // stuck is a system whose `ifconfig LAGG laggport VF` never returns by
-// itself (a stuck driver): only the context ends it.
-type stuck struct{ live.System }
+// itself (a stuck driver): only the context ends it. It keeps how far off
+// that context's deadline was when the command started.
+type stuck struct {
+	live.System
+	left *time.Duration
+}
 
 func (s stuck) Run(ctx context.Context, argv ...string) ([]byte, error) {
 	if len(argv) == 4 && argv[2] == "laggport" {
+		if d, ok := ctx.Deadline(); ok {
+			*s.left = time.Until(d)
+		}
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}
@@ -315,10 +322,17 @@ func TestJoinIsBounded(t *testing.T) {
 	joinTimeout = 200 * time.Millisecond
 	f, h := newFixture(t, "lagg0", 2)
 	f.h.Do(t, "ifconfig lagg0 create", "ifconfig lagg0 laggproto failover laggport hn0", "ifconfig hn0 up")
-	h.Sys = stuck{h.Sys}
+	var left time.Duration
+	h.Sys = stuck{h.Sys, &left}
 	err := h.VFUp(context.Background(), "hn0")
 	if sysexits.Code(err) != sysexits.Failure || !strings.Contains(err.Error(), "rolled back") {
 		t.Errorf("got %v (exit %d), want exit 1, rolled back", err, sysexits.Code(err))
+	}
+	// The join's own deadline bounded the stuck command (the deadline is
+	// set before the command starts, so what is left is below
+	// joinTimeout), not apply's longer step bound.
+	if left <= 0 || left > joinTimeout {
+		t.Errorf("the stuck laggport had %v left, want at most joinTimeout (%v)", left, joinTimeout)
 	}
 	if ports := f.h.State().Ifaces["lagg0"].Ports; !slices.Equal(ports, []string{"hn0"}) {
 		t.Errorf("lagg0 ports %v after the rollback, want hn0 alone", ports)

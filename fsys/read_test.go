@@ -130,8 +130,22 @@ func TestReadDirBounded(t *testing.T) {
 	if err := os.MkdirAll(d, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// Hard links, a new file every 1000 (file systems cap a file's links):
+	// the same directory entries for half the system time of creating
+	// 65536 files (and removing them).
+	var (
+		first string
+		err   error
+	)
 	for i := range MaxDirEntries {
-		if err := os.WriteFile(filepath.Join(d, strconv.Itoa(MaxDirEntries-i)), nil, 0o644); err != nil {
+		p := filepath.Join(d, strconv.Itoa(MaxDirEntries-i))
+		if i%1000 == 0 {
+			first = p
+			err = os.WriteFile(p, nil, 0o644)
+		} else {
+			err = os.Link(first, p)
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -93,14 +93,21 @@ func TestHostileChild(t *testing.T) {
 }
 
 // TestHostile runs each hostile input in a child process and checks the
-// error and the child's peak memory (rusage, not wall time).
+// error and the child's peak memory (rusage, not wall time). The child is
+// built without the race detector (testtool.Self): it measures the
+// evaluator users run; the race detector would only multiply the CPU of
+// a single Load, whose goroutines the in-process tests check already.
 func TestHostile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
+	self, err := testtool.Self(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range hostile {
 		t.Run(tt.name, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestHostileChild$", "-test.v")
+			cmd := exec.Command(self, "-test.run=^TestHostileChild$", "-test.v")
 			cmd.Env = append(os.Environ(), "RCCONF_HOSTILE_ROOT="+hostileRoot(t, tt.rc))
 			start := time.Now()
 			out, err := cmd.CombinedOutput()

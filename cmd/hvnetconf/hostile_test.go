@@ -126,6 +126,8 @@ func treeState(t *testing.T, dir string) string {
 		case fi.Mode()&fs.ModeSymlink != 0:
 			target, _ := os.Readlink(p)
 			fmt.Fprintf(&b, "%s -> %s\n", rel, target)
+		case fi.Mode().IsRegular() && fi.Size() == 0:
+			fmt.Fprintf(&b, "%s %v %q\n", rel, fi.Mode(), "") // 65537 of them in one case: no open
 		case fi.Mode().IsRegular() && fi.Size() <= 1<<20:
 			data, err := os.ReadFile(p)
 			if err != nil {
@@ -271,8 +273,14 @@ func TestHostileRoots(t *testing.T) {
 				if err := os.MkdirAll(d, 0o755); err != nil {
 					t.Fatal(err)
 				}
+				// Hard links, a new file every 1000 (file systems cap a
+				// file's links): the same entries for half the system time
+				// (the bound is on entries, met before any file is read).
 				for i := range fsys.MaxDirEntries + 1 {
-					if err := os.WriteFile(filepath.Join(d, "s"+strconv.Itoa(i)), nil, 0o644); err != nil {
+					p, first := filepath.Join(d, "s"+strconv.Itoa(i)), filepath.Join(d, "s"+strconv.Itoa(i-i%1000))
+					if i%1000 == 0 {
+						write(t, p, "")
+					} else if err := os.Link(first, p); err != nil {
 						t.Fatal(err)
 					}
 				}

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,27 +13,43 @@ import (
 	"github.com/hvnetconf/hvnetconf/internal/fakebsd"
 )
 
-func TestMain(m *testing.M) { os.Exit(fakebsd.RunTests(m)) }
+func TestMain(m *testing.M) {
+	code := fakebsd.RunTests(m)
+	if releaseBin != "" {
+		os.RemoveAll(filepath.Dir(releaseBin)) // releaseBinary's temporary directory
+	}
+	os.Exit(code)
+}
 
 // corpusSize is how many generated configurations TestVarsMatchLoadRCConfig
-// checks per tree.
-const corpusSize = 500
+// checks per tree, batchSize how many of them one sandbox shell runs.
+const (
+	corpusSize = 500
+	batchSize  = 50
+)
 
 // TestVarsMatchLoadRCConfig: for a generated corpus of rc.conf layouts,
 // `hvnetconf vars -s SERVICE -n NAME` prints, for every variable the
 // files set, exactly what FreeBSD's own load_rc_config (each tree's
 // rc.subr and defaults/rc.conf, run by the conformance sandbox) leaves in
-// the shell, and fails exactly where the shell has it unset.
+// the shell, and fails exactly where the shell has it unset. Both run in
+// the sandbox, hvnetconf as released (no race detector: the in-process
+// tests of vars have it), batchSize cases to a shell (a sandbox shell
+// started per case cost more than the cases).
 func TestVarsMatchLoadRCConfig(t *testing.T) {
+	bin := releaseBinary(t)
 	for _, tree := range conformance.Trees(t) {
 		t.Run(tree.Name, func(t *testing.T) {
 			t.Parallel()
-			m := conformance.New(t, tree, conformance.Options{})
+			m := conformance.New(t, tree, conformance.Options{Hvnetconf: bin})
 			rng := rand.New(rand.NewPCG(1, 2))
 			mismatches, set, compared := 0, 0, 0
-			for k := range corpusSize {
-				c := genCase(rng, k)
-				bad, s, n := c.check(t, m)
+			for first := 0; first < corpusSize; first += batchSize {
+				var batch []varsCase
+				for k := first; k < min(first+batchSize, corpusSize); k++ {
+					batch = append(batch, genCase(rng, k))
+				}
+				bad, s, n := checkBatch(t, m, batch)
 				mismatches, set, compared = mismatches+bad, set+s, compared+n
 				if mismatches > 10 {
 					t.Fatal("too many mismatches")
@@ -117,29 +134,73 @@ line2"`, `%s="tab	in"`, `: ${%s:=defaulted}`, `%s="héllo"`, `# %s="commented ou
 	return b.String()
 }
 
-// check writes the case into the machine, asks FreeBSD's load_rc_config
-// and hvnetconf vars, removes the files and returns how many names
-// differed, how many FreeBSD has set and how many were compared.
-func (c varsCase) check(t *testing.T, m *conformance.Machine) (bad, set, compared int) {
+// checkBatch runs cases in one sandbox shell, each in turn: its files
+// are copied into place (from /.vars/K, written here), FreeBSD's
+// load_rc_config prints the names from a subshell of its own (as a shell
+// of its own would: the batch's shell sets nothing), hvnetconf vars prints
+// them, and the files are removed. It returns how many cases differed,
+// how many names FreeBSD has set and how many were compared.
+func checkBatch(t *testing.T, m *conformance.Machine, cases []varsCase) (bad, set, compared int) {
 	t.Helper()
-	for p, data := range c.files {
-		full := filepath.Join(m.Root, p)
-		os.MkdirAll(filepath.Dir(full), 0o755)
-		if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
+	stage := filepath.Join(m.Root, ".vars")
+	defer os.RemoveAll(stage)
+	var script strings.Builder
+	for k, c := range cases {
+		dir := fmt.Sprintf("/.vars/%d", k)
+		for p, data := range c.files {
+			full := filepath.Join(m.Root, dir, p)
+			os.MkdirAll(filepath.Dir(full), 0o755)
+			if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fmt.Fprintf(&script, "cp -R %s/. /\n(\n%s) >%[1]s.sh.out 2>%[1]s.sh.err\n", dir, c.loadScript())
+		fmt.Fprintf(&script, "/usr/local/sbin/hvnetconf vars -R / -s %s -n %s >%s.out 2>%[3]s.err; echo $? >%[3]s.code\n",
+			c.service, strings.Join(c.names, " "), dir)
+		script.WriteString("rm -rf")
+		for p := range c.files {
+			script.WriteString(" " + p)
+		}
+		script.WriteString(" /etc/rc.conf.d /usr/local/etc/rc.conf.d /opt\n")
+	}
+	if r := m.Sh(script.String()); r.Code != 0 || r.Stdout != "" || r.Stderr != "" {
+		t.Fatalf("the batch's shell: exit %d, %q %q", r.Code, r.Stdout, r.Stderr)
+	}
+	read := func(k int, suffix string) string {
+		b, err := os.ReadFile(fmt.Sprintf("%s/%d%s", stage, k, suffix))
+		if err != nil {
 			t.Fatal(err)
 		}
+		return string(b)
 	}
-	defer func() {
-		for p := range c.files {
-			os.Remove(filepath.Join(m.Root, p))
+	for k, c := range cases {
+		r := conformance.Result{Stdout: read(k, ".sh.out"), Stderr: read(k, ".sh.err")}
+		m.CheckShell(r)
+		out, errOut := read(k, ".out"), read(k, ".err")
+		code, err := strconv.Atoi(strings.TrimSpace(read(k, ".code")))
+		if err != nil {
+			t.Fatalf("case %d: hvnetconf vars' exit status: %v", k, err)
 		}
-		for _, d := range []string{"etc/rc.conf.d", "usr/local/etc/rc.conf.d", "opt"} {
-			os.RemoveAll(filepath.Join(m.Root, d))
+		compared += len(c.names)
+		n := len(c.names) - strings.Count(r.Stderr, "unknown variable")
+		set += n
+		wantCode := 0
+		if n < len(c.names) {
+			wantCode = 1
 		}
-	}()
-	// One `vars -n NAME...` run per case: values in order, one per line,
-	// "unknown variable" on stderr for each unset name; the shell prints
-	// the same from what load_rc_config left.
+		if out != r.Stdout || errOut != r.Stderr || code != wantCode {
+			bad++
+			t.Errorf("%s -s %s %q:\nload_rc_config: %q %q\nhvnetconf vars: %q %q (exit %d)\nfiles: %q",
+				m.Tree.Name, c.service, c.names, r.Stdout, r.Stderr, out, errOut, code, c.files)
+		}
+	}
+	return bad, set, compared
+}
+
+// loadScript has the shell print what load_rc_config leaves for the
+// case's names as `vars -n` prints them: values in order, one per line,
+// "unknown variable" on stderr for each unset name.
+func (c varsCase) loadScript() string {
 	script := ". /etc/rc.subr\n"
 	for _, s := range corpusServices[c.service] {
 		script += "load_rc_config " + s + "\n"
@@ -147,18 +208,5 @@ func (c varsCase) check(t *testing.T, m *conformance.Machine) (bad, set, compare
 	for _, n := range c.names {
 		script += fmt.Sprintf("if [ -n \"${%[1]s+x}\" ]; then printf '%%s\\n' \"$%[1]s\"; else printf 'hvnetconf: unknown variable '\\''%[1]s'\\''\\n' >&2; fi\n", n)
 	}
-	r := m.Sh(script)
-	out, errOut, code := hvnetconf(t, append([]string{"vars", "-R", m.Root, "-s", c.service, "-n"}, c.names...)...)
-	compared = len(c.names)
-	set = compared - strings.Count(r.Stderr, "unknown variable")
-	wantCode := 0
-	if set < compared {
-		wantCode = 1
-	}
-	if out != r.Stdout || errOut != r.Stderr || code != wantCode {
-		bad++
-		t.Errorf("%s -s %s %q:\nload_rc_config: %q %q\nhvnetconf vars: %q %q (exit %d)\nfiles: %q",
-			m.Tree.Name, c.service, c.names, r.Stdout, r.Stderr, out, errOut, code, c.files)
-	}
-	return bad, set, compared
+	return script
 }

@@ -204,6 +204,9 @@ func unified(t *testing.T, r result) string {
 
 // ansibleEnv keeps Ansible to the test's own directories and finds the
 // module through ANSIBLE_LIBRARY, as a user's ansible.cfg library would.
+// Pipelining (the module's code on its Python's stdin, not in a temporary
+// file run by a shell) is what sites set for speed: 24 s -> 9 s of wall
+// time here, 11.6 s -> 8.7 s CPU.
 func ansibleEnv(t *testing.T, binDir string) []string {
 	home := t.TempDir()
 	cfg := filepath.Join(home, "ansible.cfg")
@@ -212,7 +215,7 @@ func ansibleEnv(t *testing.T, binDir string) []string {
 		"PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"ANSIBLE_CONFIG="+cfg, "ANSIBLE_HOME="+home,
 		"ANSIBLE_LOCAL_TEMP="+filepath.Join(home, "tmp"), "ANSIBLE_REMOTE_TEMP="+filepath.Join(home, "tmp"),
-		"ANSIBLE_LIBRARY="+abs(t, modules), "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=0")
+		"ANSIBLE_LIBRARY="+abs(t, modules), "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=0", "ANSIBLE_PIPELINING=1")
 }
 
 // build compiles hvnetconf into a directory of its own, which the

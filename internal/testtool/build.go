@@ -21,14 +21,35 @@ func Build(dir, pkg string, tags ...string) (string, error) {
 	if len(tags) > 0 {
 		args = append(args, "-tags", strings.Join(tags, ","))
 	}
-	gotool := "go" // go test puts its own go first on PATH
-	if root := os.Getenv("GOROOT"); root != "" {
-		gotool = filepath.Join(root, "bin", "go")
-	}
-	cmd := exec.Command(gotool, append(args, pkg)...)
+	cmd := exec.Command(goTool(), append(args, pkg)...)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go %q: %v\n%s", args, err, out)
+	}
+	return bin, nil
+}
+
+func goTool() string {
+	if root := os.Getenv("GOROOT"); root != "" {
+		return filepath.Join(root, "bin", "go")
+	}
+	return "go" // go test puts its own go first on PATH
+}
+
+// Self is the running test binary, or, when it was built with the race
+// detector, the tests of the package in the working directory (go test
+// runs them there) built without it and without build tags into dir, for a
+// test that runs itself as a child only to measure what a child costs
+// (peak memory, limits hit): the detector's shadow memory and 2-20x CPU
+// would be measured instead of the code's, and it finds nothing there
+// that the parent's own in-process tests of the same code do not.
+func Self(dir string) (string, error) {
+	if !race {
+		return os.Args[0], nil
+	}
+	bin := filepath.Join(dir, filepath.Base(os.Args[0]))
+	if out, err := exec.Command(goTool(), "test", "-c", "-o", bin, ".").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go test -c: %v\n%s", err, out)
 	}
 	return bin, nil
 }
