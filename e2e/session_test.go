@@ -275,7 +275,9 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 // socket's path is limited to about 100 bytes.
 func listenSyslog(t *testing.T, root string) func() string {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "sl")
+	// Beside the root, on its file system: the socket is hard-linked
+	// into it (the root may be on /dev/shm, fakebsd.ScratchBase).
+	dir, err := os.MkdirTemp(filepath.Dir(root), "sl")
 	if err != nil {
 		t.Fatal(err)
 	}
