@@ -271,26 +271,24 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 
 // listenSyslog stands in for syslogd in the sandbox: a datagram socket at
 // /var/run/log (FreeBSD's, which Go's log/syslog tries); it returns what
-// arrived so far. The socket is made at a short path and linked in: a
-// socket's path is limited to about 100 bytes.
+// arrived so far. A socket's path is limited to about 100 bytes, and the
+// root's may be longer (t.TempDir's, named after the subtest, when the
+// roots are not on /dev/shm: fakebsd.ScratchBase), so the socket is bound
+// through a descriptor of the root's /var/run (/proc/self/fd/N/log): no
+// link from elsewhere, on whatever file system the root is.
 func listenSyslog(t *testing.T, root string) func() string {
 	t.Helper()
-	// Beside the root, on its file system: the socket is hard-linked
-	// into it (the root may be on /dev/shm, fakebsd.ScratchBase).
-	dir, err := os.MkdirTemp(filepath.Dir(root), "sl")
+	run, err := os.Open(filepath.Join(root, "var/run"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	name := filepath.Join(dir, "log")
+	t.Cleanup(func() { run.Close() })
+	name := fmt.Sprintf("/proc/self/fd/%d/log", run.Fd())
 	c, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: name, Net: "unixgram"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	if err := os.Link(name, filepath.Join(root, "var/run/log")); err != nil {
-		t.Fatal(err)
-	}
 	// Read all along (a full queue would block the sender); once the
 	// apply has ended, a last datagram of the test's own, queued after
 	// all of its, says everything has been read.
