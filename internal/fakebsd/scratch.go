@@ -21,6 +21,10 @@ func TempDir(tb testing.TB) string {
 	if err != nil {
 		return tb.TempDir()
 	}
-	tb.Cleanup(func() { os.RemoveAll(dir) })
+	tb.Cleanup(func() {
+		if err := os.RemoveAll(dir); err != nil {
+			tb.Errorf("fakebsd.TempDir: %v", err) // as tb.TempDir reports it
+		}
+	})
 	return dir
 }

@@ -3,7 +3,11 @@
 package fakebsd
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -23,8 +27,33 @@ var scratch = sync.OnceValue(func() string {
 		uint64(fs.Bavail)*uint64(fs.Bsize) < scratchMin || unix.Access("/dev/shm", unix.W_OK) != nil {
 		return ""
 	}
+	sweepStale("/dev/shm")
 	return "/dev/shm"
 })
+
+// staleAfter is the age past which a scratch directory cannot belong to a
+// running test binary (go test's -timeout is 30 minutes here).
+const staleAfter = 24 * time.Hour
+
+// sweepStale removes what test binaries killed before their cleanup
+// (SIGKILL, a -timeout panic, an os.Exit in TestMain) left in dir: the
+// directories named as TempDir, build and golden name theirs, older than
+// staleAfter. /dev/shm is RAM, freed only at reboot, unlike a disk's
+// TMPDIR.
+func sweepStale(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !(strings.HasPrefix(e.Name(), "fakebsd-") || strings.HasPrefix(e.Name(), "hvnetconf-golden")) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+}
 
 // ScratchBase is a directory on a RAM file system (/dev/shm, a tmpfs with
 // at least 1 GiB free) for the emulated hosts' files, or "" for the
