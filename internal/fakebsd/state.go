@@ -15,9 +15,7 @@ package fakebsd
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"strings"
@@ -137,7 +135,7 @@ func newState() *State {
 // the result back when fn succeeds; the lock makes concurrent fake
 // processes (hvnetconf runs several ifconfig at once) safe.
 func update(path string, fn func(*State) error) error {
-	return withFile(path, unix.LOCK_EX, func(f *os.File, s *State) error {
+	return withFile(path, unix.LOCK_EX, func(s *State) error {
 		s.settle()
 		before, held := s.links(), maps.Clone(s.Leased)
 		if err := fn(s); err != nil {
@@ -145,7 +143,7 @@ func update(path string, fn func(*State) error) error {
 		}
 		s.linkEvents(before)
 		s.dhcpClients(before, held)
-		return save(f, s)
+		return save(path, s)
 	})
 }
 
@@ -164,11 +162,11 @@ func (s *State) settle() {
 // reader (a daemon polling, the test) sees the kernel as it is now.
 func read(path string) (*State, error) {
 	var out *State
-	err := withFile(path, unix.LOCK_EX, func(f *os.File, s *State) error {
+	err := withFile(path, unix.LOCK_EX, func(s *State) error {
 		out = s
 		if s.due() {
 			s.settle()
-			return save(f, s)
+			return save(path, s)
 		}
 		return nil
 	})
@@ -184,15 +182,12 @@ func (s *State) due() bool {
 // peek decodes the state into v, a struct of the fields the caller needs,
 // under a shared lock: never a change, so it runs no timer (see read).
 func peek(path string, v any) error {
-	f, err := os.Open(path)
+	l, err := lock(path, unix.LOCK_SH)
 	if err != nil {
-		return fmt.Errorf("fakebsd state: %w", err)
+		return err
 	}
-	defer f.Close()
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_SH); err != nil {
-		return fmt.Errorf("fakebsd state: flock: %w", err)
-	}
-	b, err := io.ReadAll(f)
+	defer l.Close()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("fakebsd state: %w", err)
 	}
@@ -202,33 +197,59 @@ func peek(path string, v any) error {
 	return json.Unmarshal(b, v)
 }
 
-func withFile(path string, how int, fn func(*os.File, *State) error) error {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
+// The state file is replaced whole at each write (save: a new file, then
+// a rename over it), so that a process killed while writing leaves the
+// state before or after its change, never a cut one: hvnetconf kills the
+// commands still running when one of a batch fails (exec.CommandContext),
+// and an emulated ifconfig killed between truncating the file and
+// writing it used to leave it empty, which read as a host with no
+// interface and no command record (TestApplyFaultInjection, about one
+// run in ten). On FreeBSD a killed ifconfig leaves the kernel consistent.
+// Every access locks path+".lock" instead, which is never replaced.
+func lock(path string, how int) (*os.File, error) {
+	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("fakebsd state: %w", err)
+	}
+	if err := unix.Flock(int(f.Fd()), how); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("fakebsd state: flock: %w", err)
+	}
+	return f, nil
+}
+
+func withFile(path string, how int, fn func(*State) error) error {
+	l, err := lock(path, how)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("fakebsd state: %w", err)
 	}
-	defer f.Close()
-	if err := unix.Flock(int(f.Fd()), how); err != nil {
-		return fmt.Errorf("fakebsd state: flock: %w", err)
-	}
 	s := newState()
-	if err := json.NewDecoder(f).Decode(s); err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("fakebsd state %s: %w", path, err)
+	if len(b) > 0 {
+		if err := json.Unmarshal(b, s); err != nil {
+			return fmt.Errorf("fakebsd state %s: %w", path, err)
+		}
 	}
 	if s.Ifaces == nil {
 		s.Ifaces = map[string]*Iface{}
 	}
-	return fn(f, s)
+	return fn(s)
 }
 
-func save(f *os.File, s *State) error {
+// save writes s to path atomically (see lock); the caller holds the lock
+// exclusively, so one fixed temporary name serves every writer.
+func save(path string, s *State) error {
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := f.Truncate(0); err != nil {
+	tmp := path + ".new"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
 		return err
 	}
-	_, err = f.WriteAt(append(b, '\n'), 0)
-	return err
+	return os.Rename(tmp, path)
 }
