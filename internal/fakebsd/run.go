@@ -12,6 +12,9 @@ import (
 const (
 	EnvState = "FAKEBSD_STATE" // the state file
 	EnvRoot  = "FAKEBSD_ROOT"  // the directory standing for / (outside a sandbox)
+	// EnvDieInSave, set, makes a program die halfway through writing the
+	// state, where a kill could land (TestKilledWriterLeavesWholeState).
+	EnvDieInSave = "FAKEBSD_DIE_IN_SAVE"
 )
 
 // SandboxState is where the state file lives inside a sandbox: programs

@@ -251,5 +251,8 @@ func save(path string, s *State) error {
 	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
 		return err
 	}
+	if os.Getenv(EnvDieInSave) != "" {
+		os.Exit(137) // as SIGKILL here would
+	}
 	return os.Rename(tmp, path)
 }
