@@ -1,3 +1,5 @@
+//go:build fakebsd
+
 package fakebsd
 
 import (
