@@ -73,7 +73,7 @@ func TestApplyFaultInjection(t *testing.T) {
 			}
 			t.Logf("exit %d: %s", r.code, strings.TrimSpace(r.stderr[strings.LastIndex(r.stderr, "hvnetconf: "):]))
 			if failed != "service devd restart" {
-				hosts.put(t, h)
+				hosts.put(t)
 			}
 		})
 	}

@@ -262,9 +262,9 @@ func (p *hostPool) get(t *testing.T) *host {
 	}
 }
 
-// put gives h back to the pool: t, which borrowed it, passed and left it
-// as booted. A host t booted itself ends with t.
-func (p *hostPool) put(t *testing.T, h *host) {
+// put gives the host t borrowed back to the pool: t passed and left it as
+// booted. A host t booted itself ends with t.
+func (p *hostPool) put(t *testing.T) {
 	if v, ok := p.borrowed.LoadAndDelete(t); ok && !t.Failed() {
 		p.free <- v.(*host)
 	}

@@ -25,7 +25,9 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp(fakebsd.ScratchBase(), "hvnetconf-golden")
+	// Named as fakebsd's scratch directories, which ScratchBase sweeps
+	// when a killed run left them behind.
+	dir, err := os.MkdirTemp(fakebsd.ScratchBase(), "fakebsd-golden-")
 	if err != nil {
 		panic(err)
 	}
@@ -41,6 +43,7 @@ func TestMain(m *testing.M) {
 	binary, err = testtool.Build(dir, "../cmd/hvnetconf", "fakebsd")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
+		os.RemoveAll(dir)
 		os.Exit(2)
 	}
 	code := fakebsd.RunTests(m) // removes the emulated host's programs too

@@ -32,7 +32,7 @@ func binDir(tb testing.TB) string {
 }
 
 func build() (string, error) {
-	dir, err := os.MkdirTemp(ScratchBase(), "fakebsd-bin-")
+	dir, err := os.MkdirTemp(ScratchBase(), scratchPrefix+"bin-")
 	if err != nil {
 		return "", err
 	}

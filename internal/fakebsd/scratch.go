@@ -5,6 +5,10 @@ import (
 	"testing"
 )
 
+// scratchPrefix starts the name of every scratch directory (TempDir's,
+// build's, golden's), so that a sweep knows them (scratch_linux.go).
+const scratchPrefix = "fakebsd-"
+
 // TempDir is tb.TempDir on a RAM file system when ScratchBase finds one:
 // a sandbox's root takes a few hundred file creations, symlinks and
 // removals, and every emulated command rewrites the state file, which on
@@ -17,7 +21,7 @@ func TempDir(tb testing.TB) string {
 	if base == "" {
 		return tb.TempDir()
 	}
-	dir, err := os.MkdirTemp(base, "fakebsd-")
+	dir, err := os.MkdirTemp(base, scratchPrefix)
 	if err != nil {
 		return tb.TempDir()
 	}

@@ -36,17 +36,16 @@ var scratch = sync.OnceValue(func() string {
 const staleAfter = 24 * time.Hour
 
 // sweepStale removes what test binaries killed before their cleanup
-// (SIGKILL, a -timeout panic, an os.Exit in TestMain) left in dir: the
-// directories named as TempDir, build and golden name theirs, older than
-// staleAfter. /dev/shm is RAM, freed only at reboot, unlike a disk's
-// TMPDIR.
+// (SIGKILL, a -timeout panic) left in dir: the directories named with
+// scratchPrefix older than staleAfter. /dev/shm is RAM, freed only at
+// reboot, unlike a disk's TMPDIR.
 func sweepStale(dir string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		if !e.IsDir() || !(strings.HasPrefix(e.Name(), "fakebsd-") || strings.HasPrefix(e.Name(), "hvnetconf-golden")) {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), scratchPrefix) {
 			continue
 		}
 		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {

@@ -14,7 +14,7 @@ import (
 func TestSweepStale(t *testing.T) {
 	dir := t.TempDir()
 	old := time.Now().Add(-staleAfter - time.Hour)
-	for _, n := range []string{"fakebsd-old", "fakebsd-bin-old", "hvnetconf-golden-old", "fakebsd-new", "other-old"} {
+	for _, n := range []string{"fakebsd-old", "fakebsd-bin-old", "fakebsd-golden-old", "fakebsd-new", "other-old"} {
 		p := filepath.Join(dir, n)
 		if err := os.MkdirAll(filepath.Join(p, "etc"), 0o755); err != nil {
 			t.Fatal(err)
@@ -26,7 +26,7 @@ func TestSweepStale(t *testing.T) {
 		}
 	}
 	sweepStale(dir)
-	for n, want := range map[string]bool{"fakebsd-old": false, "fakebsd-bin-old": false, "hvnetconf-golden-old": false, "fakebsd-new": true, "other-old": true} {
+	for n, want := range map[string]bool{"fakebsd-old": false, "fakebsd-bin-old": false, "fakebsd-golden-old": false, "fakebsd-new": true, "other-old": true} {
 		_, err := os.Stat(filepath.Join(dir, n))
 		if got := err == nil; got != want {
 			t.Errorf("%s present %v, want %v", n, got, want)

@@ -10,7 +10,8 @@
 //
 // State lives in one JSON file (FAKEBSD_STATE, or /.fakebsd/state.json
 // inside a sandbox) so that real processes (the multi-call binary in
-// cmd/fakebsd) and the test share it; every access holds an flock on it.
+// cmd/fakebsd) and the test share it; every access holds an flock on the
+// lock file beside it, and every write replaces it whole (locked, save).
 package fakebsd
 
 import (
@@ -182,65 +183,54 @@ func (s *State) due() bool {
 // peek decodes the state into v, a struct of the fields the caller needs,
 // under a shared lock: never a change, so it runs no timer (see read).
 func peek(path string, v any) error {
-	l, err := lock(path, unix.LOCK_SH)
+	return locked(path, unix.LOCK_SH, func(b []byte) error { return json.Unmarshal(b, v) })
+}
+
+func withFile(path string, how int, fn func(*State) error) error {
+	return locked(path, how, func(b []byte) error {
+		s := newState()
+		if err := json.Unmarshal(b, s); err != nil {
+			return fmt.Errorf("fakebsd state %s: %w", path, err)
+		}
+		if s.Ifaces == nil {
+			s.Ifaces = map[string]*Iface{}
+		}
+		return fn(s)
+	})
+}
+
+// locked reads the state file under the lock (how: unix.LOCK_SH or
+// LOCK_EX) and hands its bytes to fn, still under it. The state file is
+// replaced whole at each write (save: a new file, then a rename over it),
+// so that a process killed while writing leaves the state before or after
+// its change, never a cut one: hvnetconf kills the commands still running
+// when one of a batch fails (exec.CommandContext), and an emulated
+// ifconfig killed between truncating the file and writing it used to
+// leave it empty, which read as a host with no interface and no command
+// record (TestApplyFaultInjection, about one run in ten). On FreeBSD a
+// killed ifconfig leaves the kernel consistent. So every access locks
+// path+".lock", which is never replaced, and an empty state file is an
+// error, never a host with nothing.
+func locked(path string, how int, fn func([]byte) error) error {
+	l, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return err
+		return fmt.Errorf("fakebsd state: %w", err)
 	}
 	defer l.Close()
+	if err := unix.Flock(int(l.Fd()), how); err != nil {
+		return fmt.Errorf("fakebsd state: flock: %w", err)
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("fakebsd state: %w", err)
 	}
 	if len(b) == 0 {
-		return nil
+		return fmt.Errorf("fakebsd state %s: empty", path)
 	}
-	return json.Unmarshal(b, v)
+	return fn(b)
 }
 
-// The state file is replaced whole at each write (save: a new file, then
-// a rename over it), so that a process killed while writing leaves the
-// state before or after its change, never a cut one: hvnetconf kills the
-// commands still running when one of a batch fails (exec.CommandContext),
-// and an emulated ifconfig killed between truncating the file and
-// writing it used to leave it empty, which read as a host with no
-// interface and no command record (TestApplyFaultInjection, about one
-// run in ten). On FreeBSD a killed ifconfig leaves the kernel consistent.
-// Every access locks path+".lock" instead, which is never replaced.
-func lock(path string, how int) (*os.File, error) {
-	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("fakebsd state: %w", err)
-	}
-	if err := unix.Flock(int(f.Fd()), how); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("fakebsd state: flock: %w", err)
-	}
-	return f, nil
-}
-
-func withFile(path string, how int, fn func(*State) error) error {
-	l, err := lock(path, how)
-	if err != nil {
-		return err
-	}
-	defer l.Close()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("fakebsd state: %w", err)
-	}
-	s := newState()
-	if len(b) > 0 {
-		if err := json.Unmarshal(b, s); err != nil {
-			return fmt.Errorf("fakebsd state %s: %w", path, err)
-		}
-	}
-	if s.Ifaces == nil {
-		s.Ifaces = map[string]*Iface{}
-	}
-	return fn(s)
-}
-
-// save writes s to path atomically (see lock); the caller holds the lock
+// save writes s to path atomically (see locked); the caller holds the lock
 // exclusively, so one fixed temporary name serves every writer.
 func save(path string, s *State) error {
 	b, err := json.MarshalIndent(s, "", "  ")
