@@ -210,7 +210,10 @@ func withFile(path string, how int, fn func(*State) error) error {
 // record (TestApplyFaultInjection, about one run in ten). On FreeBSD a
 // killed ifconfig leaves the kernel consistent. So every access locks
 // path+".lock", which is never replaced, and an empty state file is an
-// error, never a host with nothing.
+// error, never a host with nothing. (fsys.Root.Record is the same
+// pattern for hvnetconf's own records, and cannot serve here: it bounds
+// the file at 64 KiB, as a hostile root requires, writes on every call,
+// and takes no shared lock.)
 func locked(path string, how int, fn func([]byte) error) error {
 	l, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
